@@ -1,0 +1,153 @@
+package io.segmenthub.segment;
+
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.ListType;
+import dev.cel.common.types.MapType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+import java.util.Objects;
+
+/**
+ * A segment membership rule: a <a href="https://github.com/google/cel-spec">CEL</a> expression
+ * over one profile's {@link ProfileFacts} that returns bool. It is type-checked when compiled, so
+ * a misspelt variable or a comparison of a string with an int fails when the segment is defined,
+ * not on the first profile. Variables:
+ * <pre>
+ *   rfm                  map(string, dyn)  recency, frequency, monetary (int, 0 if never purchased),
+ *                                          code, segment ("" if never purchased),
+ *                                          value_type ("none" if never purchased)
+ *   value_type           string            same as rfm.value_type: high_value, growth_potential,
+ *                                          opportunity, general or none
+ *   consent              map(string, bool) purpose -> granted
+ *   attributes           map(string, string)
+ *   sources              list(string)
+ *   orders               int
+ *   revenue              double
+ *   days_since_purchase  int               -1 if never purchased
+ *   events               int
+ *   has_email            bool
+ *   has_phone            bool
+ *   has_purchases        bool              orders > 0
+ * </pre>
+ * Reading a missing map key ({@code attributes.city} for a profile without a city) is an
+ * evaluation error, as CEL specifies; guard with {@code has(attributes.city)} or
+ * {@code 'city' in attributes}.
+ */
+public final class SegmentRule {
+
+    private static final CelOptions OPTIONS = CelOptions.current()
+            // Lets 'revenue >= 500' work as well as 'revenue >= 500.0', as people will write both.
+            .enableHeterogeneousNumericComparisons(true)
+            .build();
+
+    private static final CelType RFM_TYPE = MapType.create(SimpleType.STRING, SimpleType.DYN);
+
+    // Compiler and runtime are immutable and shared; so are the programs they make.
+    private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
+            .setOptions(OPTIONS)
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addVar("rfm", RFM_TYPE)
+            .addVar("value_type", SimpleType.STRING)
+            .addVar("consent", MapType.create(SimpleType.STRING, SimpleType.BOOL))
+            .addVar("attributes", MapType.create(SimpleType.STRING, SimpleType.STRING))
+            .addVar("sources", ListType.create(SimpleType.STRING))
+            .addVar("orders", SimpleType.INT)
+            .addVar("revenue", SimpleType.DOUBLE)
+            .addVar("days_since_purchase", SimpleType.INT)
+            .addVar("events", SimpleType.INT)
+            .addVar("has_email", SimpleType.BOOL)
+            .addVar("has_phone", SimpleType.BOOL)
+            .addVar("has_purchases", SimpleType.BOOL)
+            .build();
+
+    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
+            .setOptions(OPTIONS)
+            .build();
+
+    private final String expression;
+    private final CelRuntime.Program program;
+
+    private SegmentRule(String expression, CelRuntime.Program program) {
+        this.expression = expression;
+        this.program = program;
+    }
+
+    /**
+     * Compiles and type-checks a CEL expression over the variables in the class comment; it must
+     * return bool.
+     *
+     * @throws SegmentRuleException for bad syntax, an unknown variable or function, a type error,
+     *                              or a result that is not bool, with CEL's description of it
+     */
+    public static SegmentRule compile(String expression) {
+        Objects.requireNonNull(expression, "expression");
+        CelAbstractSyntaxTree ast;
+        try {
+            ast = COMPILER.compile(expression).getAst();
+        } catch (CelValidationException e) {
+            throw new SegmentRuleException("segment rule does not compile: " + e.getMessage());
+        }
+        // A dyn result (rfm.segment) is rejected too: it may not be bool for every profile.
+        if (!ast.getResultType().equals(SimpleType.BOOL)) {
+            throw new SegmentRuleException("segment rule must return bool but returns "
+                    + ast.getResultType().name() + ": " + expression);
+        }
+        try {
+            return new SegmentRule(expression, RUNTIME.createProgram(ast));
+        } catch (CelEvaluationException e) {
+            throw new SegmentRuleException("segment rule cannot be planned: " + e.getMessage());
+        }
+    }
+
+    public String expression() {
+        return expression;
+    }
+
+    /**
+     * Evaluates the rule against one profile. Thread-safe.
+     *
+     * @throws SegmentRuleException if evaluation fails, e.g. on a missing map key
+     */
+    public boolean matches(ProfileFacts facts) {
+        Object result;
+        try {
+            result = program.eval(facts.celVariables());
+        } catch (CelEvaluationException e) {
+            throw new SegmentRuleException("segment rule failed on golden profile " + facts.goldenId()
+                    + ": " + withoutProfileData(e, facts) + " in: " + expression);
+        }
+        if (result instanceof Boolean matched) {
+            return matched;
+        }
+        // Unreachable after the compile-time check; kept so a CEL change cannot pass silently.
+        throw new SegmentRuleException("segment rule returned " + result.getClass().getSimpleName()
+                + " instead of bool: " + expression);
+    }
+
+    /**
+     * CEL's error text, unless it quotes an attribute value of the profile (as in {@code For input
+     * string: "..."} from {@code int(attributes.x)}): then only the error code, so no personal data
+     * reaches logs or API responses.
+     */
+    private static String withoutProfileData(CelEvaluationException e, ProfileFacts facts) {
+        String message = String.valueOf(e.getMessage());
+        boolean quotesProfileData = facts.attributes().values().stream()
+                .anyMatch(value -> value.length() >= 2 && message.contains(value));
+        return quotesProfileData
+                ? "evaluation error " + e.getErrorCode() + " (details withheld: they contain profile data)"
+                : message;
+    }
+
+    @Override
+    public String toString() {
+        return expression;
+    }
+}
