@@ -1,0 +1,105 @@
+package io.segmenthub.audit;
+
+import io.segmenthub.system.Timestamps;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Append-only audit log: consent changes, pushes, personal-data access and erasures. Each entry's
+ * hash covers the previous entry's hash, so a changed or deleted entry breaks the chain from that
+ * point on ({@link #verify()}). Subjects are blind indexes or golden ids, never plaintext.
+ */
+@Repository
+public class AuditLog {
+
+    static final String GENESIS = "0".repeat(64);
+
+    public record Entry(String runId, String actor, String action, String subject, String detail) {
+    }
+
+    public record Verification(boolean intact, long entries, Optional<Long> firstBrokenId) {
+    }
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    public AuditLog(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public synchronized void append(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        String prev = jdbc.sql("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+                .query(String.class).optional().orElse(GENESIS);
+        Instant at = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        for (Entry e : entries) {
+            String hash = hash(prev, at, e);
+            jdbc.sql("""
+                            INSERT INTO audit_log (at, run_id, actor, action, subject, detail, prev_hash, hash)
+                            VALUES (:at, :runId, :actor, :action, :subject, :detail, :prev, :hash)""")
+                    .param("at", Timestamps.utc(at))
+                    .param("runId", e.runId())
+                    .param("actor", e.actor())
+                    .param("action", e.action())
+                    .param("subject", e.subject())
+                    .param("detail", e.detail())
+                    .param("prev", prev)
+                    .param("hash", hash)
+                    .update();
+            prev = hash;
+        }
+    }
+
+    public void append(Entry entry) {
+        append(List.of(entry));
+    }
+
+    /** Recomputes the chain from the first entry. */
+    public Verification verify() {
+        record Row(long id, Instant at, Entry entry, String prev, String hash) { }
+        List<Row> rows = jdbc.sql("SELECT id, at, run_id, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY id")
+                .query((rs, n) -> new Row(rs.getLong("id"), Timestamps.read(rs, "at"),
+                        new Entry(rs.getString("run_id"), rs.getString("actor"), rs.getString("action"),
+                                rs.getString("subject"), rs.getString("detail")),
+                        rs.getString("prev_hash"), rs.getString("hash")))
+                .list();
+        String prev = GENESIS;
+        for (Row row : rows) {
+            if (!row.prev().equals(prev) || !row.hash().equals(hash(prev, row.at(), row.entry()))) {
+                return new Verification(false, rows.size(), Optional.of(row.id()));
+            }
+            prev = row.hash();
+        }
+        return new Verification(true, rows.size(), Optional.empty());
+    }
+
+    public long count(String action) {
+        return jdbc.sql("SELECT COUNT(*) FROM audit_log WHERE action = :action").param("action", action)
+                .query(Long.class).single();
+    }
+
+    static String hash(String prev, Instant at, Entry e) {
+        String canonical = String.join("\u001f", prev, at.toString(), String.valueOf(e.runId()), e.actor(), e.action(),
+                String.valueOf(e.subject()), e.detail());
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(sha.digest(canonical.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException missing) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", missing);
+        }
+    }
+}

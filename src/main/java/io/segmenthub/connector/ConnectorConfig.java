@@ -1,0 +1,38 @@
+package io.segmenthub.connector;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+
+/**
+ * One connected source system, as an IT team declares it in {@code connectors.yml}.
+ * {@code system} names the source system the records belong to (several connectors may feed one
+ * system, e.g. the ERP's customers and its orders); {@code purpose} is the purpose the data was
+ * collected for, which the consent gate checks (required for people, not for consent sources).
+ */
+public record ConnectorConfig(
+        @NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,63}", message = "must be lower-case letters, digits, - or _") String id,
+        @NotNull ConnectorType type,
+        @Pattern(regexp = "[a-z0-9][a-z0-9_-]{0,63}", message = "must be lower-case letters, digits, - or _") String system,
+        ConnectorKind kind,
+        String purpose,
+        @Pattern(regexp = "[A-Z]{2}", message = "must be an ISO 3166 alpha-2 code such as CN or GB") String region,
+        @Positive Integer batchSize,
+        @Valid FileSettings file,
+        @Valid JdbcSettings jdbc,
+        @Valid @NotNull RecordMapping mapping) {
+
+    public String systemName() {
+        return system == null ? id : system;
+    }
+
+    public ConnectorKind kindOrDefault() {
+        return kind == null ? ConnectorKind.PERSON : kind;
+    }
+
+    public int batchSizeOrDefault() {
+        return batchSize == null ? 500 : batchSize;
+    }
+}

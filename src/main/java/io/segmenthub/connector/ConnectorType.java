@@ -1,0 +1,10 @@
+package io.segmenthub.connector;
+
+/** Connector types; each has a route template {@code connector-<type>} in {@code routes/}. */
+public enum ConnectorType {
+    FILE, JDBC;
+
+    public String templateId() {
+        return "connector-" + name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,359 @@
+package io.segmenthub.connector;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenthub.pipeline.SourceBatch;
+import io.segmenthub.pipeline.SyncRun;
+import io.segmenthub.system.HubConfig;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Reads a file connector: one fixed file (skipped when its content has not changed since the last
+ * successful run) or a drop folder (files moved to {@code .done/} after the run that read them
+ * succeeded). CSV, JSON array and JSON Lines are streamed; a malformed row is quarantined, and a
+ * file that breaks mid-way quarantines the rest of itself, while the run goes on.
+ */
+@Component
+public class FileSource {
+
+    private static final Logger log = LoggerFactory.getLogger(FileSource.class);
+
+    private final HubConfig config;
+    private final ObjectMapper json;
+    private final Watermarks watermarks;
+
+    public FileSource(HubConfig config, ObjectMapper json, Watermarks watermarks) {
+        this.config = config;
+        this.json = json;
+        this.watermarks = watermarks;
+    }
+
+    public Iterator<SourceBatch> open(SyncRun run, String connectorId) {
+        ConnectorConfig connector = config.connector(connectorId);
+        FileSettings settings = connector.file();
+        Path path = Path.of(settings.path());
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(path)) {
+            PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + settings.patternOrDefault());
+            try (Stream<Path> listing = Files.list(path)) {
+                listing.filter(Files::isRegularFile).filter(p -> matcher.matches(p.getFileName())).sorted().forEach(files::add);
+            } catch (IOException e) {
+                throw new ConnectorException("connector '" + connectorId + "': cannot list " + path + ": " + e.getMessage(), e);
+            }
+            Path done = path.resolve(".done");
+            for (Path file : files) {
+                run.afterSuccess(() -> moveTo(file, done));
+            }
+        } else if (Files.isRegularFile(path)) {
+            String digest = digest(path, connectorId);
+            if (watermarks.get(connectorId).filter(digest::equals).isPresent()) {
+                log.info("run={} connector={} file unchanged since the last successful run, skipped", run.id(), connectorId);
+                run.report().connector(connectorId);
+                return Collections.emptyIterator();
+            }
+            run.advanceWatermark(connectorId, digest);
+            files.add(path);
+        } else {
+            throw new ConnectorException("connector '" + connectorId + "': " + path + " does not exist");
+        }
+        var mapper = new RecordMapper(connector, config.purposes().keySet(), run.startedAt());
+        var rows = new FileRows(files, settings.format(), connectorId);
+        return new SourceBatches(connectorId, rows, mapper, connector.batchSizeOrDefault(), row -> Optional.empty(), rows);
+    }
+
+    private static void moveTo(Path file, Path folder) {
+        try {
+            Files.createDirectories(folder);
+            Files.move(file, folder.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move processed file " + file + " to " + folder, e);
+        }
+    }
+
+    private static String digest(Path file, String connectorId) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return "sha256:" + HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new ConnectorException("connector '" + connectorId + "': cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Rows of several files in order, read lazily, one open file at a time. */
+    private final class FileRows implements Iterator<SourceRow>, Closeable {
+        private final Iterator<Path> files;
+        private final FileFormat format;
+        private final String connectorId;
+        private Iterator<SourceRow> current = Collections.emptyIterator();
+        private Closeable open = () -> { };
+        private SourceRow pending;
+
+        FileRows(List<Path> files, FileFormat format, String connectorId) {
+            this.files = files.iterator();
+            this.format = format;
+            this.connectorId = connectorId;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (pending == null) {
+                if (current.hasNext()) {
+                    pending = current.next();
+                } else if (files.hasNext()) {
+                    closeCurrent();
+                    openNext(files.next());
+                } else {
+                    closeCurrent();
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public SourceRow next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            SourceRow row = pending;
+            pending = null;
+            return row;
+        }
+
+        private void openNext(Path file) {
+            try {
+                Reader reader = withoutBom(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+                open = reader;
+                String name = file.getFileName().toString();
+                current = switch (format) {
+                    case JSONL -> new JsonLines(name, new BufferedReader(reader));
+                    case JSON -> new JsonArray(name, reader);
+                    case CSV -> new CsvRows(name, reader);
+                };
+            } catch (IOException e) {
+                throw new ConnectorException("connector '" + connectorId + "': cannot open " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        private void closeCurrent() {
+            try {
+                open.close();
+            } catch (IOException e) {
+                log.warn("connector={} closing a file failed: {}", connectorId, e.getMessage());
+            }
+            open = () -> { };
+            current = Collections.emptyIterator();
+        }
+
+        @Override
+        public void close() {
+            closeCurrent();
+        }
+    }
+
+    private static Reader withoutBom(BufferedReader reader) throws IOException {
+        reader.mark(1);
+        if (reader.read() != '\uFEFF') {
+            reader.reset();
+        }
+        return reader;
+    }
+
+    /** One JSON object per line; a line that does not parse is quarantined alone. */
+    private final class JsonLines implements Iterator<SourceRow> {
+        private final String name;
+        private final BufferedReader reader;
+        private String line;
+        private int number;
+
+        JsonLines(String name, BufferedReader reader) {
+            this.name = name;
+            this.reader = reader;
+        }
+
+        @Override
+        public boolean hasNext() {
+            try {
+                while (line == null) {
+                    String next = reader.readLine();
+                    if (next == null) {
+                        return false;
+                    }
+                    number++;
+                    if (!next.isBlank()) {
+                        line = next;
+                    }
+                }
+                return true;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public SourceRow next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            String text = line;
+            line = null;
+            String ref = name + " line " + number;
+            try {
+                JsonNode node = json.readTree(text);
+                if (!node.isObject()) {
+                    return SourceRow.unreadable(ref, "line is not a JSON object", text);
+                }
+                return new SourceRow(ref, toMap(node), text);
+            } catch (IOException e) {
+                return SourceRow.unreadable(ref, "line is not valid JSON", text);
+            }
+        }
+    }
+
+    /** A JSON array of objects, streamed element by element. */
+    private final class JsonArray implements Iterator<SourceRow> {
+        private final String name;
+        private final Reader reader;
+        private JsonParser parser;
+        private int index;
+        private SourceRow pending;
+        private boolean finished;
+
+        JsonArray(String name, Reader reader) {
+            this.name = name;
+            this.reader = reader;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (pending != null) {
+                return true;
+            }
+            if (finished) {
+                return false;
+            }
+            try {
+                if (parser == null) {
+                    parser = json.getFactory().createParser(reader);
+                    if (parser.nextToken() != JsonToken.START_ARRAY) {
+                        finished = true;
+                        pending = SourceRow.unreadable(name, "file is not a JSON array", "");
+                        return true;
+                    }
+                }
+                JsonToken token = parser.nextToken();
+                if (token == JsonToken.END_ARRAY || token == null) {
+                    finished = true;
+                    return false;
+                }
+                index++;
+                JsonNode node = json.readTree(parser);
+                String ref = name + " element " + index;
+                pending = node.isObject()
+                        ? new SourceRow(ref, toMap(node), node.toString())
+                        : SourceRow.unreadable(ref, "element is not a JSON object", node.toString());
+                return true;
+            } catch (IOException e) {
+                finished = true;
+                pending = SourceRow.unreadable(name + " from element " + (index + 1),
+                        "file is not valid JSON from this element on; the rest of the file was not read", "");
+                return true;
+            }
+        }
+
+        @Override
+        public SourceRow next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            SourceRow row = pending;
+            pending = null;
+            return row;
+        }
+    }
+
+    /** RFC 4180 CSV with a header row; a row with the wrong number of columns is quarantined. */
+    private static final class CsvRows implements Iterator<SourceRow> {
+        private final String name;
+        private final Iterator<CSVRecord> records;
+        private final List<String> header;
+        private boolean broken;
+
+        CsvRows(String name, Reader reader) throws IOException {
+            this.name = name;
+            CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true)
+                    .setIgnoreEmptyLines(true).setTrim(false).get().parse(reader);
+            this.header = parser.getHeaderNames();
+            this.records = parser.iterator();
+        }
+
+        @Override
+        public boolean hasNext() {
+            try {
+                return !broken && records.hasNext();
+            } catch (UncheckedIOException | IllegalStateException e) {
+                broken = true;
+                return false;
+            }
+        }
+
+        @Override
+        public SourceRow next() {
+            CSVRecord record;
+            try {
+                record = records.next();
+            } catch (UncheckedIOException | IllegalStateException e) {
+                broken = true;
+                return SourceRow.unreadable(name, "CSV is malformed from here on (unbalanced quotes?); the rest of the file was not read", "");
+            }
+            String ref = name + " line " + record.getRecordNumber();
+            String raw = String.join(",", record.values());
+            if (record.size() != header.size()) {
+                return SourceRow.unreadable(ref, "row has " + record.size() + " columns, the header has " + header.size(), raw);
+            }
+            Map<String, Object> fields = new LinkedHashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                fields.put(header.get(i), record.get(i));
+            }
+            return new SourceRow(ref, fields, raw);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> toMap(JsonNode node) {
+        return json.convertValue(node, Map.class);
+    }
+}

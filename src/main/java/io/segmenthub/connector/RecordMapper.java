@@ -1,0 +1,235 @@
+package io.segmenthub.connector;
+
+import io.segmenthub.consent.ConsentStatus;
+import io.segmenthub.pipeline.ConsentRow;
+import io.segmenthub.pipeline.ConsentSignal;
+import io.segmenthub.pipeline.EngagementEvent;
+import io.segmenthub.pipeline.Quarantined;
+import io.segmenthub.pipeline.SourceRecord;
+import io.segmenthub.pipeline.Transaction;
+import io.segmenthub.profile.Attribute;
+
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Maps source rows onto canonical records as a connector's {@link RecordMapping} says. A row that
+ * cannot be mapped becomes a {@link Quarantined} entry with the reason; its values never appear in
+ * the reason.
+ */
+final class RecordMapper {
+
+    sealed interface Mapped permits Person, Consent, Rejected { }
+
+    record Person(SourceRecord record) implements Mapped { }
+
+    record Consent(ConsentRow row) implements Mapped { }
+
+    record Rejected(Quarantined quarantined) implements Mapped { }
+
+    private final ConnectorConfig connector;
+    private final Set<String> purposes;
+    private final Instant fallbackTime;
+
+    RecordMapper(ConnectorConfig connector, Set<String> purposes, Instant fallbackTime) {
+        this.connector = connector;
+        this.purposes = purposes;
+        this.fallbackTime = fallbackTime;
+    }
+
+    Mapped map(SourceRow row) {
+        if (row.unreadable().isPresent()) {
+            return new Rejected(new Quarantined(row.ref(), row.unreadable().get(), row.raw()));
+        }
+        try {
+            return connector.kindOrDefault() == ConnectorKind.CONSENT ? mapConsent(row) : mapPerson(row);
+        } catch (Unmappable e) {
+            return new Rejected(new Quarantined(row.ref(), e.getMessage(), row.raw()));
+        }
+    }
+
+    private Mapped mapPerson(SourceRow row) {
+        RecordMapping m = connector.mapping();
+        String id = text(row, m.id()).orElseThrow(() -> new Unmappable("missing record id (field '" + m.id() + "')"));
+        Instant updatedAt = m.updatedAt() == null ? fallbackTime
+                : instant(row, m.updatedAt()).orElse(fallbackTime);
+
+        Map<Attribute, String> identity = new EnumMap<>(Attribute.class);
+        m.identity().forEach((key, field) -> text(row, field)
+                .ifPresent(value -> identity.put(Attribute.fromKey(key).orElseThrow(), value)));
+
+        Map<String, String> metrics = new LinkedHashMap<>();
+        m.metrics().forEach((name, field) -> text(row, field).ifPresent(value -> {
+            try {
+                metrics.put(name, new BigDecimal(value).stripTrailingZeros().toPlainString());
+            } catch (NumberFormatException e) {
+                throw new Unmappable("metric '" + name + "' is not a number (field '" + field + "')");
+            }
+        }));
+
+        List<ConsentSignal> consents = new ArrayList<>();
+        m.consent().forEach((purpose, field) -> value(row, field).ifPresent(flag -> {
+            ConsentStatus status = ConsentStatus.parse(String.valueOf(flag))
+                    .orElseThrow(() -> new Unmappable("consent flag for '" + purpose + "' is neither true nor false (field '" + field + "')"));
+            consents.add(new ConsentSignal(purpose, status, updatedAt,
+                    "field " + field + " on " + connector.systemName() + "/" + id));
+        }));
+
+        List<Transaction> transactions = new ArrayList<>();
+        if (m.transaction() != null) {
+            var t = m.transaction();
+            String txId = text(row, t.id()).orElseThrow(() -> new Unmappable("missing transaction id (field '" + t.id() + "')"));
+            LocalDate date = date(row, t.date()).orElseThrow(() -> new Unmappable("missing transaction date (field '" + t.date() + "')"));
+            BigDecimal amount = text(row, t.amount()).map(v -> {
+                try {
+                    return new BigDecimal(v);
+                } catch (NumberFormatException e) {
+                    throw new Unmappable("transaction amount is not a number (field '" + t.amount() + "')");
+                }
+            }).orElseThrow(() -> new Unmappable("missing transaction amount (field '" + t.amount() + "')"));
+            String currency = (t.currency() == null ? Optional.<String>empty() : text(row, t.currency()))
+                    .or(() -> Optional.ofNullable(t.defaultCurrency()))
+                    .map(c -> c.trim().toUpperCase(Locale.ROOT))
+                    .orElseThrow(() -> new Unmappable("missing currency (field '" + t.currency() + "')"));
+            if (!currency.matches("[A-Z]{3}")) {
+                throw new Unmappable("currency is not an ISO 4217 code (field '" + t.currency() + "')");
+            }
+            transactions.add(new Transaction(txId, date, amount, currency));
+        }
+
+        List<EngagementEvent> events = new ArrayList<>();
+        if (m.event() != null) {
+            var e = m.event();
+            String eventId = text(row, e.id()).orElseThrow(() -> new Unmappable("missing event id (field '" + e.id() + "')"));
+            String type = text(row, e.type()).orElse("unknown");
+            Instant at = instant(row, e.at()).orElseThrow(() -> new Unmappable("missing event time (field '" + e.at() + "')"));
+            events.add(new EngagementEvent(eventId, type, at));
+        }
+        return new Person(new SourceRecord(connector.systemName(), id, updatedAt, identity, metrics, consents, transactions, events));
+    }
+
+    private Mapped mapConsent(SourceRow row) {
+        var m = connector.mapping().consentEvent();
+        Optional<String> email = m.email() == null ? Optional.empty() : text(row, m.email());
+        Optional<String> phone = m.phone() == null ? Optional.empty() : text(row, m.phone());
+        if (email.isEmpty() && phone.isEmpty()) {
+            throw new Unmappable("consent row names no subject (neither e-mail nor phone)");
+        }
+        String purpose = text(row, m.purpose()).orElseThrow(() -> new Unmappable("missing purpose (field '" + m.purpose() + "')"));
+        if (!purposes.contains(purpose)) {
+            throw new Unmappable("unknown purpose '" + purpose + "'");
+        }
+        ConsentStatus status = text(row, m.status()).flatMap(ConsentStatus::parse)
+                .orElseThrow(() -> new Unmappable("status is not granted, denied or withdrawn (field '" + m.status() + "')"));
+        Instant occurredAt = instant(row, m.occurredAt())
+                .orElseThrow(() -> new Unmappable("missing time of the consent decision (field '" + m.occurredAt() + "')"));
+        String evidence = m.evidence() == null ? "" : text(row, m.evidence()).orElse("");
+        String source = m.source() == null ? connector.systemName() : text(row, m.source()).orElse(connector.systemName());
+        return new Consent(new ConsentRow(row.ref(), email, phone, source, new ConsentSignal(purpose, status, occurredAt, evidence)));
+    }
+
+    /** A value by field name, where a dotted name walks into nested objects. */
+    static Optional<Object> value(SourceRow row, String field) {
+        Object current = row.fields().get(field);
+        if (current == null && field.contains(".")) {
+            current = row.fields();
+            for (String part : field.split("\\.")) {
+                if (!(current instanceof Map<?, ?> map)) {
+                    return Optional.empty();
+                }
+                current = map.get(part);
+            }
+        }
+        return Optional.ofNullable(current);
+    }
+
+    static Optional<String> text(SourceRow row, String field) {
+        return value(row, field).map(v -> v instanceof BigDecimal d ? d.toPlainString() : v.toString().trim())
+                .filter(s -> !s.isEmpty());
+    }
+
+    private static Optional<Instant> instant(SourceRow row, String field) {
+        Optional<Object> raw = value(row, field);
+        if (raw.isEmpty() || raw.get().toString().isBlank()) {
+            return Optional.empty();
+        }
+        Object v = raw.get();
+        if (v instanceof Timestamp ts) {
+            return Optional.of(ts.toLocalDateTime().toInstant(ZoneOffset.UTC));
+        }
+        if (v instanceof LocalDateTime ldt) {
+            return Optional.of(ldt.toInstant(ZoneOffset.UTC));
+        }
+        if (v instanceof OffsetDateTime odt) {
+            return Optional.of(odt.toInstant());
+        }
+        if (v instanceof java.sql.Date d) {
+            return Optional.of(d.toLocalDate().atStartOfDay().toInstant(ZoneOffset.UTC));
+        }
+        if (v instanceof Number n) {
+            return Optional.of(Instant.ofEpochMilli(n.longValue()));
+        }
+        String s = v.toString().trim();
+        try {
+            return Optional.of(OffsetDateTime.parse(s).toInstant());
+        } catch (DateTimeParseException ignored) {
+            // not an offset date-time; try the other common shapes below
+        }
+        try {
+            return Optional.of(ZonedDateTime.parse(s).toInstant());
+        } catch (DateTimeParseException ignored) {
+            // next shape
+        }
+        try {
+            return Optional.of(LocalDateTime.parse(s.replace(' ', 'T')).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException ignored) {
+            // next shape
+        }
+        try {
+            return Optional.of(LocalDate.parse(s).atStartOfDay().toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException e) {
+            throw new Unmappable("unreadable date-time (field '" + field + "')");
+        }
+    }
+
+    private static Optional<LocalDate> date(SourceRow row, String field) {
+        Optional<Object> raw = value(row, field);
+        if (raw.isPresent() && raw.get() instanceof java.sql.Date d) {
+            return Optional.of(d.toLocalDate());
+        }
+        if (raw.isPresent() && raw.get() instanceof LocalDate d) {
+            return Optional.of(d);
+        }
+        String s = raw.map(Object::toString).map(String::trim).orElse("");
+        if (s.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDate.parse(s.length() > 10 ? s.substring(0, 10) : s));
+        } catch (DateTimeParseException e) {
+            return instant(row, field).map(i -> i.atOffset(ZoneOffset.UTC).toLocalDate());
+        }
+    }
+
+    /** Why a row cannot be mapped; the message names fields, never values. */
+    static final class Unmappable extends RuntimeException {
+        Unmappable(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.segmenthub.connector;
+
+import jakarta.validation.Valid;
+
+import java.util.Map;
+
+/**
+ * How a source row maps onto the canonical record. Values are source field names; a dotted name
+ * ({@code consent.analytics}) reaches into nested JSON objects.
+ * <ul>
+ *   <li>{@code id}: the record's id in its system (required for people);</li>
+ *   <li>{@code updatedAt}: when the source last changed the record (survivorship, watermarks);</li>
+ *   <li>{@code identity}: attribute ({@code given_name}, {@code email}, ...) to field;</li>
+ *   <li>{@code consent}: purpose to a boolean opt-in field (true = granted, false = denied);</li>
+ *   <li>{@code metrics}: name to a numeric field (engagement counts);</li>
+ *   <li>{@code transaction}, {@code event}: a purchase or an engagement event carried by the row;</li>
+ *   <li>{@code consentEvent}: for {@code kind: consent} connectors, the consent row's fields.</li>
+ * </ul>
+ */
+public record RecordMapping(
+        String id,
+        String updatedAt,
+        Map<String, String> identity,
+        Map<String, String> consent,
+        Map<String, String> metrics,
+        @Valid TransactionMapping transaction,
+        @Valid EventMapping event,
+        @Valid ConsentEventMapping consentEvent) {
+
+    public RecordMapping {
+        identity = identity == null ? Map.of() : Map.copyOf(identity);
+        consent = consent == null ? Map.of() : Map.copyOf(consent);
+        metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+    }
+
+    public record TransactionMapping(@jakarta.validation.constraints.NotBlank String id,
+                                     @jakarta.validation.constraints.NotBlank String date,
+                                     @jakarta.validation.constraints.NotBlank String amount,
+                                     String currency,
+                                     String defaultCurrency) {
+    }
+
+    public record EventMapping(@jakarta.validation.constraints.NotBlank String id,
+                               @jakarta.validation.constraints.NotBlank String type,
+                               @jakarta.validation.constraints.NotBlank String at) {
+    }
+
+    public record ConsentEventMapping(String email,
+                                      String phone,
+                                      @jakarta.validation.constraints.NotBlank String purpose,
+                                      @jakarta.validation.constraints.NotBlank String status,
+                                      @jakarta.validation.constraints.NotBlank String occurredAt,
+                                      String evidence,
+                                      String source) {
+    }
+}

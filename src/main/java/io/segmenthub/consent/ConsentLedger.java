@@ -1,0 +1,130 @@
+package io.segmenthub.consent;
+
+import io.segmenthub.audit.AuditLog;
+import io.segmenthub.system.Timestamps;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The consent ledger: every consent event is kept, never overwritten (GDPR Art. 7(1): the
+ * controller must be able to show consent was given). The current state per subject and purpose
+ * is derived: the latest event by {@code occurred_at} wins, ties go to the more restrictive
+ * status, and an expired grant counts as absent.
+ */
+@Repository
+public class ConsentLedger {
+
+    private static final String INSERT = """
+            INSERT INTO consent_event (subject, purpose, status, occurred_at, recorded_at, source_system, evidence, expires_at, run_id)
+            SELECT :subject, :purpose, :status, :occurredAt, :recordedAt, :source, :evidence, :expiresAt, :runId
+            WHERE NOT EXISTS (SELECT 1 FROM consent_event WHERE subject = :subject AND purpose = :purpose
+                              AND status = :status AND occurred_at = :occurredAt AND source_system = :source)
+            """;
+
+    private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate named;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public ConsentLedger(JdbcClient jdbc, NamedParameterJdbcTemplate named, AuditLog audit, Clock clock) {
+        this.jdbc = jdbc;
+        this.named = named;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Appends the events not already in the ledger; returns how many were new. Each new one is audited. */
+    public int record(List<ConsentEvent> events, String runId) {
+        if (events.isEmpty()) {
+            return 0;
+        }
+        Instant now = clock.instant();
+        MapSqlParameterSource[] batch = events.stream().map(e -> new MapSqlParameterSource()
+                .addValue("subject", e.subject())
+                .addValue("purpose", e.purpose())
+                .addValue("status", e.status().name())
+                .addValue("occurredAt", Timestamps.utc(e.occurredAt()))
+                .addValue("recordedAt", Timestamps.utc(now))
+                .addValue("source", e.sourceSystem())
+                .addValue("evidence", e.evidence())
+                .addValue("expiresAt", e.expiresAt().map(Timestamps::utc).orElse(null))
+                .addValue("runId", runId)).toArray(MapSqlParameterSource[]::new);
+        int[] inserted = named.batchUpdate(INSERT, batch);
+        List<AuditLog.Entry> entries = new ArrayList<>();
+        int count = 0;
+        for (int i = 0; i < inserted.length; i++) {
+            if (inserted[i] > 0) {
+                count++;
+                ConsentEvent e = events.get(i);
+                entries.add(new AuditLog.Entry(runId, "sync", "CONSENT", e.subject(),
+                        "purpose=" + e.purpose() + " status=" + e.status().name().toLowerCase() + " source=" + e.sourceSystem()
+                                + " occurred_at=" + e.occurredAt()));
+            }
+        }
+        audit.append(entries);
+        return count;
+    }
+
+    /** The current state for one purpose across several identifiers of one person. */
+    public Optional<ConsentStatus> current(Collection<String> subjects, String purpose, Instant at) {
+        if (subjects.isEmpty()) {
+            return Optional.empty();
+        }
+        List<ConsentEvent> events = jdbc.sql("""
+                        SELECT subject, purpose, status, occurred_at, source_system, evidence, expires_at
+                        FROM consent_event WHERE purpose = :purpose AND subject IN (:subjects)""")
+                .param("purpose", purpose)
+                .param("subjects", subjects)
+                .query((rs, n) -> map(rs))
+                .list();
+        return latest(events).flatMap(e -> e.effectiveAt(at));
+    }
+
+    /** Every subject's events, grouped by subject: for scoring all profiles in one pass. */
+    public Map<String, List<ConsentEvent>> all() {
+        Map<String, List<ConsentEvent>> bySubject = new HashMap<>();
+        jdbc.sql("SELECT subject, purpose, status, occurred_at, source_system, evidence, expires_at FROM consent_event")
+                .query((rs, n) -> map(rs))
+                .list()
+                .forEach(e -> bySubject.computeIfAbsent(e.subject(), k -> new ArrayList<>()).add(e));
+        return bySubject;
+    }
+
+    public List<ConsentEvent> history(String subject) {
+        return jdbc.sql("""
+                        SELECT subject, purpose, status, occurred_at, source_system, evidence, expires_at
+                        FROM consent_event WHERE subject = :subject ORDER BY occurred_at, id""")
+                .param("subject", subject)
+                .query((rs, n) -> map(rs))
+                .list();
+    }
+
+    /** The winning event among several, by the ledger's rule. */
+    public static Optional<ConsentEvent> latest(Collection<ConsentEvent> events) {
+        ConsentEvent winner = null;
+        for (ConsentEvent e : events) {
+            if (winner == null || e.supersedes(winner)) {
+                winner = e;
+            }
+        }
+        return Optional.ofNullable(winner);
+    }
+
+    private static ConsentEvent map(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new ConsentEvent(rs.getString("subject"), rs.getString("purpose"),
+                ConsentStatus.valueOf(rs.getString("status")), Timestamps.read(rs, "occurred_at"),
+                rs.getString("source_system"), rs.getString("evidence"),
+                Optional.ofNullable(Timestamps.read(rs, "expires_at")));
+    }
+}

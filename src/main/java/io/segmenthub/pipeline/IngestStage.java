@@ -1,0 +1,248 @@
+package io.segmenthub.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenthub.connector.ConnectorConfig;
+import io.segmenthub.consent.ConsentEvent;
+import io.segmenthub.consent.ConsentLedger;
+import io.segmenthub.consent.ConsentStatus;
+import io.segmenthub.consent.Purpose;
+import io.segmenthub.crypto.BlindIndex;
+import io.segmenthub.crypto.PersonalDataVault;
+import io.segmenthub.profile.Attribute;
+import io.segmenthub.profile.CleanIdentity;
+import io.segmenthub.profile.IdentityCleaner;
+import io.segmenthub.profile.SourceRecordStore;
+import io.segmenthub.system.HubConfig;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The per-batch stages of a run, in order: consent gate, clean, protect, persist. A batch is one
+ * transaction: either all of it is stored or none, and the run's watermark does not move past it.
+ */
+@Component
+public class IngestStage {
+
+    static final String EMAIL = "email";
+    static final String PHONE = "phone";
+    static final String RECORD = "record";
+
+    private final HubConfig config;
+    private final IdentityCleaner cleaner;
+    private final BlindIndex blindIndex;
+    private final PersonalDataVault vault;
+    private final ConsentLedger ledger;
+    private final SourceRecordStore records;
+    private final ActivityStore activity;
+    private final QuarantineStore quarantine;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public IngestStage(HubConfig config, IdentityCleaner cleaner, BlindIndex blindIndex, PersonalDataVault vault,
+                       ConsentLedger ledger, SourceRecordStore records, ActivityStore activity, QuarantineStore quarantine,
+                       ObjectMapper json, Clock clock) {
+        this.config = config;
+        this.cleaner = cleaner;
+        this.blindIndex = blindIndex;
+        this.vault = vault;
+        this.ledger = ledger;
+        this.records = records;
+        this.activity = activity;
+        this.quarantine = quarantine;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public SyncRun ingest(SourceBatch batch, SyncRun run) {
+        long started = System.nanoTime();
+        ConnectorConfig connector = config.connector(batch.connectorId());
+        var counts = run.report().connector(connector.id());
+        counts.pulled(batch.size());
+
+        batch.quarantined().forEach(q -> {
+            quarantine.add(run.id(), connector.id(), q);
+            counts.quarantined(q.reason());
+        });
+        ingestConsentRows(batch.consentRows(), connector, run, counts);
+        ingestPeople(coalesce(batch.records()), connector, run, counts);
+        batch.watermark().ifPresent(w -> run.advanceWatermark(connector.id(), w));
+        run.report().stageTook("ingest", Duration.ofNanos(System.nanoTime() - started).toMillis());
+        return run;
+    }
+
+    private void ingestConsentRows(List<ConsentRow> rows, ConnectorConfig connector, SyncRun run, RunReport.ConnectorCounts counts) {
+        List<ConsentEvent> events = new ArrayList<>();
+        for (ConsentRow row : rows) {
+            Map<Attribute, String> raw = new EnumMap<>(Attribute.class);
+            row.email().ifPresent(e -> raw.put(Attribute.EMAIL, e));
+            row.phone().ifPresent(p -> raw.put(Attribute.PHONE, p));
+            CleanIdentity clean = cleaner.clean(raw, region(connector));
+            Optional<String> subject = clean.valid(Attribute.EMAIL).map(e -> blindIndex.of(EMAIL, e))
+                    .or(() -> clean.valid(Attribute.PHONE).map(p -> blindIndex.of(PHONE, p)));
+            if (subject.isEmpty()) {
+                String reason = "consent row has no valid e-mail or phone to identify the subject";
+                quarantine.add(run.id(), connector.id(), new Quarantined(row.ref(), reason,
+                        row.email().orElse("") + "," + row.phone().orElse("")));
+                counts.quarantined(reason);
+                continue;
+            }
+            events.add(event(subject.get(), row.signal(), row.sourceSystem()));
+        }
+        counts.consentEvents(ledger.record(events, run.id()));
+    }
+
+    private void ingestPeople(List<SourceRecord> batch, ConnectorConfig connector, SyncRun run, RunReport.ConnectorCounts counts) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        Purpose purpose = config.purpose(connector.purpose());
+        Set<Attribute> personal = config.personalAttributes();
+        Instant now = clock.instant();
+        String system = connector.systemName();
+        Map<String, SourceRecordStore.Existing> existing =
+                records.existing(system, batch.stream().map(SourceRecord::recordId).toList());
+
+        List<ActivityStore.Owned<Transaction>> purchases = new ArrayList<>();
+        List<ActivityStore.Owned<EngagementEvent>> events = new ArrayList<>();
+        List<ConsentEvent> flagEvents = new ArrayList<>();
+        List<Admitted> admitted = new ArrayList<>();
+
+        for (SourceRecord record : batch) {
+            CleanIdentity identity = cleaner.clean(record.identity(), region(connector));
+            List<SourceRecordStore.IndexEntry> indexes = new ArrayList<>();
+            identity.valid(Attribute.EMAIL).ifPresent(e -> indexes.add(new SourceRecordStore.IndexEntry(EMAIL, blindIndex.of(EMAIL, e))));
+            identity.valid(Attribute.PHONE).ifPresent(p -> indexes.add(new SourceRecordStore.IndexEntry(PHONE, blindIndex.of(PHONE, p))));
+            String recordSubject = blindIndex.of(RECORD, system + "/" + record.recordId());
+            String primary = indexes.isEmpty() ? recordSubject : indexes.get(0).value();
+            record.consents().forEach(signal -> flagEvents.add(event(primary, signal, system)));
+            List<String> subjects = new ArrayList<>(indexes.stream().map(SourceRecordStore.IndexEntry::value).toList());
+            subjects.add(recordSubject);
+            admitted.add(new Admitted(record, identity, indexes, subjects));
+        }
+        counts.consentEvents(ledger.record(flagEvents, run.id()));
+
+        for (Admitted a : admitted) {
+            // Consent gate: data collected for a purpose without a lawful basis for it is not stored.
+            Optional<ConsentStatus> state = ledger.current(a.subjects(), purpose.id(), now);
+            if (!purpose.basis().permits(state)) {
+                counts.dropped(purpose.id());
+                continue;
+            }
+            SourceRecord record = a.record();
+            a.record().transactions().forEach(t -> purchases.add(new ActivityStore.Owned<>(system, record.recordId(), t)));
+            a.record().events().forEach(e -> events.add(new ActivityStore.Owned<>(system, record.recordId(), e)));
+
+            SourceRecordStore.Existing before = existing.get(record.recordId());
+            if (a.identity().isEmpty() && before != null) {
+                counts.unchanged(1); // a row with activity only: the stored identity stays as it is
+                continue;
+            }
+            String aad = system + "/" + record.recordId();
+            Map<String, String> sealedValues = new TreeMap<>();
+            Map<String, String> openValues = new TreeMap<>();
+            a.identity().values().forEach((attribute, value) ->
+                    (personal.contains(attribute) ? sealedValues : openValues).put(attribute.key(), value));
+            openValues.putAll(record.metrics());
+            String present = a.identity().values().keySet().stream().map(Attribute::key).sorted().collect(Collectors.joining(","));
+            String invalid = a.identity().invalid().stream().map(Attribute::key).sorted().collect(Collectors.joining(","));
+            String contentHash = blindIndex.of("content", aad + "|" + sealedValues + "|" + openValues + "|" + invalid);
+            if (before != null && before.contentHash().equals(contentHash)) {
+                counts.unchanged(1);
+                continue;
+            }
+            byte[] plaintext = write(sealedValues).getBytes(StandardCharsets.UTF_8);
+            Optional<Long> dataKey;
+            Optional<byte[]> pii;
+            if (sealedValues.isEmpty()) {
+                dataKey = before == null ? Optional.empty() : before.dataKeyId();
+                pii = Optional.empty();
+            } else if (before != null && before.dataKeyId().isPresent()) {
+                dataKey = before.dataKeyId();
+                pii = vault.reseal(dataKey.get(), plaintext, aad);
+                if (pii.isEmpty()) { // its key was shredded: seal under a new one
+                    var sealed = vault.sealNew(plaintext, aad);
+                    dataKey = Optional.of(sealed.dataKeyId());
+                    pii = Optional.of(sealed.ciphertext());
+                }
+            } else {
+                var sealed = vault.sealNew(plaintext, aad);
+                dataKey = Optional.of(sealed.dataKeyId());
+                pii = Optional.of(sealed.ciphertext());
+            }
+            var stored = new SourceRecordStore.Protected(system, record.recordId(), connector.id(),
+                    record.updatedAt(), dataKey, pii, write(openValues), present, invalid, contentHash, a.indexes());
+            if (before == null) {
+                records.insert(stored, run.id(), now);
+            } else {
+                records.update(before.id(), stored, run.id(), now);
+            }
+            counts.stored(1);
+        }
+        counts.transactions(activity.addPurchases(purchases, run.id()));
+        counts.events(activity.addEvents(events, run.id()));
+    }
+
+    private record Admitted(SourceRecord record, CleanIdentity identity, List<SourceRecordStore.IndexEntry> indexes,
+                            List<String> subjects) {
+    }
+
+    /** Rows of one record in one batch (a visitor's many events) become one record: later non-empty values win. */
+    static List<SourceRecord> coalesce(List<SourceRecord> rows) {
+        Map<String, SourceRecord> byId = new LinkedHashMap<>();
+        for (SourceRecord row : rows) {
+            byId.merge(row.recordId(), row, (a, b) -> {
+                Map<Attribute, String> identity = new EnumMap<>(Attribute.class);
+                identity.putAll(a.identity());
+                identity.putAll(b.identity());
+                Map<String, String> metrics = new LinkedHashMap<>(a.metrics());
+                metrics.putAll(b.metrics());
+                return new SourceRecord(a.system(), a.recordId(), a.updatedAt().isAfter(b.updatedAt()) ? a.updatedAt() : b.updatedAt(),
+                        identity, metrics, concat(a.consents(), b.consents()), concat(a.transactions(), b.transactions()),
+                        concat(a.events(), b.events()));
+            });
+        }
+        return new ArrayList<>(byId.values());
+    }
+
+    private ConsentEvent event(String subject, ConsentSignal signal, String source) {
+        Optional<Instant> expires = signal.status() == ConsentStatus.GRANTED
+                ? Optional.ofNullable(config.purposes().get(signal.purpose()))
+                .flatMap(Purpose::validity).map(days -> signal.occurredAt().plus(Duration.ofDays(days)))
+                : Optional.empty();
+        return new ConsentEvent(subject, signal.purpose(), signal.status(), signal.occurredAt(), source, signal.evidence(), expires);
+    }
+
+    private String region(ConnectorConfig connector) {
+        return connector.region() == null ? config.hub().defaultRegion() : connector.region();
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private String write(Map<String, String> values) {
+        try {
+            return json.writeValueAsString(values);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings always serialises", e);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.segmenthub.pipeline;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What one sync run did, stage by stage: the numbers an IT team checks after a run and that the
+ * run history keeps. No personal data: counts, ids of connectors, segments and destinations.
+ */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
+public final class RunReport {
+
+    final Map<String, ConnectorCounts> connectors = new TreeMap<>();
+    final ProfileCounts profiles = new ProfileCounts();
+    final Map<String, SegmentCounts> segments = new TreeMap<>();
+    final Map<String, DestinationCounts> destinations = new TreeMap<>();
+    final Map<String, Long> stageMillis = new ConcurrentHashMap<>();
+    final Map<String, String> notes = new TreeMap<>();
+
+    public synchronized ConnectorCounts connector(String id) {
+        return connectors.computeIfAbsent(id, k -> new ConnectorCounts());
+    }
+
+    public ProfileCounts profiles() {
+        return profiles;
+    }
+
+    public synchronized SegmentCounts segment(String id) {
+        return segments.computeIfAbsent(id, k -> new SegmentCounts());
+    }
+
+    public synchronized DestinationCounts destination(String id) {
+        return destinations.computeIfAbsent(id, k -> new DestinationCounts());
+    }
+
+    public void stageTook(String stage, long millis) {
+        stageMillis.merge(stage, millis, Long::sum);
+    }
+
+    public synchronized void note(String key, String value) {
+        notes.put(key, value);
+    }
+
+    public Map<String, ConnectorCounts> connectors() {
+        return connectors;
+    }
+
+    public Map<String, SegmentCounts> segments() {
+        return segments;
+    }
+
+    public Map<String, DestinationCounts> destinations() {
+        return destinations;
+    }
+
+    public Map<String, Long> stageMillis() {
+        return stageMillis;
+    }
+
+    public Map<String, String> notes() {
+        return notes;
+    }
+
+    @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
+    public static final class ConnectorCounts {
+        long pulled;
+        long stored;
+        long unchanged;
+        long transactions;
+        long events;
+        long consentEvents;
+        final Map<String, Long> quarantined = new TreeMap<>();
+        final Map<String, Long> droppedByConsent = new TreeMap<>();
+
+        public synchronized void pulled(long n) { pulled += n; }
+        public synchronized void stored(long n) { stored += n; }
+        public synchronized void unchanged(long n) { unchanged += n; }
+        public synchronized void transactions(long n) { transactions += n; }
+        public synchronized void events(long n) { events += n; }
+        public synchronized void consentEvents(long n) { consentEvents += n; }
+        public synchronized void quarantined(String reason) { quarantined.merge(reason, 1L, Long::sum); }
+        public synchronized void dropped(String purpose) { droppedByConsent.merge(purpose, 1L, Long::sum); }
+
+        public long pulled() { return pulled; }
+        public long stored() { return stored; }
+        public long unchanged() { return unchanged; }
+        public long transactions() { return transactions; }
+        public long events() { return events; }
+        public long consentEvents() { return consentEvents; }
+        public Map<String, Long> quarantined() { return quarantined; }
+        public Map<String, Long> droppedByConsent() { return droppedByConsent; }
+        public long quarantinedTotal() { return quarantined.values().stream().mapToLong(Long::longValue).sum(); }
+        public long droppedTotal() { return droppedByConsent.values().stream().mapToLong(Long::longValue).sum(); }
+    }
+
+    @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
+    public static final class ProfileCounts {
+        long created;
+        long updated;
+        long merged;
+        long split;
+        long total;
+
+        public synchronized void set(long created, long updated, long merged, long split, long total) {
+            this.created = created;
+            this.updated = updated;
+            this.merged = merged;
+            this.split = split;
+            this.total = total;
+        }
+
+        public long created() { return created; }
+        public long updated() { return updated; }
+        public long merged() { return merged; }
+        public long split() { return split; }
+        public long total() { return total; }
+    }
+
+    @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
+    public static final class SegmentCounts {
+        long size;
+        long entered;
+        long exited;
+
+        public synchronized void set(long size, long entered, long exited) {
+            this.size = size;
+            this.entered = entered;
+            this.exited = exited;
+        }
+
+        public long size() { return size; }
+        public long entered() { return entered; }
+        public long exited() { return exited; }
+    }
+
+    @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
+    public static final class DestinationCounts {
+        long adds;
+        long removes;
+        long withheldWithoutConsent;
+        long unmapped;
+
+        public synchronized void add(long adds, long removes, long withheld, long unmapped) {
+            this.adds += adds;
+            this.removes += removes;
+            this.withheldWithoutConsent += withheld;
+            this.unmapped += unmapped;
+        }
+
+        public long adds() { return adds; }
+        public long removes() { return removes; }
+        public long withheldWithoutConsent() { return withheldWithoutConsent; }
+        public long unmapped() { return unmapped; }
+    }
+
+    /** The report as a person reads it at the end of {@code segment-hub sync}. */
+    public String format() {
+        StringBuilder out = new StringBuilder();
+        out.append("Pull, consent gate, clean, protect (per connector):\n");
+        out.append(String.format("  %-20s %8s %8s %9s %11s %8s %8s %8s%n",
+                "connector", "pulled", "stored", "unchanged", "quarantined", "dropped", "purchases", "events"));
+        connectors.forEach((id, c) -> {
+            out.append(String.format("  %-20s %8d %8d %9d %11d %8d %8d %8d%n",
+                    id, c.pulled, c.stored, c.unchanged, c.quarantinedTotal(), c.droppedTotal(), c.transactions, c.events));
+            if (c.consentEvents > 0) {
+                out.append(String.format("  %-20s consent events recorded: %d%n", "", c.consentEvents));
+            }
+            c.quarantined.forEach((reason, n) -> out.append(String.format("  %-20s quarantined %5d  %s%n", "", n, reason)));
+            c.droppedByConsent.forEach((purpose, n) ->
+                    out.append(String.format("  %-20s dropped     %5d  no lawful basis for purpose '%s'%n", "", n, purpose)));
+        });
+        out.append(String.format("Resolve and golden profiles: %d created, %d updated, %d merged, %d split, %d in total%n",
+                profiles.created, profiles.updated, profiles.merged, profiles.split, profiles.total));
+        notes.forEach((k, v) -> out.append("  ").append(k).append(": ").append(v).append('\n'));
+        out.append("Segments:\n");
+        segments.forEach((id, s) -> out.append(String.format("  %-28s %6d members (%d entered, %d exited)%n", id, s.size, s.entered, s.exited)));
+        out.append("Push (per destination):\n");
+        destinations.forEach((id, d) -> out.append(String.format(
+                "  %-20s %6d added, %6d removed, %6d withheld without consent, %6d without a record in the destination%n",
+                id, d.adds, d.removes, d.withheldWithoutConsent, d.unmapped)));
+        out.append("Stage times (ms): ").append(new TreeMap<>(stageMillis)).append('\n');
+        return out.toString();
+    }
+}

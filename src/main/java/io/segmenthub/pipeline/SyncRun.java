@@ -1,0 +1,58 @@
+package io.segmenthub.pipeline;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One sync run in progress: which connectors and destinations it covers, its report, and the
+ * commits (watermarks, processed drop files) that take effect only once the run has persisted
+ * everything, so a failed run is pulled again next time and nothing is lost.
+ */
+public final class SyncRun {
+
+    private final String id;
+    private final String syncId;
+    private final String trigger;
+    private final Instant startedAt;
+    private final List<String> connectorIds;
+    private final List<String> destinationIds;
+    private final RunReport report = new RunReport();
+    private final Map<String, String> pendingWatermarks = new LinkedHashMap<>();
+    private final List<Runnable> afterSuccess = new ArrayList<>();
+
+    public SyncRun(String id, String syncId, String trigger, Instant startedAt, List<String> connectorIds, List<String> destinationIds) {
+        this.id = id;
+        this.syncId = syncId;
+        this.trigger = trigger;
+        this.startedAt = startedAt;
+        this.connectorIds = List.copyOf(connectorIds);
+        this.destinationIds = List.copyOf(destinationIds);
+    }
+
+    public String id() { return id; }
+    public String syncId() { return syncId; }
+    public String trigger() { return trigger; }
+    public Instant startedAt() { return startedAt; }
+    public List<String> connectorIds() { return connectorIds; }
+    public List<String> destinationIds() { return destinationIds; }
+    public RunReport report() { return report; }
+
+    public synchronized void advanceWatermark(String connectorId, String value) {
+        pendingWatermarks.put(connectorId, value);
+    }
+
+    public synchronized Map<String, String> pendingWatermarks() {
+        return Map.copyOf(pendingWatermarks);
+    }
+
+    public synchronized void afterSuccess(Runnable commit) {
+        afterSuccess.add(commit);
+    }
+
+    public synchronized List<Runnable> commits() {
+        return List.copyOf(afterSuccess);
+    }
+}

@@ -1,0 +1,140 @@
+package io.segmenthub.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenthub.audit.AuditLog;
+import io.segmenthub.connector.ConnectorConfig;
+import io.segmenthub.connector.ConnectorKind;
+import io.segmenthub.connector.DestinationConfig;
+import io.segmenthub.connector.Watermarks;
+import io.segmenthub.system.HubConfig;
+import io.segmenthub.system.SyncSchedule;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Starts sync runs (from the schedule, the API or the command line), one at a time, and closes
+ * them: on success it commits watermarks and drop-folder moves and stores the report; on failure
+ * it stores the reason and commits nothing, so the next run pulls the same data again. The stages
+ * themselves are the Camel route {@code pipeline-sync} in {@code routes/sync.yaml}.
+ */
+@Component
+public class SyncRunner {
+
+    public static final String DEFAULT_SYNC = "manual";
+    private static final Logger log = LoggerFactory.getLogger(SyncRunner.class);
+    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC);
+
+    private final HubConfig config;
+    private final ProducerTemplate camel;
+    private final SyncRunStore runs;
+    private final Watermarks watermarks;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final ReentrantLock oneAtATime = new ReentrantLock();
+
+    public SyncRunner(HubConfig config, ProducerTemplate camel, SyncRunStore runs, Watermarks watermarks, AuditLog audit,
+                      ObjectMapper json, Clock clock) {
+        this.config = config;
+        this.camel = camel;
+        this.runs = runs;
+        this.watermarks = watermarks;
+        this.audit = audit;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Called by the Quartz route of a scheduled sync. */
+    public void runScheduled(String syncId) {
+        try {
+            run(syncId, "schedule");
+        } catch (SyncFailedException e) {
+            log.error("run={} sync={} failed: {}", e.runId(), syncId, e.getMessage());
+        } catch (SyncBusyException e) {
+            log.warn("sync={} skipped: {}", syncId, e.getMessage());
+        }
+    }
+
+    public SyncRun run(String syncId, String trigger) {
+        if (!oneAtATime.tryLock()) {
+            throw new SyncBusyException("another sync run is in progress");
+        }
+        try {
+            SyncRun run = begin(syncId, trigger);
+            MDC.put("run", run.id());
+            try {
+                camel.requestBody("direct:sync-run", run);
+                complete(run);
+                return run;
+            } catch (RuntimeException e) {
+                Throwable cause = e instanceof CamelExecutionException && e.getCause() != null ? e.getCause() : e;
+                String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+                runs.finished(run.id(), "FAILED", clock.instant(), reason, report(run));
+                log.error("run={} failed: {}", run.id(), reason);
+                throw new SyncFailedException(run.id(), reason, cause);
+            } finally {
+                MDC.remove("run");
+            }
+        } finally {
+            oneAtATime.unlock();
+        }
+    }
+
+    private SyncRun begin(String syncId, String trigger) {
+        SyncSchedule sync = config.sync(syncId).orElse(new SyncSchedule(syncId, "-", List.of(), List.of()));
+        List<ConnectorConfig> connectors = new ArrayList<>(sync.connectors().isEmpty() ? config.connectors()
+                : sync.connectors().stream().map(config::connector).toList());
+        // consent sources first, so this run's opt-ins and withdrawals gate this run's data
+        connectors.sort(Comparator.comparingInt(c -> c.kindOrDefault() == ConnectorKind.CONSENT ? 0 : 1));
+        List<String> destinations = sync.destinations().isEmpty()
+                ? config.destinations().stream().map(DestinationConfig::id).toList() : sync.destinations();
+        Instant now = clock.instant();
+        String id = RUN_ID.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        SyncRun run = new SyncRun(id, syncId, trigger, now, connectors.stream().map(ConnectorConfig::id).toList(), destinations);
+        runs.started(run);
+        log.info("run={} sync={} trigger={} started: {} connectors, {} destinations", id, syncId, trigger,
+                run.connectorIds().size(), destinations.size());
+        return run;
+    }
+
+    private void complete(SyncRun run) {
+        watermarks.commit(run.pendingWatermarks(), run.id());
+        run.commits().forEach(Runnable::run);
+        var report = run.report();
+        runs.finished(run.id(), "SUCCEEDED", clock.instant(), null, report(run));
+        audit.append(new AuditLog.Entry(run.id(), "sync", "SYNC_RUN", null, "sync=" + run.syncId() + " trigger=" + run.trigger()
+                + " status=succeeded profiles=" + report.profiles().total()));
+        report.connectors().forEach((id, c) -> log.info("run={} stage=pull connector={} pulled={} stored={} unchanged={} quarantined={} dropped={}",
+                run.id(), id, c.pulled(), c.stored(), c.unchanged(), c.quarantinedTotal(), c.droppedTotal()));
+        log.info("run={} stage=resolve created={} updated={} merged={} total={}", run.id(), report.profiles().created(),
+                report.profiles().updated(), report.profiles().merged(), report.profiles().total());
+        report.segments().forEach((id, s) -> log.info("run={} stage=segments segment={} size={} entered={} exited={}",
+                run.id(), id, s.size(), s.entered(), s.exited()));
+        report.destinations().forEach((id, d) -> log.info("run={} stage=push destination={} adds={} removes={} withheld={}",
+                run.id(), id, d.adds(), d.removes(), d.withheldWithoutConsent()));
+        log.info("run={} succeeded", run.id());
+    }
+
+    private String report(SyncRun run) {
+        try {
+            return json.writeValueAsString(run.report());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the run report always serialises", e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.segmenthub.profile;
+
+import io.segmenthub.system.Timestamps;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Golden profiles, their aliases after merges, their lineage per attribute and the merge/split history. */
+@Repository
+public class GoldenProfileStore {
+
+    public record Profile(String goldenId, Instant createdAt, Optional<String> mergedInto) {
+    }
+
+    public record Change(String kind, String goldenId, Optional<String> otherId, String evidence) {
+    }
+
+    public record Lineage(String goldenId, Attribute attribute, long sourceRecordId, String rule) {
+    }
+
+    private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate named;
+
+    public GoldenProfileStore(JdbcClient jdbc, NamedParameterJdbcTemplate named) {
+        this.jdbc = jdbc;
+        this.named = named;
+    }
+
+    public Map<String, Profile> all() {
+        Map<String, Profile> byId = new HashMap<>();
+        jdbc.sql("SELECT golden_id, created_at, merged_into FROM golden_profile").query(rs -> {
+            byId.put(rs.getString(1), new Profile(rs.getString(1), Timestamps.read(rs, "created_at"), Optional.ofNullable(rs.getString(3))));
+        });
+        return byId;
+    }
+
+    public void create(Collection<String> ids, String runId, Instant now) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        named.batchUpdate("INSERT INTO golden_profile (golden_id, created_at, updated_at, run_id) VALUES (:id, :now, :now, :run)",
+                ids.stream().map(id -> new MapSqlParameterSource().addValue("id", id).addValue("now", Timestamps.utc(now))
+                        .addValue("run", runId)).toArray(MapSqlParameterSource[]::new));
+    }
+
+    public void touch(Collection<String> ids, String runId, Instant now) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        named.batchUpdate("UPDATE golden_profile SET updated_at = :now, run_id = :run WHERE golden_id = :id",
+                ids.stream().map(id -> new MapSqlParameterSource().addValue("id", id).addValue("now", Timestamps.utc(now))
+                        .addValue("run", runId)).toArray(MapSqlParameterSource[]::new));
+    }
+
+    /** {@code merged} becomes an alias of {@code survivor}: it still resolves, to the survivor. */
+    public void alias(Map<String, String> mergedToSurvivor, String runId, Instant now) {
+        if (mergedToSurvivor.isEmpty()) {
+            return;
+        }
+        named.batchUpdate("UPDATE golden_profile SET merged_into = :survivor, updated_at = :now, run_id = :run WHERE golden_id = :id",
+                mergedToSurvivor.entrySet().stream().map(e -> new MapSqlParameterSource().addValue("id", e.getKey())
+                        .addValue("survivor", e.getValue()).addValue("now", Timestamps.utc(now)).addValue("run", runId))
+                        .toArray(MapSqlParameterSource[]::new));
+        // aliases of an alias point straight at the survivor, so resolving is one step
+        mergedToSurvivor.forEach((merged, survivor) -> jdbc.sql("UPDATE golden_profile SET merged_into = :survivor WHERE merged_into = :merged")
+                .param("survivor", survivor).param("merged", merged).update());
+    }
+
+    public void recordChanges(List<Change> changes, String runId, Instant now) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        named.batchUpdate("""
+                        INSERT INTO profile_change (run_id, kind, golden_id, other_id, evidence, at)
+                        VALUES (:run, :kind, :golden, :other, :evidence, :at)""",
+                changes.stream().map(c -> new MapSqlParameterSource().addValue("run", runId).addValue("kind", c.kind())
+                        .addValue("golden", c.goldenId()).addValue("other", c.otherId().orElse(null))
+                        .addValue("evidence", c.evidence()).addValue("at", Timestamps.utc(now))).toArray(MapSqlParameterSource[]::new));
+    }
+
+    public void replaceLineage(List<Lineage> lineage) {
+        jdbc.sql("DELETE FROM golden_attribute").update();
+        if (lineage.isEmpty()) {
+            return;
+        }
+        named.batchUpdate("INSERT INTO golden_attribute (golden_id, attribute, source_record_id, rule) VALUES (:golden, :attribute, :record, :rule)",
+                lineage.stream().map(l -> new MapSqlParameterSource().addValue("golden", l.goldenId())
+                        .addValue("attribute", l.attribute().key()).addValue("record", l.sourceRecordId()).addValue("rule", l.rule()))
+                        .toArray(MapSqlParameterSource[]::new));
+    }
+
+    /** The golden id a (possibly merged) id resolves to now. */
+    public Optional<String> resolve(String goldenId) {
+        return jdbc.sql("SELECT golden_id, merged_into FROM golden_profile WHERE golden_id = :id").param("id", goldenId)
+                .query((rs, n) -> Optional.ofNullable(rs.getString(2)).orElse(rs.getString(1))).optional();
+    }
+
+    public long active() {
+        return jdbc.sql("SELECT COUNT(*) FROM golden_profile WHERE merged_into IS NULL").query(Long.class).single();
+    }
+
+    public List<Lineage> lineage(String goldenId) {
+        return jdbc.sql("SELECT golden_id, attribute, source_record_id, rule FROM golden_attribute WHERE golden_id = :id ORDER BY attribute")
+                .param("id", goldenId)
+                .query((rs, n) -> new Lineage(rs.getString(1), Attribute.fromKey(rs.getString(2)).orElseThrow(), rs.getLong(3), rs.getString(4)))
+                .list();
+    }
+}

@@ -1,0 +1,161 @@
+package io.segmenthub.profile;
+
+import io.segmenthub.system.Timestamps;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Source records in the store: sealed personal data, plaintext non-personal attributes, which
+ * attributes are present or invalid (no values), a keyed content hash to skip unchanged records,
+ * and blind indexes for matching.
+ */
+@Repository
+public class SourceRecordStore {
+
+    /** What the store already holds for a record, enough to decide insert, update or unchanged. */
+    public record Existing(long id, String contentHash, Optional<Long> dataKeyId) {
+    }
+
+    /** A record ready to store: nothing in it is plaintext personal data. */
+    public record Protected(String system, String recordId, String connectorId, Instant sourceUpdatedAt,
+                            Optional<Long> dataKeyId, Optional<byte[]> pii, String attributesJson,
+                            String present, String invalid, String contentHash, List<IndexEntry> indexes) {
+    }
+
+    /** A blind index of a record: {@code kind} is "email" or "phone". */
+    public record IndexEntry(String kind, String value) {
+    }
+
+    /** What matching and survivorship need of a record, with no personal data. */
+    public record Facts(long id, String system, String recordId, Instant sourceUpdatedAt, List<String> present,
+                        List<String> invalid, Optional<String> goldenId, String runId) {
+    }
+
+    private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate named;
+
+    public SourceRecordStore(JdbcClient jdbc, NamedParameterJdbcTemplate named) {
+        this.jdbc = jdbc;
+        this.named = named;
+    }
+
+    public Map<String, Existing> existing(String system, Collection<String> recordIds) {
+        Map<String, Existing> found = new HashMap<>();
+        if (recordIds.isEmpty()) {
+            return found;
+        }
+        jdbc.sql("SELECT id, record_id, content_hash, data_key_id FROM source_record WHERE system = :system AND record_id IN (:ids)")
+                .param("system", system)
+                .param("ids", recordIds)
+                .query(rs -> {
+                    long key = rs.getLong("data_key_id");
+                    Optional<Long> dataKey = rs.wasNull() ? Optional.empty() : Optional.of(key);
+                    found.put(rs.getString("record_id"), new Existing(rs.getLong("id"), rs.getString("content_hash"), dataKey));
+                });
+        return found;
+    }
+
+    public long insert(Protected r, String runId, Instant now) {
+        var holder = new GeneratedKeyHolder();
+        jdbc.sql("""
+                        INSERT INTO source_record (system, record_id, connector_id, source_updated_at, ingested_at, run_id,
+                                                   data_key_id, pii, attributes, present, invalid, content_hash)
+                        VALUES (:system, :recordId, :connector, :updated, :now, :run, :dataKey, :pii, :attributes, :present, :invalid, :hash)""")
+                .params(params(r, runId, now).getValues())
+                .update(holder, "id");
+        long id = holder.getKey().longValue();
+        replaceIndexes(id, r.indexes());
+        return id;
+    }
+
+    public void update(long id, Protected r, String runId, Instant now) {
+        jdbc.sql("""
+                        UPDATE source_record SET connector_id = :connector, source_updated_at = :updated, ingested_at = :now,
+                               run_id = :run, data_key_id = :dataKey, pii = :pii, attributes = :attributes, present = :present,
+                               invalid = :invalid, content_hash = :hash
+                        WHERE id = :id""")
+                .params(params(r, runId, now).addValue("id", id).getValues())
+                .update();
+        replaceIndexes(id, r.indexes());
+    }
+
+    private void replaceIndexes(long id, List<IndexEntry> indexes) {
+        jdbc.sql("DELETE FROM record_index WHERE source_record_id = :id").param("id", id).update();
+        if (!indexes.isEmpty()) {
+            named.batchUpdate("INSERT INTO record_index (source_record_id, kind, hashed) VALUES (:id, :kind, :value)",
+                    indexes.stream().distinct().map(i -> new MapSqlParameterSource().addValue("id", id)
+                            .addValue("kind", i.kind()).addValue("value", i.value())).toArray(MapSqlParameterSource[]::new));
+        }
+    }
+
+    private static MapSqlParameterSource params(Protected r, String runId, Instant now) {
+        return new MapSqlParameterSource()
+                .addValue("system", r.system())
+                .addValue("recordId", r.recordId())
+                .addValue("connector", r.connectorId())
+                .addValue("updated", Timestamps.utc(r.sourceUpdatedAt()))
+                .addValue("now", Timestamps.utc(now))
+                .addValue("run", runId)
+                .addValue("dataKey", r.dataKeyId().orElse(null))
+                .addValue("pii", r.pii().orElse(null))
+                .addValue("attributes", r.attributesJson())
+                .addValue("present", r.present())
+                .addValue("invalid", r.invalid())
+                .addValue("hash", r.contentHash());
+    }
+
+    /** Every record that carries an identity, with its blind indexes, for resolution. */
+    public List<Facts> identified() {
+        return jdbc.sql("""
+                        SELECT id, system, record_id, source_updated_at, present, invalid, golden_id, run_id
+                        FROM source_record WHERE present <> '' ORDER BY id""")
+                .query((rs, n) -> new Facts(rs.getLong("id"), rs.getString("system"), rs.getString("record_id"),
+                        Timestamps.read(rs, "source_updated_at"), split(rs.getString("present")), split(rs.getString("invalid")),
+                        Optional.ofNullable(rs.getString("golden_id")), rs.getString("run_id")))
+                .list();
+    }
+
+    public Map<Long, List<IndexEntry>> indexes() {
+        Map<Long, List<IndexEntry>> byRecord = new HashMap<>();
+        jdbc.sql("SELECT source_record_id, kind, hashed FROM record_index").query(rs -> {
+            byRecord.computeIfAbsent(rs.getLong(1), k -> new java.util.ArrayList<>()).add(new IndexEntry(rs.getString(2), rs.getString(3)));
+        });
+        return byRecord;
+    }
+
+    public void assignGolden(Map<Long, String> goldenByRecord) {
+        if (goldenByRecord.isEmpty()) {
+            return;
+        }
+        named.batchUpdate("UPDATE source_record SET golden_id = :golden WHERE id = :id",
+                goldenByRecord.entrySet().stream().map(e -> new MapSqlParameterSource()
+                        .addValue("id", e.getKey()).addValue("golden", e.getValue())).toArray(MapSqlParameterSource[]::new));
+    }
+
+    /** Lineage: every source record in the store with the golden profile it belongs to. */
+    public void forEachLineage(LineageRow consumer) {
+        jdbc.sql("SELECT system, record_id, golden_id FROM source_record ORDER BY system, record_id")
+                .query(rs -> {
+                    consumer.accept(rs.getString(1), rs.getString(2), rs.getString(3));
+                });
+    }
+
+    @FunctionalInterface
+    public interface LineageRow {
+        void accept(String system, String recordId, String goldenId);
+    }
+
+    static List<String> split(String csv) {
+        return csv == null || csv.isEmpty() ? List.of() : List.of(csv.split(","));
+    }
+}

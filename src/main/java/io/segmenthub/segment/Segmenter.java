@@ -1,0 +1,139 @@
+package io.segmenthub.segment;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenthub.consent.ConsentView;
+import io.segmenthub.pipeline.SyncRun;
+import io.segmenthub.system.HubConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Evaluates every rule segment of {@code segments.yml} against every golden profile and keeps
+ * membership as entered/exited stints. Rules see scores, consent and non-personal attributes,
+ * never personal data.
+ */
+@Component
+public class Segmenter {
+
+    private static final Logger log = LoggerFactory.getLogger(Segmenter.class);
+    private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() { };
+
+    private final JdbcClient jdbc;
+    private final HubConfig config;
+    private final ConsentView consent;
+    private final MembershipStore memberships;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public Segmenter(JdbcClient jdbc, HubConfig config, ConsentView consent, MembershipStore memberships, ObjectMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.config = config;
+        this.consent = consent;
+        this.memberships = memberships;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public SyncRun evaluate(SyncRun run) {
+        long started = System.nanoTime();
+        Instant now = clock.instant();
+        List<ProfileFacts> profiles = facts(now);
+        for (SegmentDefinition definition : config.segments()) {
+            SegmentRule rule = SegmentRule.compile(definition.rule());
+            Set<String> members = new HashSet<>();
+            long errors = 0;
+            for (ProfileFacts p : profiles) {
+                try {
+                    if (rule.matches(p)) {
+                        members.add(p.goldenId());
+                    }
+                } catch (SegmentRuleException e) {
+                    errors++;
+                }
+            }
+            if (errors > 0) {
+                log.warn("run={} segment={} rule failed on {} profiles; they are not members", run.id(), definition.id(), errors);
+                run.report().note("segment " + definition.id() + " rule errors", errors + " profiles (treated as non-members)");
+            }
+            Set<String> before = memberships.members(definition.id());
+            List<String> entered = members.stream().filter(g -> !before.contains(g)).sorted().toList();
+            List<String> exited = before.stream().filter(g -> !members.contains(g)).sorted().toList();
+            memberships.enter(definition.id(), entered, run.id(), now);
+            memberships.exit(definition.id(), exited, run.id(), now);
+            run.report().segment(definition.id()).set(members.size(), entered.size(), exited.size());
+        }
+        run.report().stageTook("segments", Duration.ofNanos(System.nanoTime() - started).toMillis());
+        return run;
+    }
+
+    /** The facts of every active golden profile, built from the store. */
+    List<ProfileFacts> facts(Instant now) {
+        LocalDate asOf = config.hub().scoring().fixedAsOf().orElse(LocalDate.ofInstant(now, clock.getZone()));
+        Map<String, Map<String, Boolean>> permitted = consent.permitted(now);
+        Map<String, Map<String, String>> attributes = new HashMap<>();
+        Map<String, Set<String>> sources = new HashMap<>();
+        Map<String, boolean[]> contact = new HashMap<>();
+        jdbc.sql("""
+                        SELECT golden_id, system, attributes, present, invalid FROM source_record
+                        WHERE golden_id IS NOT NULL ORDER BY source_updated_at, id""")
+                .query(rs -> {
+                    String golden = rs.getString(1);
+                    sources.computeIfAbsent(golden, k -> new HashSet<>()).add(rs.getString(2));
+                    attributes.computeIfAbsent(golden, k -> new TreeMap<>()).putAll(read(rs.getString(3)));
+                    List<String> present = List.of(rs.getString(4).split(","));
+                    List<String> invalid = List.of(rs.getString(5).split(","));
+                    boolean[] has = contact.computeIfAbsent(golden, k -> new boolean[2]);
+                    has[0] |= present.contains("email") && !invalid.contains("email");
+                    has[1] |= present.contains("phone") && !invalid.contains("phone");
+                });
+        List<ProfileFacts> facts = new ArrayList<>();
+        jdbc.sql("""
+                        SELECT golden_id, orders, revenue, last_purchase, events, recency, frequency, monetary
+                        FROM profile_score ORDER BY golden_id""")
+                .query(rs -> {
+                    String golden = rs.getString(1);
+                    int orders = rs.getInt(2);
+                    BigDecimal revenue = rs.getBigDecimal(3);
+                    LocalDate last = rs.getObject(4, LocalDate.class);
+                    Optional<RfmScore> rfm = orders == 0 ? Optional.empty()
+                            : Optional.of(RfmScorer.classify(rs.getInt(6), rs.getInt(7), rs.getInt(8)));
+                    boolean[] has = contact.getOrDefault(golden, new boolean[2]);
+                    facts.add(new ProfileFacts(golden, rfm, permitted.getOrDefault(golden, Map.of()),
+                            attributes.getOrDefault(golden, Map.of()), sources.getOrDefault(golden, Set.of()),
+                            orders, revenue, last == null ? OptionalLong.empty() : OptionalLong.of(ChronoUnit.DAYS.between(last, asOf)),
+                            rs.getLong(5), has[0], has[1]));
+                });
+        return facts;
+    }
+
+    private Map<String, String> read(String attributesJson) {
+        try {
+            return new LinkedHashMap<>(json.readValue(attributesJson, STRINGS));
+        } catch (IOException e) {
+            throw new IllegalStateException("stored attributes are not a JSON object of strings", e);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package io.segmenthub.sync;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenthub.audit.AuditLog;
+import io.segmenthub.connector.DestinationConfig;
+import io.segmenthub.consent.ConsentView;
+import io.segmenthub.crypto.PersonalDataVault;
+import io.segmenthub.pipeline.SyncRun;
+import io.segmenthub.profile.Attribute;
+import io.segmenthub.segment.MembershipStore;
+import io.segmenthub.segment.SegmentDefinition;
+import io.segmenthub.system.HubConfig;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Plans and confirms pushes. The plan for a destination and segment is the difference between the
+ * members who may be there now (in the segment, with consent for both the segment's and the
+ * destination's purpose, and, when the destination names its system, with a record there) and
+ * what the last successful push left there. A withdrawal therefore shows up as a remove on the
+ * next push. The state moves only when the destination confirmed the write.
+ */
+@Component
+public class SegmentPusher {
+
+    private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() { };
+
+    private final HubConfig config;
+    private final MembershipStore memberships;
+    private final PushStateStore state;
+    private final ConsentView consent;
+    private final JdbcClient jdbc;
+    private final PersonalDataVault vault;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public SegmentPusher(HubConfig config, MembershipStore memberships, PushStateStore state, ConsentView consent, JdbcClient jdbc,
+                         PersonalDataVault vault, AuditLog audit, ObjectMapper json, Clock clock) {
+        this.config = config;
+        this.memberships = memberships;
+        this.state = state;
+        this.consent = consent;
+        this.jdbc = jdbc;
+        this.vault = vault;
+        this.audit = audit;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** One plan per segment the destination takes, empty ones included (they still confirm nothing). */
+    public List<SegmentPush> plan(SyncRun run, String destinationId) {
+        DestinationConfig destination = config.destination(destinationId);
+        Map<String, Map<String, Boolean>> permitted = consent.permitted(clock.instant());
+        Map<String, String> externalIds = destination.system() == null ? Map.of() : externalIds(destination.system());
+        List<SegmentDefinition> segments = destination.segments().isEmpty() ? config.segments()
+                : destination.segments().stream().map(id -> config.segmentsById().get(id)).toList();
+        List<SegmentPush> plans = new ArrayList<>();
+        for (SegmentDefinition segment : segments) {
+            Map<String, String> desired = new TreeMap<>();
+            long withheld = 0;
+            long unmapped = 0;
+            for (String golden : memberships.members(segment.id())) {
+                Map<String, Boolean> p = permitted.getOrDefault(golden, Map.of());
+                if (!p.getOrDefault(segment.purpose(), false) || !p.getOrDefault(destination.purpose(), false)) {
+                    withheld++;
+                    continue;
+                }
+                String external = externalIds.getOrDefault(golden, "");
+                if (destination.system() != null && external.isEmpty()) {
+                    unmapped++;
+                    continue;
+                }
+                desired.put(golden, external);
+            }
+            Map<String, String> pushed = state.pushed(destination.id(), segment.id());
+            List<String> addIds = desired.keySet().stream().filter(g -> !pushed.containsKey(g)).toList();
+            List<SegmentPush.Row> removes = pushed.entrySet().stream().filter(e -> !desired.containsKey(e.getKey()))
+                    .sorted(Map.Entry.comparingByKey())
+                    .map(e -> new SegmentPush.Row(e.getKey(), e.getValue(), Map.of())).toList();
+            List<SegmentPush.Row> adds = rows(addIds, desired, destination.fields());
+            plans.add(new SegmentPush(destination.id(), segment.id(), destination.fields(), adds, removes, withheld, unmapped));
+        }
+        return plans;
+    }
+
+    /** The destination wrote the push: move the state and audit every member sent or removed. */
+    @Transactional
+    public SyncRun confirm(SegmentPush push, SyncRun run) {
+        state.apply(push, run.id(), clock.instant());
+        List<AuditLog.Entry> entries = new ArrayList<>();
+        String personal = push.fields().stream().filter(f -> Attribute.fromKey(f).isPresent()).toList().toString();
+        push.adds().forEach(r -> entries.add(new AuditLog.Entry(run.id(), "sync", "PUSH_ADD", r.goldenId(),
+                "destination=" + push.destinationId() + " segment=" + push.segmentId() + " personal_fields=" + personal)));
+        push.removes().forEach(r -> entries.add(new AuditLog.Entry(run.id(), "sync", "PUSH_REMOVE", r.goldenId(),
+                "destination=" + push.destinationId() + " segment=" + push.segmentId())));
+        audit.append(entries);
+        run.report().destination(push.destinationId()).add(push.adds().size(), push.removes().size(), push.withheld(), push.unmapped());
+        return run;
+    }
+
+    private List<SegmentPush.Row> rows(List<String> goldenIds, Map<String, String> externalIds, List<String> fields) {
+        List<Attribute> wanted = fields.stream().map(Attribute::fromKey).flatMap(Optional::stream).toList();
+        List<SegmentPush.Row> rows = new ArrayList<>();
+        for (String golden : goldenIds) {
+            Map<String, String> values = wanted.isEmpty() ? Map.of() : personalValues(golden, Set.copyOf(wanted));
+            rows.add(new SegmentPush.Row(golden, externalIds.getOrDefault(golden, ""), values));
+        }
+        return rows;
+    }
+
+    /** The golden profile's surviving values for the requested attributes, opened from their source records. */
+    private Map<String, String> personalValues(String golden, Set<Attribute> wanted) {
+        Map<String, String> values = new HashMap<>();
+        jdbc.sql("""
+                        SELECT a.attribute, r.system, r.record_id, r.data_key_id, r.pii, r.attributes
+                        FROM golden_attribute a JOIN source_record r ON r.id = a.source_record_id
+                        WHERE a.golden_id = :g""")
+                .param("g", golden)
+                .query(rs -> {
+                    Optional<Attribute> attribute = Attribute.fromKey(rs.getString(1));
+                    if (attribute.isEmpty() || !wanted.contains(attribute.get())) {
+                        return;
+                    }
+                    String key = attribute.get().key();
+                    Map<String, String> open = read(rs.getString(6));
+                    if (open.containsKey(key)) {
+                        values.put(key, open.get(key));
+                        return;
+                    }
+                    long dataKey = rs.getLong(4);
+                    byte[] pii = rs.getBytes(5);
+                    if (rs.wasNull() || pii == null) {
+                        return;
+                    }
+                    vault.open(dataKey, pii, rs.getString(2) + "/" + rs.getString(3))
+                            .map(bytes -> read(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)))
+                            .map(m -> m.get(key))
+                            .ifPresent(v -> values.put(key, v));
+                });
+        return values;
+    }
+
+    private Map<String, String> externalIds(String system) {
+        Map<String, String> ids = new HashMap<>();
+        jdbc.sql("SELECT golden_id, record_id FROM source_record WHERE system = :s AND golden_id IS NOT NULL ORDER BY source_updated_at, id")
+                .param("s", system)
+                .query(rs -> {
+                    ids.put(rs.getString(1), rs.getString(2));
+                });
+        return ids;
+    }
+
+    private Map<String, String> read(String text) {
+        try {
+            return json.readValue(text, STRINGS);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored attributes are not a JSON object of strings", e);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.segmenthub.system;
+
+import io.segmenthub.connector.ConnectorConfig;
+import io.segmenthub.connector.DestinationConfig;
+import io.segmenthub.consent.Purpose;
+import io.segmenthub.profile.Attribute;
+import io.segmenthub.segment.SegmentDefinition;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Everything a user edits in the config folder, parsed, validated and cross-checked. */
+public record HubConfig(
+        Path dir,
+        HubSettings hub,
+        List<SyncSchedule> syncs,
+        List<ConnectorConfig> connectors,
+        List<DestinationConfig> destinations,
+        Map<String, Purpose> purposes,
+        List<SegmentDefinition> segments) {
+
+    public ConnectorConfig connector(String id) {
+        return connectors.stream().filter(c -> c.id().equals(id)).findFirst()
+                .orElseThrow(() -> new NoSuchElementException("no connector '" + id + "'"));
+    }
+
+    public DestinationConfig destination(String id) {
+        return destinations.stream().filter(d -> d.id().equals(id)).findFirst()
+                .orElseThrow(() -> new NoSuchElementException("no destination '" + id + "'"));
+    }
+
+    public Optional<SyncSchedule> sync(String id) {
+        return syncs.stream().filter(s -> s.id().equals(id)).findFirst();
+    }
+
+    public Purpose purpose(String id) {
+        return Optional.ofNullable(purposes.get(id))
+                .orElseThrow(() -> new NoSuchElementException("no purpose '" + id + "'"));
+    }
+
+    public Map<String, SegmentDefinition> segmentsById() {
+        return segments.stream().collect(Collectors.toMap(SegmentDefinition::id, Function.identity()));
+    }
+
+    public Set<Attribute> personalAttributes() {
+        Set<Attribute> personal = EnumSet.noneOf(Attribute.class);
+        hub.personalData().forEach(key -> Attribute.fromKey(key).ifPresent(personal::add));
+        return personal;
+    }
+}

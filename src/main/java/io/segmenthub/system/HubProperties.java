@@ -1,0 +1,22 @@
+package io.segmenthub.system;
+
+import jakarta.validation.constraints.NotBlank;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where the hub finds its config, routes and data, and its keystore secret. The password comes
+ * only from the environment variable {@code SEGMENT_HUB_KEYSTORE_PASSWORD} (see application.yml),
+ * never from a config file.
+ */
+@Validated
+@ConfigurationProperties("segmenthub")
+public record HubProperties(
+        @NotBlank String configDir,
+        @NotBlank String routesDir,
+        @NotBlank String dataDir,
+        @NotBlank String keystore,
+        String keystorePassword,
+        boolean schedulesEnabled,
+        boolean syncOnStart) {
+}

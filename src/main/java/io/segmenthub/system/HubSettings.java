@@ -1,0 +1,59 @@
+package io.segmenthub.system;
+
+import io.segmenthub.segment.RfmThresholds;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Pattern;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Hub-wide settings from {@code hub.yml}. {@code personalData} is the one declaration of which
+ * identity attributes are personal data: those are sealed at rest, masked, and shredded on
+ * erasure; the others (country, city) stay readable for segmentation.
+ */
+public record HubSettings(
+        @NotEmpty List<String> personalData,
+        @Pattern(regexp = "[A-Z]{2}", message = "must be an ISO 3166 alpha-2 code such as CN or GB") String defaultRegion,
+        @Valid Survivorship survivorship,
+        @Valid Scoring scoring) {
+
+    public HubSettings {
+        survivorship = survivorship == null ? new Survivorship(List.of()) : survivorship;
+        scoring = scoring == null ? new Scoring(null, null, null, null) : scoring;
+        defaultRegion = defaultRegion == null ? "CN" : defaultRegion;
+    }
+
+    /** Survivorship: the most recent non-empty value wins, unless a source priority is set. */
+    public record Survivorship(List<String> sourcePriority) {
+        public Survivorship {
+            sourcePriority = sourcePriority == null ? List.of() : List.copyOf(sourcePriority);
+        }
+    }
+
+    /**
+     * Scoring: {@code asOf} fixes the day recency is measured from (default: today), amounts are
+     * converted to {@code currency} with {@code fxRates} (units of {@code currency} per unit).
+     */
+    public record Scoring(LocalDate asOf,
+                          @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as CNY") String currency,
+                          Map<String, BigDecimal> fxRates,
+                          RfmThresholds rfmThresholds) {
+        public Scoring {
+            currency = currency == null ? "CNY" : currency;
+            fxRates = fxRates == null ? Map.of() : Map.copyOf(fxRates);
+        }
+
+        public Optional<LocalDate> fixedAsOf() {
+            return Optional.ofNullable(asOf);
+        }
+
+        public Optional<RfmThresholds> thresholds() {
+            return Optional.ofNullable(rfmThresholds);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.segmenthub.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenthub.pipeline.QuarantineStore;
+import io.segmenthub.pipeline.SyncBusyException;
+import io.segmenthub.pipeline.SyncFailedException;
+import io.segmenthub.pipeline.SyncRunStore;
+import io.segmenthub.pipeline.SyncRunner;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The run API: start a sync, list runs, read a run's report and quarantine (reasons and
+ * references only: quarantined payloads stay sealed).
+ */
+@RestController
+@RequestMapping("/api/runs")
+class RunController {
+
+    private final SyncRunner runner;
+    private final SyncRunStore runs;
+    private final QuarantineStore quarantine;
+    private final ObjectMapper json;
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sync-api");
+        t.setDaemon(true);
+        return t;
+    });
+
+    RunController(SyncRunner runner, SyncRunStore runs, QuarantineStore quarantine, ObjectMapper json) {
+        this.runner = runner;
+        this.runs = runs;
+        this.quarantine = quarantine;
+        this.json = json;
+    }
+
+    /** Starts a run in the background; poll {@code GET /api/runs} for it. 409 while another run is going. */
+    @PostMapping
+    ResponseEntity<Map<String, Object>> start(@RequestParam(defaultValue = SyncRunner.DEFAULT_SYNC) String sync) {
+        if (runs.recent(1).stream().anyMatch(r -> r.status().equals("RUNNING"))) {
+            return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "another sync run is in progress"));
+        }
+        Instant requested = Instant.now();
+        background.submit(() -> {
+            try {
+                runner.run(sync, "api");
+            } catch (SyncFailedException | SyncBusyException e) {
+                // the failure is in the run history with its reason
+            }
+        });
+        return ResponseEntity.accepted().body(Map.of("sync", sync, "requestedAt", requested.toString(), "runs", "/api/runs"));
+    }
+
+    @GetMapping
+    List<Map<String, Object>> list(@RequestParam(defaultValue = "20") int limit) {
+        return runs.recent(Math.min(Math.max(limit, 1), 200)).stream().map(r -> summary(r, false)).toList();
+    }
+
+    @GetMapping("/{id}")
+    ResponseEntity<Map<String, Object>> get(@PathVariable String id) {
+        return runs.find(id).map(r -> ResponseEntity.ok(summary(r, true))).orElse(ResponseEntity.notFound().build());
+    }
+
+    @GetMapping("/{id}/quarantine")
+    List<QuarantineStore.Entry> quarantined(@PathVariable String id) {
+        return quarantine.forRun(id);
+    }
+
+    private Map<String, Object> summary(SyncRunStore.RunSummary r, boolean withReport) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", r.id());
+        out.put("sync", r.syncId());
+        out.put("trigger", r.trigger());
+        out.put("status", r.status());
+        out.put("startedAt", r.startedAt().toString());
+        out.put("finishedAt", r.finishedAt().map(Instant::toString).orElse(null));
+        out.put("error", r.error().orElse(null));
+        if (withReport) {
+            out.put("report", r.reportJson().map(this::parse).orElse(null));
+        }
+        return out;
+    }
+
+    private JsonNode parse(String text) {
+        try {
+            return json.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored run report is not JSON", e);
+        }
+    }
+}
