@@ -4,10 +4,11 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import io.segmenthub.system.CommandLine;
+
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One jar, three uses:
@@ -23,17 +24,17 @@ public class SegmentHub {
 
     public static void main(String[] args) {
         List<String> commands = Arrays.stream(args).filter(a -> !a.startsWith("--")).toList();
-        SpringApplication app = new SpringApplication(SegmentHub.class);
+        List<String> effective = new ArrayList<>(Arrays.asList(args));
         if (!commands.isEmpty()) {
-            Map<String, Object> cli = new HashMap<>();
-            cli.put("spring.main.web-application-type", "none");
-            cli.put("segmenthub.schedules-enabled", "false");
-            cli.put("segmenthub.command", String.join(" ", commands));
-            app.setDefaultProperties(cli);
+            // a command runs once and exits: no web server, no schedules, only the hub's own log lines
+            effective.add("--spring.main.web-application-type=none");
+            effective.add("--segmenthub.schedules-enabled=false");
+            effective.add("--logging.level.root=WARN");
+            effective.add("--logging.level.io.segmenthub=INFO");
         }
-        ConfigurableApplicationContext context = app.run(args);
+        ConfigurableApplicationContext context = SpringApplication.run(SegmentHub.class, effective.toArray(String[]::new));
         if (!commands.isEmpty()) {
-            int code = context.getBean(io.segmenthub.system.CommandLine.class).exitCode();
+            int code = context.getBean(CommandLine.class).exitCode();
             System.exit(SpringApplication.exit(context, () -> code));
         }
     }

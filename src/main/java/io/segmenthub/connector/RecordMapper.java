@@ -86,8 +86,8 @@ final class RecordMapper {
         m.consent().forEach((purpose, field) -> value(row, field).ifPresent(flag -> {
             ConsentStatus status = ConsentStatus.parse(String.valueOf(flag))
                     .orElseThrow(() -> new Unmappable("consent flag for '" + purpose + "' is neither true nor false (field '" + field + "')"));
-            consents.add(new ConsentSignal(purpose, status, updatedAt,
-                    "field " + field + " on " + connector.systemName() + "/" + id));
+            consents.add(new ConsentSignal(purpose, status, updatedAt, "field " + field + " on " + connector.systemName()
+                    + (connector.mapping().pseudonymiseId() ? "" : "/" + id)));
         }));
 
         List<Transaction> transactions = new ArrayList<>();

@@ -9,6 +9,8 @@ import java.util.Map;
  * ({@code consent.analytics}) reaches into nested JSON objects.
  * <ul>
  *   <li>{@code id}: the record's id in its system (required for people);</li>
+ *   <li>{@code idIsPersonal}: the id itself identifies a person (a social handle, an e-mail used as
+ *       key): the store then keeps only a keyed pseudonym of it;</li>
  *   <li>{@code updatedAt}: when the source last changed the record (survivorship, watermarks);</li>
  *   <li>{@code identity}: attribute ({@code given_name}, {@code email}, ...) to field;</li>
  *   <li>{@code consent}: purpose to a boolean opt-in field (true = granted, false = denied);</li>
@@ -19,6 +21,7 @@ import java.util.Map;
  */
 public record RecordMapping(
         String id,
+        Boolean idIsPersonal,
         String updatedAt,
         Map<String, String> identity,
         Map<String, String> consent,
@@ -31,6 +34,10 @@ public record RecordMapping(
         identity = identity == null ? Map.of() : Map.copyOf(identity);
         consent = consent == null ? Map.of() : Map.copyOf(consent);
         metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+    }
+
+    public boolean pseudonymiseId() {
+        return idIsPersonal != null && idIsPersonal;
     }
 
     public record TransactionMapping(@jakarta.validation.constraints.NotBlank String id,

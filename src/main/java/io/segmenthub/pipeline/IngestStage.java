@@ -80,7 +80,9 @@ public class IngestStage {
             counts.quarantined(q.reason());
         });
         ingestConsentRows(batch.consentRows(), connector, run, counts);
-        ingestPeople(coalesce(batch.records()), connector, run, counts);
+        List<SourceRecord> people = connector.mapping().pseudonymiseId()
+                ? batch.records().stream().map(r -> pseudonymise(r, connector)).toList() : batch.records();
+        ingestPeople(coalesce(people), connector, run, counts);
         batch.watermark().ifPresent(w -> run.advanceWatermark(connector.id(), w));
         run.report().stageTook("ingest", Duration.ofNanos(System.nanoTime() - started).toMillis());
         return run;
@@ -103,11 +105,12 @@ public class IngestStage {
                 continue;
             }
             events.add(event(subject.get(), row.signal(), row.sourceSystem()));
+            counts.accepted(1);
         }
         counts.consentEvents(ledger.record(events, run.id()));
     }
 
-    private void ingestPeople(List<SourceRecord> batch, ConnectorConfig connector, SyncRun run, RunReport.ConnectorCounts counts) {
+    private void ingestPeople(List<Coalesced> batch, ConnectorConfig connector, SyncRun run, RunReport.ConnectorCounts counts) {
         if (batch.isEmpty()) {
             return;
         }
@@ -116,14 +119,15 @@ public class IngestStage {
         Instant now = clock.instant();
         String system = connector.systemName();
         Map<String, SourceRecordStore.Existing> existing =
-                records.existing(system, batch.stream().map(SourceRecord::recordId).toList());
+                records.existing(system, batch.stream().map(c -> c.record().recordId()).toList());
 
         List<ActivityStore.Owned<Transaction>> purchases = new ArrayList<>();
         List<ActivityStore.Owned<EngagementEvent>> events = new ArrayList<>();
         List<ConsentEvent> flagEvents = new ArrayList<>();
         List<Admitted> admitted = new ArrayList<>();
 
-        for (SourceRecord record : batch) {
+        for (Coalesced rows : batch) {
+            SourceRecord record = rows.record();
             CleanIdentity identity = cleaner.clean(record.identity(), region(connector));
             List<SourceRecordStore.IndexEntry> indexes = new ArrayList<>();
             identity.valid(Attribute.EMAIL).ifPresent(e -> indexes.add(new SourceRecordStore.IndexEntry(EMAIL, blindIndex.of(EMAIL, e))));
@@ -133,7 +137,7 @@ public class IngestStage {
             record.consents().forEach(signal -> flagEvents.add(event(primary, signal, system)));
             List<String> subjects = new ArrayList<>(indexes.stream().map(SourceRecordStore.IndexEntry::value).toList());
             subjects.add(recordSubject);
-            admitted.add(new Admitted(record, identity, indexes, subjects));
+            admitted.add(new Admitted(record, rows.rows(), identity, indexes, subjects));
         }
         counts.consentEvents(ledger.record(flagEvents, run.id()));
 
@@ -141,9 +145,10 @@ public class IngestStage {
             // Consent gate: data collected for a purpose without a lawful basis for it is not stored.
             Optional<ConsentStatus> state = ledger.current(a.subjects(), purpose.id(), now);
             if (!purpose.basis().permits(state)) {
-                counts.dropped(purpose.id());
+                counts.dropped(purpose.id(), a.rows());
                 continue;
             }
+            counts.accepted(a.rows());
             SourceRecord record = a.record();
             a.record().transactions().forEach(t -> purchases.add(new ActivityStore.Owned<>(system, record.recordId(), t)));
             a.record().events().forEach(e -> events.add(new ActivityStore.Owned<>(system, record.recordId(), e)));
@@ -198,14 +203,20 @@ public class IngestStage {
         counts.events(activity.addEvents(events, run.id()));
     }
 
-    private record Admitted(SourceRecord record, CleanIdentity identity, List<SourceRecordStore.IndexEntry> indexes,
+    private record Admitted(SourceRecord record, int rows, CleanIdentity identity, List<SourceRecordStore.IndexEntry> indexes,
                             List<String> subjects) {
     }
 
+    /** A record and how many source rows it was coalesced from. */
+    record Coalesced(SourceRecord record, int rows) {
+    }
+
     /** Rows of one record in one batch (a visitor's many events) become one record: later non-empty values win. */
-    static List<SourceRecord> coalesce(List<SourceRecord> rows) {
+    static List<Coalesced> coalesce(List<SourceRecord> rows) {
         Map<String, SourceRecord> byId = new LinkedHashMap<>();
+        Map<String, Integer> counts = new java.util.HashMap<>();
         for (SourceRecord row : rows) {
+            counts.merge(row.recordId(), 1, Integer::sum);
             byId.merge(row.recordId(), row, (a, b) -> {
                 Map<Attribute, String> identity = new EnumMap<>(Attribute.class);
                 identity.putAll(a.identity());
@@ -217,7 +228,13 @@ public class IngestStage {
                         concat(a.events(), b.events()));
             });
         }
-        return new ArrayList<>(byId.values());
+        return byId.values().stream().map(r -> new Coalesced(r, counts.get(r.recordId()))).toList();
+    }
+
+    /** Replaces an id that is itself personal data (a social handle) with a keyed pseudonym. */
+    private SourceRecord pseudonymise(SourceRecord r, ConnectorConfig connector) {
+        String pseudonym = "~" + blindIndex.of("record-id", connector.systemName() + "/" + r.recordId());
+        return new SourceRecord(r.system(), pseudonym, r.updatedAt(), r.identity(), r.metrics(), r.consents(), r.transactions(), r.events());
     }
 
     private ConsentEvent event(String subject, ConsentSignal signal, String source) {

@@ -67,6 +67,7 @@ public final class RunReport {
     @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
     public static final class ConnectorCounts {
         long pulled;
+        long accepted;
         long stored;
         long unchanged;
         long transactions;
@@ -76,15 +77,17 @@ public final class RunReport {
         final Map<String, Long> droppedByConsent = new TreeMap<>();
 
         public synchronized void pulled(long n) { pulled += n; }
+        public synchronized void accepted(long n) { accepted += n; }
         public synchronized void stored(long n) { stored += n; }
         public synchronized void unchanged(long n) { unchanged += n; }
         public synchronized void transactions(long n) { transactions += n; }
         public synchronized void events(long n) { events += n; }
         public synchronized void consentEvents(long n) { consentEvents += n; }
         public synchronized void quarantined(String reason) { quarantined.merge(reason, 1L, Long::sum); }
-        public synchronized void dropped(String purpose) { droppedByConsent.merge(purpose, 1L, Long::sum); }
+        public synchronized void dropped(String purpose, long rows) { droppedByConsent.merge(purpose, rows, Long::sum); }
 
         public long pulled() { return pulled; }
+        public long accepted() { return accepted; }
         public long stored() { return stored; }
         public long unchanged() { return unchanged; }
         public long transactions() { return transactions; }
@@ -159,12 +162,13 @@ public final class RunReport {
     /** The report as a person reads it at the end of {@code segment-hub sync}. */
     public String format() {
         StringBuilder out = new StringBuilder();
-        out.append("Pull, consent gate, clean, protect (per connector):\n");
-        out.append(String.format("  %-20s %8s %8s %9s %11s %8s %8s %8s%n",
-                "connector", "pulled", "stored", "unchanged", "quarantined", "dropped", "purchases", "events"));
+        out.append("Pull, consent gate, clean, protect (per connector; rows: pulled = accepted + quarantined + dropped;\n"
+                + "  records: stored = new or changed, unchanged = already in the store as they are):\n");
+        out.append(String.format("  %-18s %7s %8s %11s %7s | %7s %9s %9s %7s%n",
+                "connector", "pulled", "accepted", "quarantined", "dropped", "stored", "unchanged", "purchases", "events"));
         connectors.forEach((id, c) -> {
-            out.append(String.format("  %-20s %8d %8d %9d %11d %8d %8d %8d%n",
-                    id, c.pulled, c.stored, c.unchanged, c.quarantinedTotal(), c.droppedTotal(), c.transactions, c.events));
+            out.append(String.format("  %-18s %7d %8d %11d %7d | %7d %9d %9d %7d%n",
+                    id, c.pulled, c.accepted, c.quarantinedTotal(), c.droppedTotal(), c.stored, c.unchanged, c.transactions, c.events));
             if (c.consentEvents > 0) {
                 out.append(String.format("  %-20s consent events recorded: %d%n", "", c.consentEvents));
             }
