@@ -24,6 +24,7 @@ public class SegmentHub {
 
     public static void main(String[] args) {
         List<String> commands = Arrays.stream(args).filter(a -> !a.startsWith("--")).toList();
+        // "--out FILE" leaves FILE looking like a command word; any non-option word means a command
         List<String> effective = new ArrayList<>(Arrays.asList(args));
         if (!commands.isEmpty()) {
             // a command runs once and exits: no web server, no schedules, only the hub's own log lines
@@ -31,6 +32,8 @@ public class SegmentHub {
             effective.add("--segmenthub.schedules-enabled=false");
             effective.add("--logging.level.root=WARN");
             effective.add("--logging.level.io.segmenthub=INFO");
+            effective.add("--logging.level.io.segmenthub.SegmentHub=WARN");
+            effective.add("--logging.level.org.apache.camel.spring.boot=ERROR");
         }
         ConfigurableApplicationContext context = SpringApplication.run(SegmentHub.class, effective.toArray(String[]::new));
         if (!commands.isEmpty()) {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The command-line verbs ({@code sync}, {@code export lineage}) and, in server mode,
@@ -46,7 +47,8 @@ public class CommandLine implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
-        List<String> command = args.getNonOptionArgs();
+        List<String> command = args.getNonOptionArgs().stream()
+                .filter(a -> option(args, "out").map(out -> !out.equals(a)).orElse(true)).toList();
         if (command.isEmpty()) {
             if (properties.syncOnStart()) {
                 sync(args);
@@ -63,8 +65,22 @@ public class CommandLine implements ApplicationRunner {
         }
     }
 
+    /** An option given as {@code --name=value} or as {@code --name value}. */
+    static Optional<String> option(ApplicationArguments args, String name) {
+        String[] raw = args.getSourceArgs();
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i].startsWith("--" + name + "=")) {
+                return Optional.of(raw[i].substring(name.length() + 3));
+            }
+            if (raw[i].equals("--" + name) && i + 1 < raw.length && !raw[i + 1].startsWith("--")) {
+                return Optional.of(raw[i + 1]);
+            }
+        }
+        return Optional.empty();
+    }
+
     private int sync(ApplicationArguments args) {
-        String syncId = args.containsOption("sync") ? args.getOptionValues("sync").get(0) : SyncRunner.DEFAULT_SYNC;
+        String syncId = option(args, "sync").orElse(SyncRunner.DEFAULT_SYNC);
         try {
             SyncRun run = syncs.run(syncId, args.getNonOptionArgs().isEmpty() ? "start" : "cli");
             out.println("Sync run " + run.id() + " succeeded.");
@@ -80,11 +96,12 @@ public class CommandLine implements ApplicationRunner {
     }
 
     private int export(List<String> command, ApplicationArguments args) {
-        if (command.size() < 2 || !command.get(1).equals("lineage") || !args.containsOption("out")) {
+        Optional<String> target = option(args, "out");
+        if (command.size() < 2 || !command.get(1).equals("lineage") || target.isEmpty()) {
             err.println("usage: export lineage --out FILE");
             return 2;
         }
-        Path file = Path.of(args.getOptionValues("out").get(0));
+        Path file = Path.of(target.get());
         try {
             long rows = lineage.write(file);
             out.println("Wrote " + rows + " lineage rows to " + file);
