@@ -1,0 +1,252 @@
+package io.segmenthub;
+
+import io.segmenthub.audit.AuditLog;
+import io.segmenthub.connector.JdbcConnections;
+import io.segmenthub.pipeline.QuarantineStore;
+import io.segmenthub.pipeline.RunReport;
+import io.segmenthub.pipeline.SyncRun;
+import io.segmenthub.pipeline.SyncRunner;
+import io.segmenthub.profile.LineageExport;
+import org.apache.camel.CamelContext;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.util.FileSystemUtils;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Whole sync runs over a small made-up company ({@link HubFixture}), asserting on the store, the
+ * destinations and the run report. Runs on H2 by default and on PostgreSQL with
+ * {@code -Dspring.profiles.active=postgres} (the store is cleaned before each test).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class EndToEndTest {
+
+    @TempDir
+    static Path root;
+    static HubFixture fixture;
+
+    @DynamicPropertySource
+    static void hub(DynamicPropertyRegistry registry) {
+        fixture = new HubFixture(root).writeConfig();
+        StoreUnderTest.register(registry, fixture);
+    }
+
+    @Autowired SyncRunner runner;
+    @Autowired JdbcClient store;
+    @Autowired Flyway flyway;
+    @Autowired JdbcConnections connections;
+    @Autowired AuditLog audit;
+    @Autowired QuarantineStore quarantine;
+    @Autowired LineageExport lineage;
+    @Autowired CamelContext camel;
+    @Autowired DataSource hubDataSource;
+    @Autowired TestRestTemplate http;
+
+    @BeforeEach
+    void cleanWorld() throws IOException {
+        flyway.clean();
+        flyway.migrate();
+        new JdbcTemplate(connections.get(fixture.erpUrl, "sa", null)).execute("DROP ALL OBJECTS");
+        FileSystemUtils.deleteRecursively(fixture.out);
+        fixture.writeSources();
+    }
+
+    @Test
+    void everyRouteIdLoadsFromTheRoutesFolder() {
+        assertThat(camel.getRoutes().stream().map(r -> r.getRouteId()).collect(Collectors.toSet()))
+                .containsAll(Set.of("pipeline-sync", "pull-consent", "pull-crm", "pull-erp-customers", "pull-erp-orders",
+                        "pull-web", "push-newsletter", "push-erp-accounts"));
+        assertThat(((org.apache.camel.model.ModelCamelContext) camel).getRouteTemplateDefinitions()).extracting(t -> t.getId())
+                .contains("connector-file", "connector-jdbc", "destination-file", "destination-jdbc", "sync-schedule");
+    }
+
+    @Test
+    void personInCrmAndErpBecomesOneGoldenProfileWithLineageToBoth() throws IOException {
+        runner.run("nightly", "test");
+
+        assertThat(golden("crm", "C-1")).isEqualTo(golden("erp", "K1"));
+        assertThat(golden("crm", "C-3")).isEqualTo(golden("erp", "K3"));
+        assertThat(golden("crm", "C-1")).isNotEqualTo(golden("crm", "C-3"));
+        // hanzi in the CRM and pinyin in the ERP meet through the phone, once cleaned to E.164
+        assertThat(golden("crm", "C-2")).isEqualTo(golden("erp", "K2"));
+        // the logged-in web visitor joins Ada through the e-mail
+        assertThat(golden("web", "U1")).isEqualTo(golden("crm", "C-1"));
+
+        Path csv = root.resolve("lineage.csv");
+        lineage.write(csv);
+        List<String> rows = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        assertThat(rows.get(0)).isEqualTo("source_system,source_record_id,golden_id");
+        assertThat(rows).contains("crm,C-1," + golden("crm", "C-1"), "erp,K1," + golden("crm", "C-1"));
+
+        // survivorship: the ERP has priority for the street, and lineage names the record that gave it
+        long erpK1 = store.sql("SELECT id FROM source_record WHERE system = 'erp' AND record_id = 'K1'").query(Long.class).single();
+        assertThat(store.sql("SELECT source_record_id FROM golden_attribute WHERE golden_id = :g AND attribute = 'street'")
+                .param("g", golden("erp", "K1")).query(Long.class).single()).isEqualTo(erpK1);
+    }
+
+    @Test
+    void runReportCountsAddUpAndMalformedRowsAreQuarantinedWithTheirReason() {
+        SyncRun run = runner.run("nightly", "test");
+        RunReport report = run.report();
+
+        report.connectors().forEach((id, c) ->
+                assertThat(c.pulled()).as(id).isEqualTo(c.accepted() + c.quarantinedTotal() + c.droppedTotal()));
+        assertThat(report.connector("crm").quarantined()).containsEntry("missing record id (field 'contact_id')", 1L);
+        assertThat(report.connector("web").quarantined()).containsEntry("line is not valid JSON", 1L);
+        assertThat(report.connector("erp-orders").transactions()).isEqualTo(5);
+        assertThat(quarantine.forRun(run.id())).extracting(QuarantineStore.Entry::reason)
+                .contains("missing record id (field 'contact_id')", "line is not valid JSON");
+        assertThat(report.format()).contains("crm", "quarantined", "missing record id");
+    }
+
+    @Test
+    void consentGateDropsDataCollectedWithoutItsPurposesBasis() {
+        RunReport report = runner.run("nightly", "test").report();
+
+        // U2 said no to analytics: its event is not stored
+        assertThat(report.connector("web").droppedByConsent()).containsEntry("analytics", 1L);
+        assertThat(store.sql("SELECT COUNT(*) FROM engagement_event WHERE record_id = 'U2'").query(Long.class).single()).isZero();
+        assertThat(store.sql("SELECT COUNT(*) FROM source_record WHERE system = 'web' AND record_id = 'U2'").query(Long.class).single()).isZero();
+        assertThat(store.sql("SELECT COUNT(*) FROM engagement_event WHERE record_id = 'U1'").query(Long.class).single()).isEqualTo(2);
+    }
+
+    @Test
+    void pushesOnlyMembersWhoseConsentCoversTheDestination() throws IOException {
+        runner.run("nightly", "test");
+
+        // buyers: Ada (granted), Zhang (CRM opt-in), Bob (CRM opt-in), Eve (denied) -> Eve withheld
+        Map<String, String> newsletter = pushed("newsletter", "buyers");
+        assertThat(newsletter.keySet()).containsExactlyInAnyOrder(golden("erp", "K1"), golden("erp", "K2"), golden("erp", "K3"));
+        List<String> changes = changesFile("buyers");
+        assertThat(changes.get(0)).isEqualTo("action,golden_id,email");
+        assertThat(changes).contains("add," + golden("erp", "K1") + "," + ADA());
+        // the ERP gets its own customer numbers back for its big spenders (Ada: 500 GBP)
+        assertThat(erpTable()).containsExactly("big-spenders," + golden("erp", "K1") + ",K1");
+        assertThat(audit.count("PUSH_ADD")).isEqualTo(4);
+        assertThat(audit.verify().intact()).isTrue();
+    }
+
+    @Test
+    void withdrawnSubjectLeavesThePushedListOnTheNextRun() throws IOException {
+        runner.run("nightly", "test");
+        String bob = golden("erp", "K3");
+        assertThat(pushed("newsletter", "buyers")).containsKey(bob);
+
+        fixture.appendConsent(HubFixture.BOB_EMAIL + ",,marketing_email,withdrawn,2026-06-01T00:00:00Z,unsubscribe-link");
+        SyncRun second = runner.run("nightly", "test");
+
+        assertThat(pushed("newsletter", "buyers")).doesNotContainKey(bob).hasSize(2);
+        assertThat(second.report().destination("newsletter").removes()).isEqualTo(1);
+        assertThat(second.report().destination("newsletter").adds()).isZero();
+        assertThat(Files.readAllLines(fixture.out.resolve("buyers").resolve(second.id() + "-changes.csv")))
+                .containsExactly("action,golden_id,email", "remove," + bob + ",");
+        assertThat(Files.readAllLines(fixture.out.resolve("buyers.csv"))).noneMatch(l -> l.startsWith(bob));
+        assertThat(audit.count("PUSH_REMOVE")).isEqualTo(1);
+    }
+
+    @Test
+    void secondRunPullsOnlyWhatChangedAndPushesNothingNew() {
+        runner.run("nightly", "test");
+        new JdbcTemplate(connections.get(fixture.erpUrl, "sa", null)).update(
+                "INSERT INTO orders VALUES ('O6', 'K2', DATE '2026-10-20', 9000.00, 'CNY', TIMESTAMP '2026-10-20 12:00:00')");
+
+        SyncRun second = runner.run("nightly", "test");
+
+        var orders = second.report().connector("erp-orders");
+        assertThat(orders.transactions()).isEqualTo(1);
+        assertThat(orders.pulled()).isLessThanOrEqualTo(2); // the new row, and the boundary row of the >= watermark
+        assertThat(second.report().connector("crm").pulled()).isZero(); // unchanged file, skipped by digest
+        assertThat(second.report().profiles().created()).isZero();
+        // Zhang now spends 9088 CNY: he enters big-spenders and the ERP gets him, nothing else moves
+        assertThat(second.report().destination("erp-accounts").adds()).isEqualTo(1);
+        assertThat(second.report().destination("newsletter").adds()).isZero();
+        assertThat(second.report().destination("newsletter").removes()).isZero();
+    }
+
+    @Test
+    void storeHoldsNoPlaintextPersonalData() throws IOException {
+        runner.run("nightly", "test");
+        runner.run("nightly", "test");
+
+        List<String> found = StoreUnderTest.scan(hubDataSource, HubFixture.PLAINTEXT);
+        assertThat(found).as("plaintext personal data in the store").isEmpty();
+        if (!StoreUnderTest.onPostgres()) {
+            byte[] file = Files.readAllBytes(fixture.data.resolve("hub.mv.db"));
+            String raw = new String(file, StandardCharsets.ISO_8859_1);
+            for (String needle : HubFixture.PLAINTEXT) {
+                assertThat(raw).as("database file").doesNotContain(new String(needle.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+            }
+        }
+    }
+
+    @Test
+    void runApiStartsARunAndServesItsReport() throws InterruptedException {
+        var started = http.postForEntity("/api/runs?sync=nightly", null, Map.class);
+        assertThat(started.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
+
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        List<?> runs;
+        do {
+            Thread.sleep(200);
+            runs = http.getForObject("/api/runs", List.class);
+        } while ((runs.isEmpty() || "RUNNING".equals(((Map<?, ?>) runs.get(0)).get("status"))) && Instant.now().isBefore(deadline));
+
+        Map<?, ?> latest = (Map<?, ?>) runs.get(0);
+        assertThat(latest.get("status")).isEqualTo("SUCCEEDED");
+        Map<?, ?> detail = http.getForObject("/api/runs/" + latest.get("id"), Map.class);
+        assertThat(((Map<?, ?>) detail.get("report")).get("connectors").toString()).contains("crm");
+        List<?> quarantined = http.getForObject("/api/runs/" + latest.get("id") + "/quarantine", List.class);
+        assertThat(quarantined.toString()).contains("missing record id").doesNotContain("no.id@example.org");
+        assertThat(http.getForEntity("/api/runs/nope", Map.class).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+    }
+
+    private static String ADA() {
+        return HubFixture.ADA_EMAIL;
+    }
+
+    private String golden(String system, String recordId) {
+        return store.sql("SELECT golden_id FROM source_record WHERE system = :s AND record_id = :r")
+                .param("s", system).param("r", recordId).query(String.class).single();
+    }
+
+    private Map<String, String> pushed(String destination, String segment) throws IOException {
+        return Files.readAllLines(fixture.out.resolve(segment + ".csv")).stream().skip(1)
+                .map(l -> l.split(",", -1)).collect(Collectors.toMap(c -> c[0], c -> c[1]));
+    }
+
+    private List<String> changesFile(String segment) throws IOException {
+        try (var files = Files.list(fixture.out.resolve(segment))) {
+            Path only = files.filter(p -> p.toString().endsWith("-changes.csv")).findFirst().orElseThrow();
+            return Files.readAllLines(only);
+        }
+    }
+
+    private List<String> erpTable() {
+        return new JdbcTemplate(connections.get(fixture.erpUrl, "sa", null)).query(
+                "SELECT segment_id, golden_id, external_id FROM hub_segment_members ORDER BY segment_id, golden_id",
+                (rs, n) -> rs.getString(1) + "," + rs.getString(2) + "," + rs.getString(3));
+    }
+}
