@@ -18,7 +18,8 @@ import java.util.Optional;
 
 /**
  * The command-line verbs ({@code sync}, {@code export lineage}) and, in server mode,
- * {@code --segmenthub.sync-on-start=true}: run once before serving. Prints a one-line reason and
+ * {@code --sync-now} (or {@code segmenthub.sync-on-start=true}): run one sync at start, then keep
+ * serving and running the schedules. Prints a one-line reason and
  * sets a non-zero exit code on failure.
  */
 @Component
@@ -50,7 +51,7 @@ public class CommandLine implements ApplicationRunner {
         List<String> command = args.getNonOptionArgs().stream()
                 .filter(a -> option(args, "out").map(out -> !out.equals(a)).orElse(true)).toList();
         if (command.isEmpty()) {
-            if (properties.syncOnStart()) {
+            if (properties.syncOnStart() || args.containsOption("sync-now")) {
                 sync(args);
             }
             return;
