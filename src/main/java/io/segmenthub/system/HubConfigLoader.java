@@ -23,6 +23,7 @@ import io.segmenthub.segment.SegmentDefinition;
 import io.segmenthub.segment.SegmentRule;
 import io.segmenthub.segment.SegmentRuleException;
 import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Valid;
 import jakarta.validation.Validator;
 import org.quartz.CronExpression;
 import org.springframework.core.env.PropertyResolver;
@@ -73,13 +74,14 @@ public final class HubConfigLoader {
         this.validator = validator;
     }
 
-    record HubFile(HubSettings hub, List<SyncSchedule> syncs) { }
+    // @Valid cascades the validator into the sections; without it only the file record itself is checked.
+    record HubFile(@Valid HubSettings hub, List<@Valid SyncSchedule> syncs) { }
 
-    record ConnectorsFile(List<ConnectorConfig> connectors, List<DestinationConfig> destinations) { }
+    record ConnectorsFile(List<@Valid ConnectorConfig> connectors, List<@Valid DestinationConfig> destinations) { }
 
-    record PurposesFile(List<Purpose> purposes) { }
+    record PurposesFile(List<@Valid Purpose> purposes) { }
 
-    record SegmentsFile(List<SegmentDefinition> segments) { }
+    record SegmentsFile(List<@Valid SegmentDefinition> segments) { }
 
     public HubConfig load(Path dir) {
         if (!Files.isDirectory(dir)) {

@@ -1,0 +1,144 @@
+package io.segmenthub.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+class AuditLogTest {
+
+    static final Instant NOW = Instant.parse("2026-06-01T12:00:00.123456789Z");
+
+    JdbcClient jdbc;
+    AuditLog audit;
+
+    @BeforeEach
+    void migrate() {
+        String url = "jdbc:h2:mem:audit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        Flyway.configure().dataSource(url, "sa", "").load().migrate();
+        DataSource ds = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");
+        jdbc = JdbcClient.create(ds);
+        audit = new AuditLog(jdbc, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    static AuditLog.Entry entry(String action, String subject, String detail) {
+        return new AuditLog.Entry("run-1", "sync", action, subject, detail);
+    }
+
+    void appendFive() {
+        audit.append(List.of(
+                entry("CONSENT", "idx-1", "purpose=analytics status=granted"),
+                entry("CONSENT", "idx-2", "purpose=analytics status=denied")));
+        audit.append(entry("PUSH", "golden-1", "destination=email-marketing segment=champions"));
+        audit.append(List.of(
+                entry("ERASE", "golden-2", "shredded 2 data keys"),
+                new AuditLog.Entry(null, "api", "ACCESS", null, "lineage export")));
+    }
+
+    List<Long> ids() {
+        return jdbc.sql("SELECT id FROM audit_log ORDER BY id").query(Long.class).list();
+    }
+
+    @Test
+    void anEmptyLogIsIntact() {
+        assertThat(audit.verify()).isEqualTo(new AuditLog.Verification(true, 0, java.util.Optional.empty()));
+    }
+
+    @Test
+    void appendsBuildAChainThatVerifies() {
+        appendFive();
+
+        AuditLog.Verification verification = audit.verify();
+
+        assertThat(verification.intact()).isTrue();
+        assertThat(verification.entries()).isEqualTo(5);
+        assertThat(verification.firstBrokenId()).isEmpty();
+    }
+
+    @Test
+    void eachEntryPointsAtThePreviousHashStartingFromGenesis() {
+        appendFive();
+
+        List<String[]> rows = jdbc.sql("SELECT prev_hash, hash FROM audit_log ORDER BY id")
+                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2)}).list();
+
+        assertThat(rows.get(0)[0]).isEqualTo(AuditLog.GENESIS);
+        for (int i = 1; i < rows.size(); i++) {
+            assertThat(rows.get(i)[0]).isEqualTo(rows.get(i - 1)[1]);
+        }
+        assertThat(rows).extracting(r -> r[1]).doesNotHaveDuplicates().allMatch(h -> h.matches("[0-9a-f]{64}"));
+    }
+
+    @Test
+    void countsEntriesByAction() {
+        appendFive();
+
+        assertThat(audit.count("CONSENT")).isEqualTo(2);
+        assertThat(audit.count("PUSH")).isEqualTo(1);
+        assertThat(audit.count("MERGE")).isZero();
+    }
+
+    @Nested
+    class Tampering {
+
+        @Test
+        void aChangedDetailIsReportedAsTheFirstBrokenEntry() {
+            appendFive();
+            long third = ids().get(2);
+
+            jdbc.sql("UPDATE audit_log SET detail = 'destination=somewhere-else' WHERE id = :id").param("id", third).update();
+
+            AuditLog.Verification verification = audit.verify();
+            assertThat(verification.intact()).isFalse();
+            assertThat(verification.firstBrokenId()).contains(third);
+        }
+
+        @Test
+        void aChangedSubjectIsDetected() {
+            appendFive();
+            long first = ids().get(0);
+
+            jdbc.sql("UPDATE audit_log SET subject = 'idx-9' WHERE id = :id").param("id", first).update();
+
+            assertThat(audit.verify().firstBrokenId()).contains(first);
+        }
+
+        @Test
+        void aDeletedMiddleEntryBreaksTheChainAtTheNextEntry() {
+            appendFive();
+            List<Long> ids = ids();
+
+            jdbc.sql("DELETE FROM audit_log WHERE id = :id").param("id", ids.get(2)).update();
+
+            AuditLog.Verification verification = audit.verify();
+            assertThat(verification.intact()).isFalse();
+            assertThat(verification.entries()).isEqualTo(4);
+            assertThat(verification.firstBrokenId()).contains(ids.get(3));
+        }
+
+        @Test
+        void aRehashedEntryStillBreaksTheChainAfterIt() {
+            appendFive();
+            List<Long> ids = ids();
+            String prev = jdbc.sql("SELECT prev_hash FROM audit_log WHERE id = :id").param("id", ids.get(1)).query(String.class).single();
+            Instant at = jdbc.sql("SELECT at FROM audit_log WHERE id = :id").param("id", ids.get(1))
+                    .query((rs, n) -> io.segmenthub.system.Timestamps.read(rs, "at")).single();
+            String forged = AuditLog.hash(prev, at, entry("CONSENT", "idx-2", "purpose=analytics status=granted"));
+
+            jdbc.sql("UPDATE audit_log SET detail = 'purpose=analytics status=granted', hash = :hash WHERE id = :id")
+                    .param("hash", forged).param("id", ids.get(1)).update();
+
+            assertThat(audit.verify().firstBrokenId()).contains(ids.get(2));
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.segmenthub.consent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segmenthub.audit.AuditLog;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+class ConsentLedgerTest {
+
+    static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+    static final Instant T1 = Instant.parse("2026-01-10T08:00:00Z");
+    static final Instant T2 = Instant.parse("2026-02-20T17:30:00Z");
+
+    // blind indexes of made-up identifiers; the ledger never sees plaintext
+    static final String EMAIL_ANN = "email-idx-ann";
+    static final String PHONE_ANN = "phone-idx-ann";
+    static final String EMAIL_BOB = "email-idx-bob";
+
+    static ConsentEvent event(String subject, String purpose, ConsentStatus status, Instant at) {
+        return new ConsentEvent(subject, purpose, status, at, "consent-platform", "web-form", Optional.empty());
+    }
+
+    @Nested
+    class Latest {
+
+        @Test
+        void noEventsMeansNoWinner() {
+            assertThat(ConsentLedger.latest(List.of())).isEmpty();
+        }
+
+        @Test
+        void theLatestEventWinsInAnyOrder() {
+            ConsentEvent early = event(EMAIL_ANN, "analytics", ConsentStatus.WITHDRAWN, T1);
+            ConsentEvent late = event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T2);
+
+            assertThat(ConsentLedger.latest(List.of(early, late))).contains(late);
+            assertThat(ConsentLedger.latest(List.of(late, early))).contains(late);
+        }
+
+        @Test
+        void atTheSameInstantTheMostRestrictiveWinsInAnyOrder() {
+            ConsentEvent granted = event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T1);
+            ConsentEvent denied = event(PHONE_ANN, "analytics", ConsentStatus.DENIED, T1);
+            ConsentEvent withdrawn = event(EMAIL_ANN, "analytics", ConsentStatus.WITHDRAWN, T1);
+
+            assertThat(ConsentLedger.latest(List.of(granted, withdrawn, denied))).contains(withdrawn);
+            assertThat(ConsentLedger.latest(List.of(withdrawn, denied, granted))).contains(withdrawn);
+        }
+    }
+
+    @Nested
+    class OnTheStore {
+
+        AuditLog audit;
+        ConsentLedger ledger;
+
+        @BeforeEach
+        void migrate() {
+            String url = "jdbc:h2:mem:consent-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+            Flyway.configure().dataSource(url, "sa", "").load().migrate();
+            DataSource ds = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");
+            Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+            JdbcClient jdbc = JdbcClient.create(ds);
+            audit = new AuditLog(jdbc, clock);
+            ledger = new ConsentLedger(jdbc, new NamedParameterJdbcTemplate(ds), audit, clock);
+        }
+
+        @Test
+        void recordsNewEventsAndAuditsEachOne() {
+            int stored = ledger.record(List.of(
+                    event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T1),
+                    event(EMAIL_BOB, "analytics", ConsentStatus.DENIED, T1)), "run-1");
+
+            assertThat(stored).isEqualTo(2);
+            assertThat(ledger.history(EMAIL_ANN)).containsExactly(event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T1));
+            assertThat(audit.count("CONSENT")).isEqualTo(2);
+            assertThat(audit.verify().intact()).isTrue();
+        }
+
+        @Test
+        void reRecordingTheSameEventIsANoOp() {
+            ConsentEvent granted = event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T1);
+            ledger.record(List.of(granted), "run-1");
+
+            int again = ledger.record(List.of(granted), "run-2");
+
+            assertThat(again).isZero();
+            assertThat(ledger.history(EMAIL_ANN)).hasSize(1);
+            assertThat(audit.count("CONSENT")).isEqualTo(1);
+        }
+
+        @Test
+        void theSameEventTwiceInOneBatchIsStoredOnce() {
+            ConsentEvent granted = event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T1);
+
+            int stored = ledger.record(List.of(granted, granted), "run-1");
+
+            assertThat(stored).isEqualTo(1);
+            assertThat(ledger.history(EMAIL_ANN)).hasSize(1);
+            assertThat(audit.count("CONSENT")).isEqualTo(1);
+        }
+
+        @Test
+        void onlyTheNewEventsOfABatchAreStoredAndAudited() {
+            ConsentEvent granted = event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T1);
+            ledger.record(List.of(granted), "run-1");
+
+            int stored = ledger.record(List.of(granted, event(EMAIL_ANN, "analytics", ConsentStatus.WITHDRAWN, T2)), "run-2");
+
+            assertThat(stored).isEqualTo(1);
+            assertThat(ledger.history(EMAIL_ANN)).extracting(ConsentEvent::status)
+                    .containsExactly(ConsentStatus.GRANTED, ConsentStatus.WITHDRAWN);
+            assertThat(audit.count("CONSENT")).isEqualTo(2);
+        }
+
+        @Test
+        void anEmptyBatchRecordsNothing() {
+            assertThat(ledger.record(List.of(), "run-1")).isZero();
+            assertThat(audit.count("CONSENT")).isZero();
+        }
+
+        @Test
+        void keepsTheExpiryOfAGrant() {
+            ConsentEvent expiring = new ConsentEvent(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T1, "consent-platform",
+                    "web-form", Optional.of(T2));
+            ledger.record(List.of(expiring), "run-1");
+
+            assertThat(ledger.history(EMAIL_ANN)).containsExactly(expiring);
+        }
+
+        @Test
+        void currentAppliesTheRuleAcrossAllOfAPersonsIdentifiers() {
+            ledger.record(List.of(
+                    event(EMAIL_ANN, "marketing_email", ConsentStatus.GRANTED, T1),
+                    event(PHONE_ANN, "marketing_email", ConsentStatus.DENIED, T2),
+                    event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T2)), "run-1");
+
+            assertThat(ledger.current(List.of(EMAIL_ANN, PHONE_ANN), "marketing_email", NOW)).contains(ConsentStatus.DENIED);
+            assertThat(ledger.current(List.of(EMAIL_ANN), "marketing_email", NOW)).contains(ConsentStatus.GRANTED);
+            assertThat(ledger.current(List.of(EMAIL_ANN, PHONE_ANN), "analytics", NOW)).contains(ConsentStatus.GRANTED);
+        }
+
+        @Test
+        void anotherPersonsEventsDoNotCount() {
+            ledger.record(List.of(event(EMAIL_BOB, "marketing_email", ConsentStatus.GRANTED, T2)), "run-1");
+
+            assertThat(ledger.current(List.of(EMAIL_ANN, PHONE_ANN), "marketing_email", NOW)).isEmpty();
+            assertThat(ledger.current(List.of(), "marketing_email", NOW)).isEmpty();
+        }
+
+        @Test
+        void aWithdrawalAfterAGrantWins() {
+            ledger.record(List.of(
+                    event(PHONE_ANN, "marketing_sms", ConsentStatus.WITHDRAWN, T2),
+                    event(EMAIL_ANN, "marketing_sms", ConsentStatus.GRANTED, T1)), "run-1");
+
+            assertThat(ledger.current(List.of(EMAIL_ANN, PHONE_ANN), "marketing_sms", NOW)).contains(ConsentStatus.WITHDRAWN);
+        }
+
+        @Test
+        void aGrantAndAWithdrawalAtTheSameInstantLeaveConsentWithdrawn() {
+            ledger.record(List.of(
+                    event(EMAIL_ANN, "marketing_sms", ConsentStatus.GRANTED, T1),
+                    event(PHONE_ANN, "marketing_sms", ConsentStatus.WITHDRAWN, T1)), "run-1");
+
+            assertThat(ledger.current(List.of(EMAIL_ANN, PHONE_ANN), "marketing_sms", NOW)).contains(ConsentStatus.WITHDRAWN);
+        }
+
+        @Test
+        void anExpiredGrantIsAbsent() {
+            ledger.record(List.of(new ConsentEvent(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T1, "consent-platform",
+                    "web-form", Optional.of(T2))), "run-1");
+
+            assertThat(ledger.current(List.of(EMAIL_ANN), "analytics", T2.minusSeconds(1))).contains(ConsentStatus.GRANTED);
+            assertThat(ledger.current(List.of(EMAIL_ANN), "analytics", NOW)).isEmpty();
+        }
+
+        @Test
+        void allGroupsEveryEventBySubject() {
+            ledger.record(List.of(
+                    event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T1),
+                    event(EMAIL_ANN, "marketing_email", ConsentStatus.DENIED, T2),
+                    event(EMAIL_BOB, "analytics", ConsentStatus.GRANTED, T2)), "run-1");
+
+            assertThat(ledger.all()).containsOnlyKeys(EMAIL_ANN, EMAIL_BOB);
+            assertThat(ledger.all().get(EMAIL_ANN)).hasSize(2);
+        }
+    }
+}

@@ -1,0 +1,387 @@
+package io.segmenthub.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import jakarta.validation.Validation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.mock.env.MockEnvironment;
+
+/**
+ * Loads the repository's real {@code config/} folder, copied into a temp folder, and breaks one
+ * file at a time: every failure must name the file, the key and the problem.
+ */
+class HubConfigLoaderTest {
+
+    private static final Path REAL_CONFIG = Path.of("config");
+
+    @TempDir
+    Path dir;
+
+    private MockEnvironment environment;
+
+    @BeforeEach
+    void copyRealConfig() throws IOException {
+        environment = new MockEnvironment();
+        try (Stream<Path> files = Files.list(REAL_CONFIG)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, dir.resolve(file.getFileName()));
+            }
+        }
+    }
+
+    private HubConfig load() {
+        return load(dir);
+    }
+
+    private HubConfig load(Path folder) {
+        var validator = Validation.buildDefaultValidatorFactory().getValidator();
+        return new HubConfigLoader(environment, validator).load(folder);
+    }
+
+    /** Replaces text that must be in the file, so a changed baseline fails loudly instead of testing nothing. */
+    private void edit(String file, String from, String to) throws IOException {
+        Path path = dir.resolve(file);
+        String text = Files.readString(path);
+        assertThat(text).as("baseline %s", file).contains(from);
+        Files.writeString(path, text.replace(from, to));
+    }
+
+    private ConfigException failure() {
+        ConfigException e = catchThrowableOfType(ConfigException.class, this::load);
+        assertThat(e).as("expected a ConfigException").isNotNull();
+        return e;
+    }
+
+    private static void assertFailure(ConfigException e, String file, String key, String... problemParts) {
+        assertThat(e.file().getFileName()).hasToString(file);
+        assertThat(e.key()).isEqualTo(key);
+        assertThat(e.problem()).contains(problemParts);
+        assertThat(e.getMessage()).contains(file).contains(key).contains(e.problem());
+    }
+
+    @Test
+    void loadsTheRepositorysConfigFolder() {
+        HubConfig config = load();
+
+        assertThat(config.connectors()).extracting(c -> c.id())
+                .containsExactly("consent-platform", "crm", "erp-customers", "erp-orders", "web-analytics", "social");
+        assertThat(config.destinations()).extracting(d -> d.id()).containsExactly("email-marketing", "erp-key-accounts");
+        assertThat(config.purposes()).containsOnlyKeys("customer_account", "profiling", "analytics", "marketing_email", "marketing_sms");
+        assertThat(config.segments()).hasSize(4);
+        assertThat(config.syncs()).singleElement().satisfies(s -> assertThat(s.cron()).isEqualTo("0 0 2 * * ?"));
+        assertThat(config.hub().personalData()).contains("email", "phone").doesNotContain("country", "city");
+    }
+
+    @Test
+    void placeholderDefaultsApplyWhenTheEnvironmentHasNoValue() {
+        HubConfig config = load();
+
+        assertThat(config.connector("erp-customers").jdbc().url()).isEqualTo("jdbc:h2:file:./data/erp");
+        assertThat(config.connector("erp-customers").jdbc().password()).isEmpty();
+    }
+
+    @Test
+    void placeholdersResolveFromTheEnvironment() {
+        environment.setProperty("ERP_DB_URL", "jdbc:postgresql://erp.example.test/erp");
+        environment.setProperty("ERP_DB_PASSWORD", "not-a-real-secret");
+
+        HubConfig config = load();
+
+        assertThat(config.connector("erp-customers").jdbc().url()).isEqualTo("jdbc:postgresql://erp.example.test/erp");
+        assertThat(config.connector("erp-customers").jdbc().password()).isEqualTo("not-a-real-secret");
+        assertThat(config.destination("erp-key-accounts").jdbc().url()).isEqualTo("jdbc:postgresql://erp.example.test/erp");
+    }
+
+    @Nested
+    class FailsNamingFileKeyAndProblem {
+
+        @Test
+        void whenAPlaceholderWithoutDefaultIsNotSet() throws IOException {
+            edit("connectors.yml", "password: ${ERP_DB_PASSWORD:}\n      init-script",
+                    "password: ${ERP_SECRET_NOT_SET}\n      init-script");
+
+            assertFailure(failure(), "connectors.yml", "connectors[2].jdbc.password", "not set", "ERP_SECRET_NOT_SET");
+        }
+
+        @Test
+        void whenTheConfigFolderIsMissing() {
+            Path missing = dir.resolve("no-such-folder");
+
+            ConfigException e = catchThrowableOfType(ConfigException.class, () -> load(missing));
+
+            assertThat(e.file()).isEqualTo(missing);
+            assertThat(e.key()).isEmpty();
+            assertThat(e.problem()).contains("config folder not found");
+        }
+
+        @Test
+        void whenAFileIsMissing() throws IOException {
+            Files.delete(dir.resolve("purposes.yml"));
+
+            assertFailure(failure(), "purposes.yml", "", "file not found");
+        }
+
+        @Test
+        void whenAFileIsNotValidYamlWithTheLineNumber() throws IOException {
+            Files.writeString(dir.resolve("segments.yml"), """
+                    segments:
+                      - id: champions
+                        purpose: marketing_email
+                        rule: "rfm.segment == 'Champions'"
+                       description: indented one space too little
+                    """);
+
+            assertFailure(failure(), "segments.yml", "", "not valid YAML at line 5,");
+        }
+
+        @Test
+        void whenAKeyIsUnknownListingTheKnownKeys() throws IOException {
+            edit("hub.yml", "default-region: CN", "default-regoin: CN");
+
+            assertFailure(failure(), "hub.yml", "hub.default-regoin",
+                    "unknown key 'default-regoin'", "known keys: default-region, personal-data, scoring, survivorship");
+        }
+
+        @Test
+        void whenANestedKeyIsUnknownListingTheKnownKeysOfThatSection() throws IOException {
+            edit("connectors.yml", "    file: {path: samples/crm/contacts.json, format: json}",
+                    "    file: {path: samples/crm/contacts.json, format: json, encoding: utf-8}");
+
+            assertFailure(failure(), "connectors.yml", "connectors[1].file.encoding",
+                    "unknown key 'encoding'", "known keys: format, path, pattern");
+        }
+
+        @Test
+        void whenANestedEnumValueIsUnknownListingTheAllowedValues() throws IOException {
+            edit("connectors.yml", "format: json}", "format: xml}");
+
+            assertFailure(failure(), "connectors.yml", "connectors[1].file.format", "'xml' is not valid", "expected one of csv, json, jsonl");
+        }
+
+        @Test
+        void whenAnEnumValueIsUnknownListingTheAllowedValues() throws IOException {
+            edit("connectors.yml", "  - id: crm\n    type: file", "  - id: crm\n    type: ftp");
+
+            assertFailure(failure(), "connectors.yml", "connectors[1].type", "'ftp' is not valid", "expected one of file, jdbc");
+        }
+
+        @Test
+        void whenALawfulBasisIsUnknownListingTheAllowedValues() throws IOException {
+            edit("purposes.yml", "basis: contract", "basis: whim");
+
+            assertFailure(failure(), "purposes.yml", "purposes[0].basis", "'whim' is not valid",
+                    "expected one of consent, contract, legitimate_interest");
+        }
+
+        @Test
+        void whenBatchSizeIsZero() throws IOException {
+            edit("connectors.yml", "  - id: crm\n    type: file\n", "  - id: crm\n    type: file\n    batch-size: 0\n");
+
+            assertFailure(failure(), "connectors.yml", "connectors[1].batch-size", "must be greater than 0");
+        }
+
+        @Test
+        void whenAConnectorIdBreaksThePattern() throws IOException {
+            edit("connectors.yml", "  - id: crm\n", "  - id: Our CRM\n");
+
+            assertFailure(failure(), "connectors.yml", "connectors[1].id", "must be lower-case letters, digits, - or _");
+        }
+
+        @Test
+        void whenARegionIsNotAnIsoCode() throws IOException {
+            edit("connectors.yml", "purpose: customer_account\n    region: CN\n    file:", "purpose: customer_account\n    region: china\n    file:");
+
+            assertFailure(failure(), "connectors.yml", "connectors[1].region", "ISO 3166 alpha-2");
+        }
+
+        @Test
+        void whenTheDefaultRegionIsNotAnIsoCode() throws IOException {
+            edit("hub.yml", "default-region: CN", "default-region: china");
+
+            assertFailure(failure(), "hub.yml", "hub.default-region", "ISO 3166 alpha-2");
+        }
+
+        @Test
+        void whenAConnectorNamesAnUndeclaredPurpose() throws IOException {
+            edit("connectors.yml", "purpose: customer_account\n    region: CN\n    file:", "purpose: newsletters\n    region: CN\n    file:");
+
+            assertFailure(failure(), "connectors.yml", "connectors[1].purpose",
+                    "unknown purpose 'newsletters'", "customer_account, profiling, analytics, marketing_email, marketing_sms");
+        }
+
+        @Test
+        void whenAPersonConnectorHasNoPurpose() throws IOException {
+            edit("connectors.yml", "    purpose: customer_account\n    region: CN\n    file:", "    region: CN\n    file:");
+
+            assertFailure(failure(), "connectors.yml", "connectors[1].purpose", "must name the purpose");
+        }
+
+        @Test
+        void whenAConnectorMapsConsentForAnUndeclaredPurpose() throws IOException {
+            edit("connectors.yml", "marketing_email: email_opt_in", "push_notifications: push_opt_in");
+
+            assertFailure(failure(), "connectors.yml", "connectors[1].mapping.consent.push_notifications",
+                    "unknown purpose 'push_notifications'");
+        }
+
+        @Test
+        void whenADestinationNamesAnUndeclaredPurpose() throws IOException {
+            edit("connectors.yml", "    purpose: marketing_email\n    segments:", "    purpose: newsletters\n    segments:");
+
+            assertFailure(failure(), "connectors.yml", "destinations[0].purpose", "unknown purpose 'newsletters'");
+        }
+
+        @Test
+        void whenASegmentNamesAnUndeclaredPurpose() throws IOException {
+            edit("segments.yml", "    purpose: profiling", "    purpose: newsletters");
+
+            assertFailure(failure(), "segments.yml", "segments[3].purpose", "unknown purpose 'newsletters'");
+        }
+
+        @Test
+        void whenAPurposeIsDeclaredTwice() throws IOException {
+            edit("purposes.yml", "  - id: marketing_sms", "  - id: analytics");
+
+            assertFailure(failure(), "purposes.yml", "purposes", "purpose 'analytics' is declared twice");
+        }
+
+        @Test
+        void whenTwoConnectorsShareAnId() throws IOException {
+            edit("connectors.yml", "  - id: social\n", "  - id: crm\n");
+
+            assertFailure(failure(), "connectors.yml", "connectors[5].id", "'crm' is used twice");
+        }
+
+        @Test
+        void whenADestinationNamesAnUnknownSegment() throws IOException {
+            edit("connectors.yml", "segments: [champions, win-back, engaged-visitors]", "segments: [champions, win-back, vip]");
+
+            assertFailure(failure(), "connectors.yml", "destinations[0].segments[2]", "unknown segment 'vip'");
+        }
+
+        @Test
+        void whenADestinationSendsAnUnknownField() throws IOException {
+            edit("connectors.yml", "fields: [golden_id, email, given_name]", "fields: [golden_id, email, shoe_size]");
+
+            assertFailure(failure(), "connectors.yml", "destinations[0].fields[2]",
+                    "unknown field 'shoe_size'", "golden_id, external_id, segment_id", "given_name");
+        }
+
+        @Test
+        void whenACronIsNotQuartz() throws IOException {
+            edit("hub.yml", "cron: \"0 0 2 * * ?\"", "cron: \"every night at two\"");
+
+            assertFailure(failure(), "hub.yml", "syncs[0].cron", "'every night at two' is not a Quartz cron expression");
+        }
+
+        @Test
+        void whenASyncNamesAnUnknownConnector() throws IOException {
+            edit("hub.yml", "cron: \"0 0 2 * * ?\"", "cron: \"0 0 2 * * ?\"\n    connectors: [crm, point-of-sale]");
+
+            assertFailure(failure(), "hub.yml", "syncs[0].connectors[1]", "unknown connector 'point-of-sale'");
+        }
+
+        @Test
+        void whenASyncNamesAnUnknownDestination() throws IOException {
+            edit("hub.yml", "cron: \"0 0 2 * * ?\"", "cron: \"0 0 2 * * ?\"\n    destinations: [billboards]");
+
+            assertFailure(failure(), "hub.yml", "syncs[0].destinations[0]", "unknown destination 'billboards'");
+        }
+
+        @Test
+        void whenASegmentRuleIsNotValidCel() throws IOException {
+            edit("segments.yml", "rule: \"rfm.segment in ['Champions', 'Loyal Customers']\"", "rule: \"rfm.segment in ['Champions'\"");
+
+            assertFailure(failure(), "segments.yml", "segments[0].rule", "not a valid CEL rule");
+        }
+
+        @Test
+        void whenPersonalDataNamesAnUnknownAttribute() throws IOException {
+            edit("hub.yml", "postcode, birth_date]", "postcode, birth_date, shoe_size]");
+
+            assertFailure(failure(), "hub.yml", "hub.personal-data[8]", "unknown attribute 'shoe_size'", "given_name", "birth_date");
+        }
+
+        @Test
+        void whenAConsentConnectorMapsNeitherEmailNorPhone() throws IOException {
+            edit("connectors.yml", "        email: email\n        phone: phone\n        purpose: purpose", "        purpose: purpose");
+
+            assertFailure(failure(), "connectors.yml", "connectors[0].mapping.consent-event", "needs an email or a phone field");
+        }
+
+        @Test
+        void whenAConsentConnectorHasNoConsentEventMapping() throws IOException {
+            edit("connectors.yml", "    mapping:\n      consent-event:\n        email: email\n        phone: phone\n        purpose: purpose\n"
+                    + "        status: status\n        occurred-at: occurred_at\n        evidence: evidence\n        source: source\n",
+                    "    mapping:\n      id: consent_id\n");
+
+            assertFailure(failure(), "connectors.yml", "connectors[0].mapping.consent-event", "needs a consent-event mapping");
+        }
+
+        @Test
+        void whenAPersonConnectorHasNoIdMapping() throws IOException {
+            edit("connectors.yml", "      id: contact_id\n", "");
+
+            assertFailure(failure(), "connectors.yml", "connectors[1].mapping.id", "must name the field that holds the record's id");
+        }
+
+        @Test
+        void whenAPersonConnectorMapsAnUnknownAttribute() throws IOException {
+            edit("connectors.yml", "        city: city\n        country: country\n", "        town: city\n        country: country\n");
+
+            assertFailure(failure(), "connectors.yml", "connectors[1].mapping.identity.town", "unknown attribute");
+        }
+
+        @Test
+        void whenAFileConnectorHasNoFileSettings() throws IOException {
+            edit("connectors.yml", "    file: {path: samples/crm/contacts.json, format: json}\n", "");
+
+            assertFailure(failure(), "connectors.yml", "connectors[1].file", "a file connector needs file settings");
+        }
+
+        @Test
+        void whenAJdbcConnectorHasNoQuery() throws IOException {
+            edit("connectors.yml", "      query: SELECT * FROM orders WHERE updated_at >= :watermark ORDER BY updated_at\n", "");
+
+            assertFailure(failure(), "connectors.yml", "connectors[3].jdbc.query", "must not be blank");
+        }
+
+        @Test
+        void whenAFileDestinationHasNoFileSettings() throws IOException {
+            edit("connectors.yml", "    file: {dir: data/out/email-marketing}\n", "");
+
+            assertFailure(failure(), "connectors.yml", "destinations[0].file", "a file destination needs file settings");
+        }
+
+        @Test
+        void whenAnFxRateIsNotPositive() throws IOException {
+            edit("hub.yml", "fx-rates: {USD: 7.10, GBP: 9.00}", "fx-rates: {USD: 7.10, GBP: 0}");
+
+            assertFailure(failure(), "hub.yml", "hub.scoring.fx-rates.GBP", "positive rate");
+        }
+
+        @Test
+        void whenTheHubSectionIsMissing() throws IOException {
+            Files.writeString(dir.resolve("hub.yml"), "syncs: []\n");
+
+            assertFailure(failure(), "hub.yml", "hub", "is required");
+        }
+    }
+
+    @Test
+    void anEmptySegmentsFileMeansNoSegmentsButDestinationsThatNameSegmentsFail() throws IOException {
+        Files.writeString(dir.resolve("segments.yml"), "");
+
+        assertThatThrownBy(this::load).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertFailure(e, "connectors.yml", "destinations[0].segments[0]", "unknown segment 'champions'"));
+    }
+}
