@@ -92,9 +92,14 @@ public class AuditLog {
                 .query(Long.class).single();
     }
 
+    private static String orNul(String value) {
+        return value == null ? "\u0000" : value;
+    }
+
     static String hash(String prev, Instant at, Entry e) {
-        String canonical = String.join("\u001f", prev, at.toString(), String.valueOf(e.runId()), e.actor(), e.action(),
-                String.valueOf(e.subject()), e.detail());
+        // absent values hash as NUL, so an absent subject and the text "null" cannot be swapped
+        String canonical = String.join("\u001f", prev, at.toString(), orNul(e.runId()), e.actor(), e.action(),
+                orNul(e.subject()), e.detail());
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(sha.digest(canonical.getBytes(StandardCharsets.UTF_8)));

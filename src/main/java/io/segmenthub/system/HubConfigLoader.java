@@ -58,7 +58,9 @@ public final class HubConfigLoader {
 
     private static final Set<String> DESTINATION_FIELDS_BEYOND_ATTRIBUTES = Set.of("golden_id", "external_id", "segment_id");
 
-    private final YAMLMapper yaml = new YAMLMapper();
+    private final YAMLMapper yaml = YAMLMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
     private final JsonMapper binder = JsonMapper.builder()
             .findAndAddModules()
             .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
