@@ -132,7 +132,8 @@ final class RecordMapper {
         }
         String purpose = text(row, m.purpose()).orElseThrow(() -> new Unmappable("missing purpose (field '" + m.purpose() + "')"));
         if (!purposes.contains(purpose)) {
-            throw new Unmappable("unknown purpose '" + purpose + "'");
+            // the value is not echoed: a shifted column can put an e-mail here, and reasons are stored and reported in clear
+            throw new Unmappable("unknown purpose: not one of the purposes in purposes.yml (field '" + m.purpose() + "')");
         }
         ConsentStatus status = text(row, m.status()).flatMap(ConsentStatus::parse)
                 .orElseThrow(() -> new Unmappable("status is not granted, denied or withdrawn (field '" + m.status() + "')"));
