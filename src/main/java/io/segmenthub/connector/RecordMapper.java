@@ -83,8 +83,9 @@ final class RecordMapper {
         }));
 
         List<ConsentSignal> consents = new ArrayList<>();
-        m.consent().forEach((purpose, field) -> value(row, field).ifPresent(flag -> {
-            ConsentStatus status = ConsentStatus.parse(String.valueOf(flag))
+        // text(), not value(): an empty CSV cell means no opt-in was captured, the same as an absent JSON field
+        m.consent().forEach((purpose, field) -> text(row, field).ifPresent(flag -> {
+            ConsentStatus status = ConsentStatus.parse(flag)
                     .orElseThrow(() -> new Unmappable("consent flag for '" + purpose + "' is neither true nor false (field '" + field + "')"));
             consents.add(new ConsentSignal(purpose, status, updatedAt, "field " + field + " on " + connector.systemName()
                     + (connector.mapping().pseudonymiseId() ? "" : "/" + id)));
