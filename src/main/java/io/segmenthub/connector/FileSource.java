@@ -279,8 +279,8 @@ public class FileSource {
                     finished = true;
                     return false;
                 }
-                index++;
                 JsonNode node = json.readTree(parser);
+                index++; // counted once read, so a failure above names this element, not the one after it
                 String ref = name + " element " + index;
                 pending = node.isObject()
                         ? new SourceRow(ref, toMap(node), node.toString())
