@@ -352,7 +352,8 @@ public class FileSource {
                 broken = true;
                 return malformedFromHere();
             }
-            String ref = name + " line " + record.getRecordNumber();
+            // record numbers do not count the header row, which is line 1 (exact unless a quoted field spans lines)
+            String ref = name + " line " + (record.getRecordNumber() + 1);
             String raw = String.join(",", record.values());
             if (record.size() != header.size()) {
                 return SourceRow.unreadable(ref, "row has " + record.size() + " columns, the header has " + header.size(), raw);
