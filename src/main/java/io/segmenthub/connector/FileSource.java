@@ -279,8 +279,8 @@ public class FileSource {
                     finished = true;
                     return false;
                 }
-                index++;
                 JsonNode node = json.readTree(parser);
+                index++; // counted once read, so a failure above names this element, not the one after it
                 String ref = name + " element " + index;
                 pending = node.isObject()
                         ? new SourceRow(ref, toMap(node), node.toString())
@@ -311,6 +311,7 @@ public class FileSource {
         private final Iterator<CSVRecord> records;
         private final List<String> header;
         private boolean broken;
+        private boolean breakToReport;
 
         CsvRows(String name, Reader reader) throws IOException {
             this.name = name;
@@ -322,24 +323,37 @@ public class FileSource {
 
         @Override
         public boolean hasNext() {
+            if (breakToReport) {
+                return true;
+            }
             try {
                 return !broken && records.hasNext();
             } catch (UncheckedIOException | IllegalStateException e) {
+                // the parser reads ahead in hasNext(), so a break surfaces here: hand it out as one more row
                 broken = true;
-                return false;
+                breakToReport = true;
+                return true;
             }
         }
 
         @Override
         public SourceRow next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            if (breakToReport) {
+                breakToReport = false;
+                return malformedFromHere();
+            }
             CSVRecord record;
             try {
                 record = records.next();
             } catch (UncheckedIOException | IllegalStateException e) {
                 broken = true;
-                return SourceRow.unreadable(name, "CSV is malformed from here on (unbalanced quotes?); the rest of the file was not read", "");
+                return malformedFromHere();
             }
-            String ref = name + " line " + record.getRecordNumber();
+            // record numbers do not count the header row, which is line 1 (exact unless a quoted field spans lines)
+            String ref = name + " line " + (record.getRecordNumber() + 1);
             String raw = String.join(",", record.values());
             if (record.size() != header.size()) {
                 return SourceRow.unreadable(ref, "row has " + record.size() + " columns, the header has " + header.size(), raw);
@@ -349,6 +363,10 @@ public class FileSource {
                 fields.put(header.get(i), record.get(i));
             }
             return new SourceRow(ref, fields, raw);
+        }
+
+        private SourceRow malformedFromHere() {
+            return SourceRow.unreadable(name, "CSV is malformed from here on (unbalanced quotes?); the rest of the file was not read", "");
         }
     }
 

@@ -83,8 +83,9 @@ final class RecordMapper {
         }));
 
         List<ConsentSignal> consents = new ArrayList<>();
-        m.consent().forEach((purpose, field) -> value(row, field).ifPresent(flag -> {
-            ConsentStatus status = ConsentStatus.parse(String.valueOf(flag))
+        // text(), not value(): an empty CSV cell means no opt-in was captured, the same as an absent JSON field
+        m.consent().forEach((purpose, field) -> text(row, field).ifPresent(flag -> {
+            ConsentStatus status = ConsentStatus.parse(flag)
                     .orElseThrow(() -> new Unmappable("consent flag for '" + purpose + "' is neither true nor false (field '" + field + "')"));
             consents.add(new ConsentSignal(purpose, status, updatedAt, "field " + field + " on " + connector.systemName()
                     + (connector.mapping().pseudonymiseId() ? "" : "/" + id)));
@@ -132,7 +133,8 @@ final class RecordMapper {
         }
         String purpose = text(row, m.purpose()).orElseThrow(() -> new Unmappable("missing purpose (field '" + m.purpose() + "')"));
         if (!purposes.contains(purpose)) {
-            throw new Unmappable("unknown purpose '" + purpose + "'");
+            // the value is not echoed: a shifted column can put an e-mail here, and reasons are stored and reported in clear
+            throw new Unmappable("unknown purpose: not one of the purposes in purposes.yml (field '" + m.purpose() + "')");
         }
         ConsentStatus status = text(row, m.status()).flatMap(ConsentStatus::parse)
                 .orElseThrow(() -> new Unmappable("status is not granted, denied or withdrawn (field '" + m.status() + "')"));

@@ -1,0 +1,145 @@
+package io.segmenthub.connector;
+
+import static io.segmenthub.connector.ConnectorFixtures.RUN_STARTED;
+import static io.segmenthub.connector.ConnectorFixtures.hubConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.segmenthub.connector.DestinationConfig.DestinationType;
+import io.segmenthub.connector.DestinationConfig.JdbcTarget;
+import io.segmenthub.pipeline.SyncRun;
+import io.segmenthub.sync.SegmentPush;
+import io.segmenthub.sync.SegmentPush.Row;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+class JdbcDestinationTest {
+
+    @TempDir
+    Path dir;
+
+    final JdbcConnections connections = new JdbcConnections();
+    final String url = ConnectorFixtures.uniqueH2Url("marketing");
+    final SyncRun run = new SyncRun("run-7", "nightly", "schedule", RUN_STARTED, List.of(), List.of("erp-key-accounts"));
+
+    @AfterEach
+    void close() {
+        target().sql("SHUTDOWN").update();
+        connections.destroy();
+    }
+
+    JdbcDestination destination(boolean createTable, Instant now) {
+        var config = new DestinationConfig("erp-key-accounts", DestinationType.JDBC, "customer_account", List.of("champions"), "erp",
+                null, null, new JdbcTarget(url, "sa", "", "hub_segment_members", createTable));
+        return new JdbcDestination(hubConfig(dir, List.of(), List.of(config)), connections, Clock.fixed(now, ZoneOffset.UTC));
+    }
+
+    JdbcDestination destination() {
+        return destination(true, RUN_STARTED);
+    }
+
+    JdbcClient target() {
+        return JdbcClient.create(connections.get(url, "sa", ""));
+    }
+
+    static SegmentPush push(String segment, List<String> adds, List<String> removes) {
+        return new SegmentPush("erp-key-accounts", segment, List.of("golden_id", "external_id"),
+                adds.stream().map(JdbcDestinationTest::member).toList(), removes.stream().map(JdbcDestinationTest::member).toList(), 0, 0);
+    }
+
+    /** "G-1:K-1" is golden id G-1 with external id K-1; "G-1" has no external id. */
+    static Row member(String spec) {
+        String[] parts = Arrays.copyOf(spec.split(":"), 2);
+        return new Row(parts[0], parts[1] == null ? "" : parts[1], Map.of());
+    }
+
+    List<String> rows() {
+        return target().sql("SELECT segment_id, golden_id, external_id FROM hub_segment_members ORDER BY segment_id, golden_id")
+                .query((rs, n) -> rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getString(3)).list();
+    }
+
+    @Test
+    void createsTheTableOnFirstWriteEvenWhenNothingChanged() {
+        destination().write(push("champions", List.of(), List.of()), run);
+
+        assertThat(target().sql("SELECT COUNT(*) FROM hub_segment_members").query(Integer.class).single()).isZero();
+    }
+
+    @Test
+    void addsAreInsertedWithTheClocksTimeAndEmptyExternalIdsAsNull() {
+        destination().write(push("champions", List.of("G-1:K-100001", "G-2"), List.of()), run);
+
+        assertThat(rows()).containsExactly("champions/G-1/K-100001", "champions/G-2/null");
+        assertThat(target().sql("SELECT DISTINCT updated_at FROM hub_segment_members").query(LocalDateTime.class).list())
+                .containsExactly(LocalDateTime.of(2026, 3, 1, 8, 0));
+    }
+
+    @Test
+    void pushingTheSameAddTwiceLeavesOneRowWithTheLaterTime() {
+        destination().write(push("champions", List.of("G-1:K-100001"), List.of()), run);
+
+        destination(true, RUN_STARTED.plusSeconds(3600)).write(push("champions", List.of("G-1:K-100002"), List.of()), run);
+
+        assertThat(rows()).containsExactly("champions/G-1/K-100002");
+        assertThat(target().sql("SELECT updated_at FROM hub_segment_members").query(LocalDateTime.class).single())
+                .isEqualTo(LocalDateTime.of(2026, 3, 1, 9, 0));
+    }
+
+    @Test
+    void removesDeleteOnlyThatSegmentsRow() {
+        destination().write(push("champions", List.of("G-1:K-1", "G-2:K-2"), List.of()), run);
+        destination().write(push("high-value-cn", List.of("G-1:K-1"), List.of()), run);
+
+        destination().write(push("champions", List.of("G-3:K-3"), List.of("G-1:K-1")), run);
+
+        assertThat(rows()).containsExactly("champions/G-2/K-2", "champions/G-3/K-3", "high-value-cn/G-1/K-1");
+    }
+
+    @Test
+    void removingAMemberThatIsNotThereIsHarmless() {
+        destination().write(push("champions", List.of("G-1:K-1"), List.of("G-404")), run);
+
+        assertThat(rows()).containsExactly("champions/G-1/K-1");
+    }
+
+    @Test
+    void returnsThePushItWrote() {
+        SegmentPush push = push("champions", List.of("G-1:K-1"), List.of());
+
+        assertThat(destination().write(push, run)).isSameAs(push);
+    }
+
+    @Nested
+    class Failures {
+
+        @Test
+        void missingTableWithoutCreateTableFailsNamingDestinationAndTable() {
+            assertThatThrownBy(() -> destination(false, RUN_STARTED).write(push("champions", List.of("G-1:K-1"), List.of()), run))
+                    .isInstanceOf(ConnectorException.class)
+                    .hasMessageStartingWith("destination 'erp-key-accounts': write to table hub_segment_members failed: ");
+        }
+
+        @Test
+        void aFailingPushChangesNothing() {
+            destination().write(push("champions", List.of("G-1:K-1"), List.of()), run);
+            String tooLong = "G-" + "9".repeat(60); // golden_id is VARCHAR(40)
+
+            assertThatThrownBy(() -> destination().write(push("champions", List.of("G-2:K-2", tooLong), List.of("G-1")), run))
+                    .isInstanceOf(ConnectorException.class);
+
+            assertThat(rows()).containsExactly("champions/G-1/K-1");
+        }
+    }
+}
