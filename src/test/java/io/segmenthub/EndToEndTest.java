@@ -20,7 +20,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.util.FileSystemUtils;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -66,12 +65,8 @@ class EndToEndTest {
     @Autowired TestRestTemplate http;
 
     @BeforeEach
-    void cleanWorld() throws IOException {
-        flyway.clean();
-        flyway.migrate();
-        new JdbcTemplate(connections.get(fixture.erpUrl, "sa", null)).execute("DROP ALL OBJECTS");
-        FileSystemUtils.deleteRecursively(fixture.out);
-        fixture.writeSources();
+    void cleanWorld() {
+        fixture.reset(flyway, connections);
     }
 
     @Test

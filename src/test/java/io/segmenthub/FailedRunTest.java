@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -44,13 +43,8 @@ class FailedRunTest {
 
     @BeforeEach
     void cleanWorld() throws Exception {
-        flyway.clean();
-        flyway.migrate();
-        new JdbcTemplate(connections.get(fixture.erpUrl, "sa", null)).execute("DROP ALL OBJECTS");
-        fixture.writeSources();
+        fixture.reset(flyway, connections);
         // the newsletter's folder is a plain file: every write to it fails
-        Files.deleteIfExists(fixture.out);
-        org.springframework.util.FileSystemUtils.deleteRecursively(fixture.out);
         Files.writeString(fixture.out, "not a folder");
     }
 

@@ -196,6 +196,15 @@ final class HubFixture {
         return this;
     }
 
+    /** A clean store, an empty ERP, no pushed files, and the sources as they were. */
+    void reset(org.flywaydb.core.Flyway flyway, io.segmenthub.connector.JdbcConnections connections) {
+        flyway.clean();
+        flyway.migrate();
+        new org.springframework.jdbc.core.JdbcTemplate(connections.get(erpUrl, "sa", null)).execute("DROP ALL OBJECTS");
+        org.springframework.util.FileSystemUtils.deleteRecursively(out.toFile());
+        writeSources();
+    }
+
     void appendConsent(String line) {
         try {
             Files.writeString(root.resolve("sources/consent.csv"), line + "\n", StandardCharsets.UTF_8,

@@ -112,14 +112,38 @@ public class FileSource {
         }
     }
 
+    /** An iterator that reads one row ahead: subclasses say how to read the next row, or null at the end. */
+    private abstract static class LookaheadRows implements Iterator<SourceRow> {
+        private SourceRow pending;
+
+        protected abstract SourceRow read();
+
+        @Override
+        public final boolean hasNext() {
+            if (pending == null) {
+                pending = read();
+            }
+            return pending != null;
+        }
+
+        @Override
+        public final SourceRow next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            SourceRow row = pending;
+            pending = null;
+            return row;
+        }
+    }
+
     /** Rows of several files in order, read lazily, one open file at a time. */
-    private final class FileRows implements Iterator<SourceRow>, Closeable {
+    private final class FileRows extends LookaheadRows implements Closeable {
         private final Iterator<Path> files;
         private final FileFormat format;
         private final String connectorId;
         private Iterator<SourceRow> current = Collections.emptyIterator();
         private Closeable open = () -> { };
-        private SourceRow pending;
 
         FileRows(List<Path> files, FileFormat format, String connectorId) {
             this.files = files.iterator();
@@ -128,29 +152,17 @@ public class FileSource {
         }
 
         @Override
-        public boolean hasNext() {
-            while (pending == null) {
+        protected SourceRow read() {
+            while (true) {
                 if (current.hasNext()) {
-                    pending = current.next();
-                } else if (files.hasNext()) {
-                    closeCurrent();
-                    openNext(files.next());
-                } else {
-                    closeCurrent();
-                    return false;
+                    return current.next();
                 }
+                closeCurrent();
+                if (!files.hasNext()) {
+                    return null;
+                }
+                openNext(files.next());
             }
-            return true;
-        }
-
-        @Override
-        public SourceRow next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            SourceRow row = pending;
-            pending = null;
-            return row;
         }
 
         private void openNext(Path file) {
@@ -193,10 +205,9 @@ public class FileSource {
     }
 
     /** One JSON object per line; a line that does not parse is quarantined alone. */
-    private final class JsonLines implements Iterator<SourceRow> {
+    private final class JsonLines extends LookaheadRows {
         private final String name;
         private final BufferedReader reader;
-        private String line;
         private int number;
 
         JsonLines(String name, BufferedReader reader) {
@@ -205,31 +216,19 @@ public class FileSource {
         }
 
         @Override
-        public boolean hasNext() {
+        protected SourceRow read() {
+            String text;
             try {
-                while (line == null) {
-                    String next = reader.readLine();
-                    if (next == null) {
-                        return false;
+                do {
+                    text = reader.readLine();
+                    if (text == null) {
+                        return null;
                     }
                     number++;
-                    if (!next.isBlank()) {
-                        line = next;
-                    }
-                }
-                return true;
+                } while (text.isBlank());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-
-        @Override
-        public SourceRow next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            String text = line;
-            line = null;
             String ref = name + " line " + number;
             try {
                 JsonNode node = json.readTree(text);
@@ -244,12 +243,11 @@ public class FileSource {
     }
 
     /** A JSON array of objects, streamed element by element. */
-    private final class JsonArray implements Iterator<SourceRow> {
+    private final class JsonArray extends LookaheadRows {
         private final String name;
         private final Reader reader;
         private JsonParser parser;
         private int index;
-        private SourceRow pending;
         private boolean finished;
 
         JsonArray(String name, Reader reader) {
@@ -258,50 +256,34 @@ public class FileSource {
         }
 
         @Override
-        public boolean hasNext() {
-            if (pending != null) {
-                return true;
-            }
+        protected SourceRow read() {
             if (finished) {
-                return false;
+                return null;
             }
             try {
                 if (parser == null) {
                     parser = json.getFactory().createParser(reader);
                     if (parser.nextToken() != JsonToken.START_ARRAY) {
                         finished = true;
-                        pending = SourceRow.unreadable(name, "file is not a JSON array", "");
-                        return true;
+                        return SourceRow.unreadable(name, "file is not a JSON array", "");
                     }
                 }
                 JsonToken token = parser.nextToken();
                 if (token == JsonToken.END_ARRAY || token == null) {
                     finished = true;
-                    return false;
+                    return null;
                 }
                 JsonNode node = json.readTree(parser);
                 index++; // counted once read, so a failure above names this element, not the one after it
                 String ref = name + " element " + index;
-                pending = node.isObject()
+                return node.isObject()
                         ? new SourceRow(ref, toMap(node), node.toString())
                         : SourceRow.unreadable(ref, "element is not a JSON object", node.toString());
-                return true;
             } catch (IOException e) {
                 finished = true;
-                pending = SourceRow.unreadable(name + " from element " + (index + 1),
+                return SourceRow.unreadable(name + " from element " + (index + 1),
                         "file is not valid JSON from this element on; the rest of the file was not read", "");
-                return true;
             }
-        }
-
-        @Override
-        public SourceRow next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            SourceRow row = pending;
-            pending = null;
-            return row;
         }
     }
 
