@@ -9,7 +9,6 @@ import io.segmenthub.connector.DestinationConfig;
 import io.segmenthub.connector.Watermarks;
 import io.segmenthub.system.HubConfig;
 import io.segmenthub.system.SyncSchedule;
-import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +81,7 @@ public class SyncRunner {
                 complete(run);
                 return run;
             } catch (RuntimeException e) {
-                Throwable cause = e instanceof CamelExecutionException && e.getCause() != null ? e.getCause() : e;
+                Throwable cause = rootOf(e);
                 String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
                 runs.finished(run.id(), "FAILED", clock.instant(), reason, report(run));
                 log.error("run={} failed: {}", run.id(), reason);
@@ -128,6 +127,15 @@ public class SyncRunner {
         report.destinations().forEach((id, d) -> log.info("run={} stage=push destination={} adds={} removes={} withheld={}",
                 run.id(), id, d.adds(), d.removes(), d.withheldWithoutConsent()));
         log.info("run={} succeeded", run.id());
+    }
+
+    /** The failure a person can act on: the deepest cause below Camel's wrapping exceptions. */
+    static Throwable rootOf(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private String report(SyncRun run) {
