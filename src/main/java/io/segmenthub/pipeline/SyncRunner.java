@@ -129,13 +129,19 @@ public class SyncRunner {
         log.info("run={} succeeded", run.id());
     }
 
-    /** The failure a person can act on: the deepest cause below Camel's wrapping exceptions. */
+    /**
+     * The failure a person can act on: the outermost of the hub's own exceptions (they name the
+     * connector or destination and carry the cause), else the deepest cause below Camel's wrappers.
+     */
     static Throwable rootOf(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
+        Throwable deepest = e;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getClass().getName().startsWith("io.segmenthub.")) {
+                return t;
+            }
+            deepest = t;
         }
-        return cause;
+        return deepest;
     }
 
     private String report(SyncRun run) {
