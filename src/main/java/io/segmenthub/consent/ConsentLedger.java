@@ -78,6 +78,11 @@ public class ConsentLedger {
 
     /** The current state for one purpose across several identifiers of one person. */
     public Optional<ConsentStatus> current(Collection<String> subjects, String purpose, Instant at) {
+        return latestEvent(subjects, purpose).flatMap(e -> e.effectiveAt(at));
+    }
+
+    /** The event that decides the current state for one purpose across several identifiers. */
+    public Optional<ConsentEvent> latestEvent(Collection<String> subjects, String purpose) {
         if (subjects.isEmpty()) {
             return Optional.empty();
         }
@@ -88,7 +93,19 @@ public class ConsentLedger {
                 .param("subjects", subjects)
                 .query((rs, n) -> map(rs))
                 .list();
-        return latest(events).flatMap(e -> e.effectiveAt(at));
+        return latest(events);
+    }
+
+    /** Whether any of these identifiers granted any purpose after the given instant (a person coming back). */
+    public boolean grantedSince(Collection<String> subjects, Instant since) {
+        if (subjects.isEmpty()) {
+            return false;
+        }
+        return jdbc.sql("""
+                        SELECT COUNT(*) FROM consent_event
+                        WHERE subject IN (:subjects) AND status = 'GRANTED' AND occurred_at > :since""")
+                .param("subjects", subjects).param("since", Timestamps.utc(since))
+                .query(Long.class).single() > 0;
     }
 
     /** Every subject's events, grouped by subject: for scoring all profiles in one pass. */

@@ -13,6 +13,7 @@ import io.segmenthub.profile.Attribute;
 import io.segmenthub.profile.CleanIdentity;
 import io.segmenthub.profile.IdentityCleaner;
 import io.segmenthub.profile.SourceRecordStore;
+import io.segmenthub.subject.Tombstones;
 import io.segmenthub.system.HubConfig;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -50,12 +51,13 @@ public class IngestStage {
     private final SourceRecordStore records;
     private final ActivityStore activity;
     private final QuarantineStore quarantine;
+    private final Tombstones tombstones;
     private final ObjectMapper json;
     private final Clock clock;
 
     public IngestStage(HubConfig config, IdentityCleaner cleaner, BlindIndex blindIndex, PersonalDataVault vault,
                        ConsentLedger ledger, SourceRecordStore records, ActivityStore activity, QuarantineStore quarantine,
-                       ObjectMapper json, Clock clock) {
+                       Tombstones tombstones, ObjectMapper json, Clock clock) {
         this.config = config;
         this.cleaner = cleaner;
         this.blindIndex = blindIndex;
@@ -64,6 +66,7 @@ public class IngestStage {
         this.records = records;
         this.activity = activity;
         this.quarantine = quarantine;
+        this.tombstones = tombstones;
         this.json = json;
         this.clock = clock;
     }
@@ -143,9 +146,16 @@ public class IngestStage {
 
         for (Admitted a : admitted) {
             // Consent gate: data collected for a purpose without a lawful basis for it is not stored.
-            Optional<ConsentStatus> state = ledger.current(a.subjects(), purpose.id(), now);
+            Optional<ConsentEvent> decisive = ledger.latestEvent(a.subjects(), purpose.id());
+            Optional<ConsentStatus> state = decisive.flatMap(e -> e.effectiveAt(now));
             if (!purpose.basis().permits(state)) {
                 counts.dropped(purpose.id(), a.rows());
+                continue;
+            }
+            // An erased person stays erased, unless they came back with a consent given after the erasure.
+            Optional<Instant> erased = tombstones.erasedAt(a.subjects());
+            if (erased.isPresent() && !ledger.grantedSince(a.subjects(), erased.get())) {
+                counts.dropped(RunReport.ERASED, a.rows());
                 continue;
             }
             counts.accepted(a.rows());

@@ -13,6 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
 public final class RunReport {
 
+    /** The "purpose" under which rows of erased people are counted as dropped. */
+    public static final String ERASED = "(erased)";
+
     final Map<String, ConnectorCounts> connectors = new TreeMap<>();
     final ProfileCounts profiles = new ProfileCounts();
     final Map<String, SegmentCounts> segments = new TreeMap<>();
@@ -173,8 +176,9 @@ public final class RunReport {
                 out.append(String.format("  %-20s consent events recorded: %d%n", "", c.consentEvents));
             }
             c.quarantined.forEach((reason, n) -> out.append(String.format("  %-20s quarantined %5d  %s%n", "", n, reason)));
-            c.droppedByConsent.forEach((purpose, n) ->
-                    out.append(String.format("  %-20s dropped     %5d  no lawful basis for purpose '%s'%n", "", n, purpose)));
+            c.droppedByConsent.forEach((purpose, n) -> out.append(ERASED.equals(purpose)
+                    ? String.format("  %-20s dropped     %5d  erased people, not imported again%n", "", n)
+                    : String.format("  %-20s dropped     %5d  no lawful basis for purpose '%s'%n", "", n, purpose)));
         });
         out.append(String.format("Resolve and golden profiles: %d created, %d updated, %d merged, %d split, %d in total%n",
                 profiles.created, profiles.updated, profiles.merged, profiles.split, profiles.total));

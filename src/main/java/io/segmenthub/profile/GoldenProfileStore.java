@@ -104,7 +104,7 @@ public class GoldenProfileStore {
     }
 
     public long active() {
-        return jdbc.sql("SELECT COUNT(*) FROM golden_profile WHERE merged_into IS NULL").query(Long.class).single();
+        return jdbc.sql("SELECT COUNT(*) FROM golden_profile WHERE merged_into IS NULL AND erased_at IS NULL").query(Long.class).single();
     }
 
     public List<Lineage> lineage(String goldenId) {

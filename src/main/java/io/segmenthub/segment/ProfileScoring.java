@@ -83,7 +83,7 @@ public class ProfileScoring {
         RfmScorer scorer = new RfmScorer(scoring.thresholds());
         Map<String, RfmScore> rfm = scorer.score(histories, asOf);
 
-        List<String> active = jdbc.sql("SELECT golden_id FROM golden_profile WHERE merged_into IS NULL").query(String.class).list();
+        List<String> active = jdbc.sql("SELECT golden_id FROM golden_profile WHERE merged_into IS NULL AND erased_at IS NULL").query(String.class).list();
         jdbc.sql("DELETE FROM profile_score").update();
         List<MapSqlParameterSource> rows = new ArrayList<>();
         for (String golden : active) {

@@ -10,6 +10,7 @@ import io.segmenthub.pipeline.SyncRun;
 import io.segmenthub.profile.Attribute;
 import io.segmenthub.segment.MembershipStore;
 import io.segmenthub.segment.SegmentDefinition;
+import io.segmenthub.subject.ErasureReceipts;
 import io.segmenthub.system.HubConfig;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -44,11 +45,12 @@ public class SegmentPusher {
     private final JdbcClient jdbc;
     private final PersonalDataVault vault;
     private final AuditLog audit;
+    private final ErasureReceipts receipts;
     private final ObjectMapper json;
     private final Clock clock;
 
     public SegmentPusher(HubConfig config, MembershipStore memberships, PushStateStore state, ConsentView consent, JdbcClient jdbc,
-                         PersonalDataVault vault, AuditLog audit, ObjectMapper json, Clock clock) {
+                         PersonalDataVault vault, AuditLog audit, ErasureReceipts receipts, ObjectMapper json, Clock clock) {
         this.config = config;
         this.memberships = memberships;
         this.state = state;
@@ -56,6 +58,7 @@ public class SegmentPusher {
         this.jdbc = jdbc;
         this.vault = vault;
         this.audit = audit;
+        this.receipts = receipts;
         this.json = json;
         this.clock = clock;
     }
@@ -107,6 +110,7 @@ public class SegmentPusher {
         push.removes().forEach(r -> entries.add(new AuditLog.Entry(run.id(), "sync", "PUSH_REMOVE", r.goldenId(),
                 "destination=" + push.destinationId() + " segment=" + push.segmentId())));
         audit.append(entries);
+        receipts.record(push, run.id(), clock.instant());
         run.report().destination(push.destinationId()).add(push.adds().size(), push.removes().size(), push.withheld(), push.unmapped());
         return run;
     }

@@ -4,7 +4,10 @@ import io.segmenthub.pipeline.SyncBusyException;
 import io.segmenthub.pipeline.SyncFailedException;
 import io.segmenthub.pipeline.SyncRun;
 import io.segmenthub.pipeline.SyncRunner;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenthub.profile.LineageExport;
+import io.segmenthub.subject.SubjectRequestException;
+import io.segmenthub.subject.SubjectRequests;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.env.Environment;
@@ -27,15 +30,20 @@ public class CommandLine implements ApplicationRunner {
 
     private final SyncRunner syncs;
     private final LineageExport lineage;
+    private final SubjectRequests subjects;
+    private final ObjectMapper json;
     private final Environment environment;
     private final HubProperties properties;
     private final PrintStream out;
     private final PrintStream err;
     private int exitCode;
 
-    public CommandLine(SyncRunner syncs, LineageExport lineage, Environment environment, HubProperties properties) {
+    public CommandLine(SyncRunner syncs, LineageExport lineage, SubjectRequests subjects, ObjectMapper json,
+                       Environment environment, HubProperties properties) {
         this.syncs = syncs;
         this.lineage = lineage;
+        this.subjects = subjects;
+        this.json = json;
         this.environment = environment;
         this.properties = properties;
         this.out = System.out;
@@ -59,8 +67,11 @@ public class CommandLine implements ApplicationRunner {
         switch (command.get(0)) {
             case "sync" -> exitCode = sync(args);
             case "export" -> exitCode = export(command, args);
+            case "erase" -> exitCode = erase(args);
+            case "access" -> exitCode = access(args);
             default -> {
-                err.println("unknown command '" + command.get(0) + "'; use: sync | export lineage --out FILE");
+                err.println("unknown command '" + command.get(0) + "'; use: sync | export lineage --out FILE"
+                        + " | erase --email E [--phone P] | access --email E [--phone P] --out FILE");
                 exitCode = 2;
             }
         }
@@ -93,6 +104,40 @@ public class CommandLine implements ApplicationRunner {
         } catch (SyncBusyException e) {
             err.println("sync not started: " + e.getMessage());
             return 3;
+        }
+    }
+
+    private int erase(ApplicationArguments args) {
+        try {
+            var erasure = subjects.erase(option(args, "email"), option(args, "phone"), "cli");
+            out.println("Erasure " + erasure.requestId() + ": " + erasure.goldenIds().size() + " profiles, " + erasure.records()
+                    + " source records shredded, " + erasure.tombstones() + " identifiers tombstoned."
+                    + " Destinations are told on the next sync (receipts per destination).");
+            return 0;
+        } catch (SubjectRequestException e) {
+            err.println("erase failed: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private int access(ApplicationArguments args) {
+        Optional<String> target = option(args, "out");
+        if (target.isEmpty()) {
+            err.println("usage: access --email E [--phone P] --out FILE");
+            return 2;
+        }
+        try {
+            var export = subjects.access(option(args, "email"), option(args, "phone"), "cli");
+            Path file = Path.of(target.get());
+            json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), export);
+            out.println("Wrote the subject access export to " + file + " (it holds personal data: hand it to the person only).");
+            return 0;
+        } catch (SubjectRequestException e) {
+            err.println("access failed: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("access failed: cannot write the export: " + e.getMessage());
+            return 1;
         }
     }
 

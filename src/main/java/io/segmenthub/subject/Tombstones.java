@@ -1,0 +1,44 @@
+package io.segmenthub.subject;
+
+import io.segmenthub.system.Timestamps;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * What is left of an erased person: for each of their identifiers (blind indexes), when it was
+ * erased. Ingest consults it so a source that still holds the person does not bring them back.
+ */
+@Repository
+public class Tombstones {
+
+    private final JdbcClient jdbc;
+
+    public Tombstones(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The latest erasure of any of these identifiers, if one was erased. */
+    public Optional<Instant> erasedAt(Collection<String> subjects) {
+        if (subjects.isEmpty()) {
+            return Optional.empty();
+        }
+        return jdbc.sql("SELECT MAX(erased_at) FROM erasure_tombstone WHERE subject IN (:subjects)")
+                .param("subjects", subjects)
+                .query((rs, n) -> Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)).map(OffsetDateTime::toInstant))
+                .single();
+    }
+
+    void add(Collection<String> subjects, String requestId, Instant at) {
+        for (String subject : subjects) {
+            jdbc.sql("""
+                            INSERT INTO erasure_tombstone (subject, request_id, erased_at)
+                            SELECT :subject, :request, :at WHERE NOT EXISTS (SELECT 1 FROM erasure_tombstone WHERE subject = :subject)""")
+                    .param("subject", subject).param("request", requestId).param("at", Timestamps.utc(at)).update();
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.segmenthub;
+
+import io.segmenthub.audit.AuditLog;
+import io.segmenthub.connector.JdbcConnections;
+import io.segmenthub.pipeline.RunReport;
+import io.segmenthub.pipeline.SyncRun;
+import io.segmenthub.pipeline.SyncRunner;
+import io.segmenthub.subject.ErasureReceipts;
+import io.segmenthub.subject.SubjectRequestException;
+import io.segmenthub.subject.SubjectRequests;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import javax.sql.DataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Subject access and erasure requests over whole syncs of the small company in {@link HubFixture}. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class SubjectRequestsEndToEndTest {
+
+    @TempDir
+    static Path root;
+    static HubFixture fixture;
+
+    @DynamicPropertySource
+    static void hub(DynamicPropertyRegistry registry) {
+        fixture = new HubFixture(root).writeConfig();
+        StoreUnderTest.register(registry, fixture);
+    }
+
+    @Autowired SyncRunner runner;
+    @Autowired SubjectRequests subjects;
+    @Autowired ErasureReceipts receipts;
+    @Autowired AuditLog audit;
+    @Autowired JdbcClient store;
+    @Autowired Flyway flyway;
+    @Autowired JdbcConnections connections;
+    @Autowired DataSource hubDataSource;
+
+    @BeforeEach
+    void cleanWorld() {
+        fixture.reset(flyway, connections);
+    }
+
+    @Test
+    void accessExportHoldsTheDecryptedRecordsConsentSegmentsAndPushes() {
+        runner.run("nightly", "test");
+
+        Map<String, Object> export = subjects.access(Optional.of("  BOB.STONE@example.com "), Optional.empty(), "test");
+
+        List<?> profiles = (List<?>) export.get("profiles");
+        assertThat(profiles).hasSize(1);
+        Map<?, ?> bob = (Map<?, ?>) profiles.get(0);
+        assertThat(bob.get("records").toString()).contains(HubFixture.BOB_EMAIL, "Stone", "crm", "C-3", "erp", "K3", "O4");
+        assertThat(bob.get("consentHistory").toString()).contains("marketing_email", "granted");
+        assertThat(bob.get("consentNow").toString()).contains("marketing_email=permitted");
+        assertThat(bob.get("segments").toString()).contains("buyers");
+        assertThat(bob.get("pushedTo").toString()).contains("newsletter");
+        assertThat(audit.count("PII_ACCESS")).isEqualTo(1);
+    }
+
+    @Test
+    void erasureShredsThePersonRemovesThemDownstreamAndKeepsThemOut() throws Exception {
+        runner.run("nightly", "test");
+        String bob = store.sql("SELECT golden_id FROM source_record WHERE system = 'erp' AND record_id = 'K3'").query(String.class).single();
+        long keysBefore = store.sql("SELECT COUNT(*) FROM data_key").query(Long.class).single();
+
+        var erasure = subjects.erase(Optional.of(HubFixture.BOB_EMAIL), Optional.empty(), "test");
+
+        assertThat(erasure.goldenIds()).containsExactly(bob);
+        assertThat(erasure.records()).isEqualTo(2);
+        assertThat(store.sql("SELECT COUNT(*) FROM data_key").query(Long.class).single()).isEqualTo(keysBefore - 2);
+        assertThat(store.sql("SELECT COUNT(*) FROM source_record WHERE golden_id = :g").param("g", bob).query(Long.class).single()).isZero();
+        assertThat(StoreUnderTest.scan(hubDataSource, List.of(HubFixture.BOB_EMAIL, "Stone"))).isEmpty();
+        assertThat(audit.count("ERASURE")).isEqualTo(2);
+
+        // the CRM still holds Bob: its next export is read again, and Bob is not imported again
+        Path crm = root.resolve("sources/crm.json");
+        Files.writeString(crm, Files.readString(crm) + "\n");
+        SyncRun next = runner.run("nightly", "test");
+
+        assertThat(next.report().connector("crm").droppedByConsent()).containsEntry(RunReport.ERASED, 1L);
+        assertThat(store.sql("SELECT COUNT(*) FROM source_record WHERE record_id IN ('C-3', 'K3')").query(Long.class).single()).isZero();
+        assertThat(next.report().destination("newsletter").removes()).isEqualTo(1);
+        assertThat(Files.readAllLines(fixture.out.resolve("buyers.csv"))).noneMatch(l -> l.startsWith(bob));
+        assertThat(receipts.forRequest(erasure.requestId())).extracting(ErasureReceipts.Receipt::destinationId, ErasureReceipts.Receipt::segmentId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("newsletter", "buyers"));
+        assertThat(subjects.access(Optional.of(HubFixture.BOB_EMAIL), Optional.empty(), "test")).containsKey("erasedAt");
+    }
+
+    @Test
+    void anErasedPersonWhoConsentsAgainIsImportedAgain() throws Exception {
+        runner.run("nightly", "test");
+        subjects.erase(Optional.of(HubFixture.BOB_EMAIL), Optional.empty(), "test");
+
+        fixture.appendConsent(HubFixture.BOB_EMAIL + ",,marketing_email,granted," + Instant.now().plusSeconds(1) + ",form:comeback");
+        Path crm = root.resolve("sources/crm.json");
+        Files.writeString(crm, Files.readString(crm) + "\n");
+        runner.run("nightly", "test");
+
+        assertThat(store.sql("SELECT COUNT(*) FROM source_record WHERE system = 'crm' AND record_id = 'C-3'").query(Long.class).single()).isOne();
+    }
+
+    @Test
+    void aRequestWithoutAValidIdentifierIsRefusedWithoutEchoingIt() {
+        assertThatThrownBy(() -> subjects.erase(Optional.of("not-an-email"), Optional.empty(), "test"))
+                .isInstanceOf(SubjectRequestException.class)
+                .hasMessageNotContaining("not-an-email");
+    }
+}
