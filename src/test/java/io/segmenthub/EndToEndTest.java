@@ -218,6 +218,42 @@ class EndToEndTest {
         assertThat(http.getForEntity("/api/runs/nope", Map.class).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     }
 
+    @Test
+    void consentApiRecordsEventsOnceAndServesHistoryAndCurrentState() {
+        Map<String, String> withdrawal = Map.of("email", " Ada.Lovelace@Example.org", "purpose", "marketing_email",
+                "status", "withdrawn", "occurredAt", "2026-11-20T09:00:00Z", "evidence", "preference-centre", "source", "web_form");
+
+        var first = http.postForEntity("/api/consent/events", withdrawal, Map.class);
+        var again = http.postForEntity("/api/consent/events", withdrawal, Map.class);
+        var badPurpose = http.postForEntity("/api/consent/events", Map.of("email", ADA(), "purpose", "telepathy", "status", "granted"), Map.class);
+        Map<?, ?> history = http.postForObject("/api/consent/history", Map.of("email", ADA()), Map.class);
+
+        assertThat(first.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+        assertThat(again.getStatusCode()).isEqualTo(HttpStatus.OK);
+        assertThat(again.getBody()).containsEntry("recorded", false);
+        assertThat(badPurpose.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(badPurpose.getBody().toString()).doesNotContain(ADA());
+        assertThat(history.get("events").toString()).contains("withdrawn", "preference-centre");
+        assertThat(((Map<?, ?>) history.get("current")).get("marketing_email")).isEqualTo("withdrawn (not permitted)");
+        assertThat(audit.count("CONSENT")).isEqualTo(1);
+    }
+
+    @Test
+    void auditApiVerifiesTheChainAndNamesTheFirstTamperedEntry() {
+        runner.run("nightly", "test");
+        Map<?, ?> intact = http.getForObject("/api/audit/verify", Map.class);
+        List<?> aboutAda = http.postForObject("/api/audit/search", Map.of("email", ADA()), List.class);
+
+        long tampered = store.sql("SELECT MIN(id) FROM audit_log WHERE action = 'PUSH_ADD'").query(Long.class).single();
+        store.sql("UPDATE audit_log SET detail = 'destination=elsewhere' WHERE id = :id").param("id", tampered).update();
+        Map<?, ?> broken = http.getForObject("/api/audit/verify", Map.class);
+
+        assertThat(intact.get("intact")).isEqualTo(true);
+        assertThat(aboutAda.toString()).contains("PUSH_ADD", "newsletter").doesNotContain(ADA());
+        assertThat(broken.get("intact")).isEqualTo(false);
+        assertThat(((Number) broken.get("firstBrokenEntry")).longValue()).isEqualTo(tampered);
+    }
+
     private static String ADA() {
         return HubFixture.ADA_EMAIL;
     }

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -85,6 +86,26 @@ public class AuditLog {
             prev = row.hash();
         }
         return new Verification(true, rows.size(), Optional.empty());
+    }
+
+    /** Entries about one subject (a blind index or a golden id), oldest first. */
+    public List<Map<String, Object>> about(java.util.Collection<String> subjects) {
+        if (subjects.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT id, at, run_id, actor, action, subject, detail FROM audit_log WHERE subject IN (:s) ORDER BY id")
+                .param("s", subjects)
+                .query((rs, n) -> {
+                    Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    row.put("id", rs.getLong("id"));
+                    row.put("at", Timestamps.read(rs, "at").toString());
+                    row.put("runId", rs.getString("run_id"));
+                    row.put("actor", rs.getString("actor"));
+                    row.put("action", rs.getString("action"));
+                    row.put("subject", rs.getString("subject"));
+                    row.put("detail", rs.getString("detail"));
+                    return row;
+                }).list();
     }
 
     public long count(String action) {

@@ -7,9 +7,6 @@ import io.segmenthub.consent.ConsentEvent;
 import io.segmenthub.consent.ConsentLedger;
 import io.segmenthub.crypto.BlindIndex;
 import io.segmenthub.crypto.PersonalDataVault;
-import io.segmenthub.profile.Attribute;
-import io.segmenthub.profile.CleanIdentity;
-import io.segmenthub.profile.IdentityCleaner;
 import io.segmenthub.system.HubConfig;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -21,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,7 +48,7 @@ public class SubjectRequests {
     }
 
     private final JdbcClient jdbc;
-    private final IdentityCleaner cleaner;
+    private final SubjectIdentifiers identifiers;
     private final BlindIndex blindIndex;
     private final PersonalDataVault vault;
     private final ConsentLedger ledger;
@@ -62,10 +58,10 @@ public class SubjectRequests {
     private final ObjectMapper json;
     private final Clock clock;
 
-    public SubjectRequests(JdbcClient jdbc, IdentityCleaner cleaner, BlindIndex blindIndex, PersonalDataVault vault,
+    public SubjectRequests(JdbcClient jdbc, SubjectIdentifiers identifiers, BlindIndex blindIndex, PersonalDataVault vault,
                            ConsentLedger ledger, Tombstones tombstones, AuditLog audit, HubConfig config, ObjectMapper json, Clock clock) {
         this.jdbc = jdbc;
-        this.cleaner = cleaner;
+        this.identifiers = identifiers;
         this.blindIndex = blindIndex;
         this.vault = vault;
         this.ledger = ledger;
@@ -213,17 +209,7 @@ public class SubjectRequests {
     }
 
     private Set<String> identifiers(Optional<String> email, Optional<String> phone) {
-        Map<Attribute, String> raw = new EnumMap<>(Attribute.class);
-        email.filter(e -> !e.isBlank()).ifPresent(e -> raw.put(Attribute.EMAIL, e));
-        phone.filter(p -> !p.isBlank()).ifPresent(p -> raw.put(Attribute.PHONE, p));
-        CleanIdentity clean = cleaner.clean(raw, config.hub().defaultRegion());
-        Set<String> subjects = new LinkedHashSet<>();
-        clean.valid(Attribute.EMAIL).ifPresent(e -> subjects.add(blindIndex.of("email", e)));
-        clean.valid(Attribute.PHONE).ifPresent(p -> subjects.add(blindIndex.of("phone", p)));
-        if (subjects.isEmpty()) {
-            throw new SubjectRequestException("a subject request needs a valid e-mail address or phone number");
-        }
-        return subjects;
+        return new LinkedHashSet<>(identifiers.all(email, phone));
     }
 
     /** Every record of every golden profile that one of the identifiers belongs to. */

@@ -5,6 +5,7 @@ import io.segmenthub.pipeline.SyncFailedException;
 import io.segmenthub.pipeline.SyncRun;
 import io.segmenthub.pipeline.SyncRunner;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenthub.audit.AuditLog;
 import io.segmenthub.profile.LineageExport;
 import io.segmenthub.subject.SubjectRequestException;
 import io.segmenthub.subject.SubjectRequests;
@@ -31,6 +32,7 @@ public class CommandLine implements ApplicationRunner {
     private final SyncRunner syncs;
     private final LineageExport lineage;
     private final SubjectRequests subjects;
+    private final AuditLog audit;
     private final ObjectMapper json;
     private final Environment environment;
     private final HubProperties properties;
@@ -38,11 +40,12 @@ public class CommandLine implements ApplicationRunner {
     private final PrintStream err;
     private int exitCode;
 
-    public CommandLine(SyncRunner syncs, LineageExport lineage, SubjectRequests subjects, ObjectMapper json,
+    public CommandLine(SyncRunner syncs, LineageExport lineage, SubjectRequests subjects, AuditLog audit, ObjectMapper json,
                        Environment environment, HubProperties properties) {
         this.syncs = syncs;
         this.lineage = lineage;
         this.subjects = subjects;
+        this.audit = audit;
         this.json = json;
         this.environment = environment;
         this.properties = properties;
@@ -69,9 +72,10 @@ public class CommandLine implements ApplicationRunner {
             case "export" -> exitCode = export(command, args);
             case "erase" -> exitCode = erase(args);
             case "access" -> exitCode = access(args);
+            case "audit" -> exitCode = auditVerify(command);
             default -> {
                 err.println("unknown command '" + command.get(0) + "'; use: sync | export lineage --out FILE"
-                        + " | erase --email E [--phone P] | access --email E [--phone P] --out FILE");
+                        + " | erase --email E [--phone P] | access --email E [--phone P] --out FILE | audit verify");
                 exitCode = 2;
             }
         }
@@ -105,6 +109,21 @@ public class CommandLine implements ApplicationRunner {
             err.println("sync not started: " + e.getMessage());
             return 3;
         }
+    }
+
+    private int auditVerify(List<String> command) {
+        if (command.size() < 2 || !command.get(1).equals("verify")) {
+            err.println("usage: audit verify");
+            return 2;
+        }
+        var result = audit.verify();
+        if (result.intact()) {
+            out.println("Audit log intact: " + result.entries() + " entries, every hash verifies.");
+            return 0;
+        }
+        err.println("Audit log BROKEN: entry " + result.firstBrokenId().orElseThrow()
+                + " does not verify (it, or the one before it, was changed or removed).");
+        return 4;
     }
 
     private int erase(ApplicationArguments args) {
