@@ -76,6 +76,25 @@ public final class EnvelopeCipher {
      * or when the RFC 3394 integrity check fails (damaged wrapped key, or wrapped under another
      * keystore's master key).
      */
+    /** The same data key, wrapped under the current master key (for master-key rotation). */
+    public WrappedKey rewrap(WrappedKey wrapped) {
+        byte[] key = unwrap(wrapped);
+        try {
+            return wrap(key, keys.currentMasterKeyId());
+        } finally {
+            java.util.Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    public String currentMasterKeyId() {
+        return keys.currentMasterKeyId();
+    }
+
+    /** Whether this cipher holds the master key a data key was wrapped under. */
+    public boolean knows(String masterKeyId) {
+        return keys.masterKeyIds().contains(masterKeyId);
+    }
+
     public byte[] unwrap(WrappedKey wrapped) {
         Objects.requireNonNull(wrapped, "wrapped");
         byte[] masterKey = masterKey(wrapped.masterKeyId());

@@ -99,7 +99,70 @@ public final class MasterKeys {
         }
     }
 
-    /** The id of the master key new data keys are wrapped under: "master-1" until rotation exists. */
+    /**
+     * Adds the next master key version (master-N+1) to the keystore file and makes it current. The
+     * older versions stay, so data keys wrapped under them still unwrap until they are re-wrapped
+     * and the old version is retired. The file is replaced atomically (written beside it, then moved).
+     */
+    public static MasterKeys rotate(Path keystoreFile, char[] password) {
+        MasterKeys before = openOrCreate(keystoreFile, password);
+        int next = before.masterKeys.keySet().stream().map(MASTER_KEY_ALIAS::matcher).filter(Matcher::matches)
+                .mapToInt(m -> Integer.parseInt(m.group(1))).max().orElse(0) + 1;
+        byte[] key = new byte[KEY_BYTES];
+        new SecureRandom().nextBytes(key);
+        rewrite(keystoreFile, password, keyStore -> keyStore.setEntry("master-" + next,
+                new KeyStore.SecretKeyEntry(new SecretKeySpec(key, "AES")), new KeyStore.PasswordProtection(password)));
+        log.info("Keystore {}: added master key master-{} (now current)", keystoreFile, next);
+        return open(keystoreFile, password);
+    }
+
+    /** Removes a master key version that no data key uses any more; the current one cannot be retired. */
+    public static MasterKeys retire(Path keystoreFile, char[] password, String masterKeyId) {
+        MasterKeys before = open(keystoreFile, password);
+        if (masterKeyId.equals(before.currentMasterKeyId)) {
+            throw new CryptoException("Keystore " + keystoreFile + ": " + masterKeyId + " is the current master key and cannot be retired");
+        }
+        if (!before.masterKeys.containsKey(masterKeyId)) {
+            throw new CryptoException("Keystore " + keystoreFile + " holds no master key " + masterKeyId);
+        }
+        rewrite(keystoreFile, password, keyStore -> keyStore.deleteEntry(masterKeyId));
+        log.info("Keystore {}: retired master key {}", keystoreFile, masterKeyId);
+        return open(keystoreFile, password);
+    }
+
+    /** The master key versions this keystore holds. */
+    public java.util.SortedSet<String> masterKeyIds() {
+        return new java.util.TreeSet<>(masterKeys.keySet());
+    }
+
+    private interface KeyStoreChange {
+        void apply(KeyStore keyStore) throws GeneralSecurityException;
+    }
+
+    private static void rewrite(Path file, char[] password, KeyStoreChange change) {
+        byte[] content;
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore keyStore = KeyStore.getInstance(KEYSTORE_TYPE, PROVIDER);
+            keyStore.load(in, password);
+            change.apply(keyStore);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            keyStore.store(out, password);
+            content = out.toByteArray();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new CryptoException("Cannot update keystore " + file + ": wrong password or corrupt file", e);
+        }
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        try {
+            Files.deleteIfExists(next);
+            writeNewOwnerOnlyFile(next, content);
+            Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            deleteQuietlyAfterFailure(next);
+            throw new CryptoException("Cannot replace keystore " + file, e);
+        }
+    }
+
+    /** The id of the master key new data keys are wrapped under: the highest-numbered version. */
     public String currentMasterKeyId() {
         return currentMasterKeyId;
     }

@@ -3,7 +3,6 @@ package io.segmenthub.crypto;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
-import org.springframework.stereotype.Repository;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -15,21 +14,31 @@ import java.util.Optional;
  * {@code data_key}. Deleting that row is crypto-shredding: the ciphertext stays where it is but
  * can never be opened again (GDPR Art. 17 erasure without rewriting every copy).
  */
-@Repository
 public class PersonalDataVault {
 
     /** A sealed value and the data key it was sealed under. */
     public record Sealed(long dataKeyId, byte[] ciphertext) {
     }
 
-    private final EnvelopeCipher cipher;
+    private volatile EnvelopeCipher cipher;
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final java.util.function.Supplier<MasterKeys> reopen;
 
-    public PersonalDataVault(EnvelopeCipher cipher, JdbcClient jdbc, Clock clock) {
+    public PersonalDataVault(EnvelopeCipher cipher, JdbcClient jdbc, Clock clock, java.util.function.Supplier<MasterKeys> reopen) {
         this.cipher = cipher;
         this.jdbc = jdbc;
         this.clock = clock;
+        this.reopen = reopen;
+    }
+
+    /** Switches to new master keys (after a rotation) for everything sealed or opened from now on. */
+    public void useKeys(MasterKeys keys) {
+        this.cipher = new EnvelopeCipher(keys);
+    }
+
+    EnvelopeCipher cipher() {
+        return cipher;
     }
 
     /** Seals under a fresh data key, which is stored wrapped. {@code aad} binds the ciphertext to its row. */
@@ -65,7 +74,17 @@ public class PersonalDataVault {
                 .param("id", id)
                 .query((rs, n) -> new WrappedKey(rs.getString("master_key_id"), rs.getBytes("wrapped")))
                 .optional()
-                .map(cipher::unwrap);
+                .map(this::unwrap);
+    }
+
+    /** Unwraps; a master key this process has not loaded yet (rotated by another process) reloads the keystore once. */
+    private byte[] unwrap(WrappedKey wrapped) {
+        EnvelopeCipher current = cipher;
+        if (!current.knows(wrapped.masterKeyId())) {
+            useKeys(reopen.get());
+            current = cipher;
+        }
+        return current.unwrap(wrapped);
     }
 
     private static byte[] aad(String aad) {

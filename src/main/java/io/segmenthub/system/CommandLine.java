@@ -6,6 +6,8 @@ import io.segmenthub.pipeline.SyncRun;
 import io.segmenthub.pipeline.SyncRunner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenthub.audit.AuditLog;
+import io.segmenthub.crypto.CryptoException;
+import io.segmenthub.crypto.KeyRotation;
 import io.segmenthub.profile.LineageExport;
 import io.segmenthub.subject.SubjectRequestException;
 import io.segmenthub.subject.SubjectRequests;
@@ -33,6 +35,7 @@ public class CommandLine implements ApplicationRunner {
     private final LineageExport lineage;
     private final SubjectRequests subjects;
     private final AuditLog audit;
+    private final KeyRotation rotation;
     private final ObjectMapper json;
     private final Environment environment;
     private final HubProperties properties;
@@ -40,12 +43,13 @@ public class CommandLine implements ApplicationRunner {
     private final PrintStream err;
     private int exitCode;
 
-    public CommandLine(SyncRunner syncs, LineageExport lineage, SubjectRequests subjects, AuditLog audit, ObjectMapper json,
+    public CommandLine(SyncRunner syncs, LineageExport lineage, SubjectRequests subjects, AuditLog audit, KeyRotation rotation, ObjectMapper json,
                        Environment environment, HubProperties properties) {
         this.syncs = syncs;
         this.lineage = lineage;
         this.subjects = subjects;
         this.audit = audit;
+        this.rotation = rotation;
         this.json = json;
         this.environment = environment;
         this.properties = properties;
@@ -73,9 +77,10 @@ public class CommandLine implements ApplicationRunner {
             case "erase" -> exitCode = erase(args);
             case "access" -> exitCode = access(args);
             case "audit" -> exitCode = auditVerify(command);
+            case "keys" -> exitCode = keys(command, args);
             default -> {
                 err.println("unknown command '" + command.get(0) + "'; use: sync | export lineage --out FILE"
-                        + " | erase --email E [--phone P] | access --email E [--phone P] --out FILE | audit verify");
+                        + " | erase --email E [--phone P] | access --email E [--phone P] --out FILE | audit verify | keys rotate | keys rewrap | keys retire --key ID");
                 exitCode = 2;
             }
         }
@@ -108,6 +113,29 @@ public class CommandLine implements ApplicationRunner {
         } catch (SyncBusyException e) {
             err.println("sync not started: " + e.getMessage());
             return 3;
+        }
+    }
+
+    private int keys(List<String> command, ApplicationArguments args) {
+        String verb = command.size() < 2 ? "" : command.get(1);
+        try {
+            KeyRotation.Result result = switch (verb) {
+                case "rotate" -> rotation.rotate("cli");
+                case "rewrap" -> rotation.rewrap();
+                case "retire" -> rotation.retire(option(args, "key").orElseThrow(
+                        () -> new CryptoException("keys retire needs --key master-N")), "cli");
+                default -> null;
+            };
+            if (result == null) {
+                err.println("usage: keys rotate | keys rewrap | keys retire --key master-N");
+                return 2;
+            }
+            out.println("Current master key " + result.currentMasterKeyId() + "; " + result.rewrapped()
+                    + " data keys re-wrapped; keystore holds " + result.masterKeyIds());
+            return 0;
+        } catch (CryptoException e) {
+            err.println("keys " + verb + " failed: " + e.getMessage());
+            return 1;
         }
     }
 

@@ -4,6 +4,8 @@ import io.segmenthub.crypto.BlindIndex;
 import io.segmenthub.crypto.CryptoException;
 import io.segmenthub.crypto.EnvelopeCipher;
 import io.segmenthub.crypto.MasterKeys;
+import io.segmenthub.crypto.PersonalDataVault;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import io.segmenthub.profile.IdentityCleaner;
 import jakarta.validation.Validator;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -54,6 +56,12 @@ class HubWiring {
     @Bean
     EnvelopeCipher envelopeCipher(MasterKeys keys) {
         return new EnvelopeCipher(keys);
+    }
+
+    @Bean
+    PersonalDataVault personalDataVault(EnvelopeCipher cipher, JdbcClient jdbc, Clock clock, HubProperties properties) {
+        return new PersonalDataVault(cipher, jdbc, clock,
+                () -> MasterKeys.openOrCreate(Path.of(properties.keystore()), properties.keystorePassword().toCharArray()));
     }
 
     @Bean

@@ -2,6 +2,8 @@ package io.segmenthub;
 
 import io.segmenthub.audit.AuditLog;
 import io.segmenthub.connector.JdbcConnections;
+import io.segmenthub.crypto.CryptoException;
+import io.segmenthub.crypto.KeyRotation;
 import io.segmenthub.pipeline.RunReport;
 import io.segmenthub.pipeline.SyncRun;
 import io.segmenthub.pipeline.SyncRunner;
@@ -29,9 +31,9 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Subject access and erasure requests over whole syncs of the small company in {@link HubFixture}. */
+/** Subject access and erasure requests and master-key rotation, over whole syncs of the small company in {@link HubFixture}. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
-class SubjectRequestsEndToEndTest {
+class PrivacyEndToEndTest {
 
     @TempDir
     static Path root;
@@ -51,6 +53,7 @@ class SubjectRequestsEndToEndTest {
     @Autowired Flyway flyway;
     @Autowired JdbcConnections connections;
     @Autowired DataSource hubDataSource;
+    @Autowired KeyRotation rotation;
 
     @BeforeEach
     void cleanWorld() {
@@ -114,6 +117,31 @@ class SubjectRequestsEndToEndTest {
         runner.run("nightly", "test");
 
         assertThat(store.sql("SELECT COUNT(*) FROM source_record WHERE system = 'crm' AND record_id = 'C-3'").query(Long.class).single()).isOne();
+    }
+
+    @Test
+    void rotatingTheMasterKeyRewrapsEveryDataKeyAndKeepsEveryRecordReadable() {
+        runner.run("nightly", "test");
+        long dataKeys = store.sql("SELECT COUNT(*) FROM data_key").query(Long.class).single();
+        String before = store.sql("SELECT MIN(master_key_id) FROM data_key").query(String.class).single();
+
+        KeyRotation.Result rotated = rotation.rotate("test");
+
+        assertThat(rotated.rewrapped()).isEqualTo(dataKeys);
+        assertThat(store.sql("SELECT DISTINCT master_key_id FROM data_key").query(String.class).list())
+                .containsExactly(rotated.currentMasterKeyId()).doesNotContain(before);
+        assertThat(rotation.rewrap().rewrapped()).isZero();
+        assertThat(subjects.access(Optional.of(HubFixture.ADA_EMAIL), Optional.empty(), "test").toString()).contains(HubFixture.ADA_EMAIL);
+
+        KeyRotation.Result retired = rotation.retire(before, "test");
+        assertThat(retired.masterKeyIds()).doesNotContain(before).contains(rotated.currentMasterKeyId());
+        assertThat(subjects.access(Optional.of(HubFixture.ADA_EMAIL), Optional.empty(), "test").toString()).contains(HubFixture.ADA_EMAIL);
+        assertThatThrownBy(() -> rotation.retire(rotated.currentMasterKeyId(), "test")).isInstanceOf(CryptoException.class);
+        assertThat(audit.count("KEY_ROTATION")).isEqualTo(2);
+        // records stored after the rotation are sealed under the new key
+        runner.run("nightly", "test");
+        assertThat(store.sql("SELECT DISTINCT master_key_id FROM data_key").query(String.class).list())
+                .containsExactly(rotated.currentMasterKeyId());
     }
 
     @Test
