@@ -252,6 +252,22 @@ class EndToEndTest {
         assertThat(aboutAda.toString()).contains("PUSH_ADD", "newsletter").doesNotContain(ADA());
         assertThat(broken.get("intact")).isEqualTo(false);
         assertThat(((Number) broken.get("firstBrokenEntry")).longValue()).isEqualTo(tampered);
+        assertThat(broken.get("problem").toString()).contains("entry " + tampered);
+    }
+
+    @Test
+    void signedCheckpointsCatchEntriesCutOffTheEndOfTheLog() {
+        runner.run("nightly", "test"); // every run ends with a signed checkpoint
+        Map<?, ?> intact = http.getForObject("/api/audit/verify", Map.class);
+        long last = store.sql("SELECT MAX(id) FROM audit_log").query(Long.class).single();
+
+        store.sql("DELETE FROM audit_log WHERE id = :id").param("id", last).update();
+        Map<?, ?> truncated = http.getForObject("/api/audit/verify", Map.class);
+
+        assertThat(intact.get("intact")).isEqualTo(true);
+        assertThat(((Number) intact.get("checkpoints")).longValue()).isEqualTo(1);
+        assertThat(truncated.get("intact")).isEqualTo(false);
+        assertThat(truncated.get("problem").toString()).contains("removed from its end");
     }
 
     private static String ADA() {

@@ -69,6 +69,11 @@ public class AuditLog {
         append(List.of(entry));
     }
 
+    /** Every entry's hash in log order: what checkpoints are checked against. */
+    public List<String> hashes() {
+        return jdbc.sql("SELECT hash FROM audit_log ORDER BY id").query(String.class).list();
+    }
+
     /** Recomputes the chain from the first entry. */
     public Verification verify() {
         record Row(long id, Instant at, Entry entry, String prev, String hash) { }

@@ -53,6 +53,7 @@ public final class MasterKeys {
 
     static final String FIRST_MASTER_KEY_ID = "master-1";
     static final String INDEX_ROOT_KEY_ID = "index-1";
+    static final String SIGNING_SEED_ID = "signing-1";
     static final int KEY_BYTES = 32;
 
     private static final String PROVIDER = "BC";
@@ -65,6 +66,7 @@ public final class MasterKeys {
     private final String currentMasterKeyId;
     private final byte[] indexRootKey;
     private final boolean created;
+    private byte[] signingSeed;
 
     private MasterKeys(Map<String, byte[]> masterKeys, String currentMasterKeyId, byte[] indexRootKey,
             boolean created) {
@@ -72,6 +74,26 @@ public final class MasterKeys {
         this.currentMasterKeyId = currentMasterKeyId;
         this.indexRootKey = indexRootKey;
         this.created = created;
+    }
+
+    /**
+     * The 32-byte seed of the Ed25519 key that signs audit checkpoints (RFC 8032), kept in the
+     * keystore beside the master keys. A keystore made before checkpoints existed gets one added.
+     */
+    public static byte[] signingSeed(Path keystoreFile, char[] password) {
+        MasterKeys keys = openOrCreate(keystoreFile, password);
+        if (keys.signingSeed == null) {
+            byte[] seed = new byte[KEY_BYTES];
+            new SecureRandom().nextBytes(seed);
+            rewrite(keystoreFile, password, keyStore -> {
+                if (!keyStore.containsAlias(SIGNING_SEED_ID)) {
+                    keyStore.setEntry(SIGNING_SEED_ID, new KeyStore.SecretKeyEntry(new SecretKeySpec(seed, "HmacSHA256")),
+                            new KeyStore.PasswordProtection(password));
+                }
+            });
+            keys = open(keystoreFile, password);
+        }
+        return keys.signingSeed.clone();
     }
 
     /**
@@ -140,16 +162,21 @@ public final class MasterKeys {
     }
 
     private static void rewrite(Path file, char[] password, KeyStoreChange change) {
-        byte[] content;
+        KeyStore keyStore;
         try (InputStream in = Files.newInputStream(file)) {
-            KeyStore keyStore = KeyStore.getInstance(KEYSTORE_TYPE, PROVIDER);
+            keyStore = KeyStore.getInstance(KEYSTORE_TYPE, PROVIDER);
             keyStore.load(in, password);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new CryptoException("Cannot open keystore " + file + ": wrong password or corrupt file", e);
+        }
+        byte[] content;
+        try {
             change.apply(keyStore);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             keyStore.store(out, password);
             content = out.toByteArray();
         } catch (IOException | GeneralSecurityException e) {
-            throw new CryptoException("Cannot update keystore " + file + ": wrong password or corrupt file", e);
+            throw new CryptoException("Cannot update keystore " + file + ": " + e.getClass().getSimpleName(), e);
         }
         Path next = file.resolveSibling(file.getFileName() + ".next");
         try {
@@ -232,6 +259,7 @@ public final class MasterKeys {
         }
         Map<String, byte[]> masterKeys = new HashMap<>();
         byte[] indexRootKey = null;
+        byte[] signingSeed = null;
         int currentNumber = 0;
         try {
             for (String alias : Collections.list(keyStore.aliases())) {
@@ -241,6 +269,8 @@ public final class MasterKeys {
                     currentNumber = Math.max(currentNumber, Integer.parseInt(master.group(1)));
                 } else if (alias.equals(INDEX_ROOT_KEY_ID)) {
                     indexRootKey = readKey(keyStore, alias, password, file);
+                } else if (alias.equals(SIGNING_SEED_ID)) {
+                    signingSeed = readKey(keyStore, alias, password, file);
                 }
             }
         } catch (GeneralSecurityException e) {
@@ -254,7 +284,9 @@ public final class MasterKeys {
             throw new CryptoException("Keystore " + file + " holds no blind-index root key (alias "
                     + INDEX_ROOT_KEY_ID + ")");
         }
-        return new MasterKeys(Map.copyOf(masterKeys), "master-" + currentNumber, indexRootKey, false);
+        MasterKeys keys = new MasterKeys(Map.copyOf(masterKeys), "master-" + currentNumber, indexRootKey, false);
+        keys.signingSeed = signingSeed;
+        return keys;
     }
 
     private static byte[] readKey(KeyStore keyStore, String alias, char[] password, Path file)

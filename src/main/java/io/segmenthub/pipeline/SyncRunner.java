@@ -2,6 +2,7 @@ package io.segmenthub.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenthub.audit.AuditCheckpoints;
 import io.segmenthub.audit.AuditLog;
 import io.segmenthub.connector.ConnectorConfig;
 import io.segmenthub.connector.ConnectorKind;
@@ -43,17 +44,19 @@ public class SyncRunner {
     private final SyncRunStore runs;
     private final Watermarks watermarks;
     private final AuditLog audit;
+    private final AuditCheckpoints checkpoints;
     private final ObjectMapper json;
     private final Clock clock;
     private final ReentrantLock oneAtATime = new ReentrantLock();
 
     public SyncRunner(HubConfig config, ProducerTemplate camel, SyncRunStore runs, Watermarks watermarks, AuditLog audit,
-                      ObjectMapper json, Clock clock) {
+                      AuditCheckpoints checkpoints, ObjectMapper json, Clock clock) {
         this.config = config;
         this.camel = camel;
         this.runs = runs;
         this.watermarks = watermarks;
         this.audit = audit;
+        this.checkpoints = checkpoints;
         this.json = json;
         this.clock = clock;
     }
@@ -118,6 +121,7 @@ public class SyncRunner {
         runs.finished(run.id(), "SUCCEEDED", clock.instant(), null, report(run));
         audit.append(new AuditLog.Entry(run.id(), "sync", "SYNC_RUN", null, "sync=" + run.syncId() + " trigger=" + run.trigger()
                 + " status=succeeded profiles=" + report.profiles().total()));
+        checkpoints.sign("end of run " + run.id());
         report.connectors().forEach((id, c) -> log.info("run={} stage=pull connector={} pulled={} stored={} unchanged={} quarantined={} dropped={}",
                 run.id(), id, c.pulled(), c.stored(), c.unchanged(), c.quarantinedTotal(), c.droppedTotal()));
         log.info("run={} stage=resolve created={} updated={} merged={} total={}", run.id(), report.profiles().created(),

@@ -5,7 +5,7 @@ import io.segmenthub.pipeline.SyncFailedException;
 import io.segmenthub.pipeline.SyncRun;
 import io.segmenthub.pipeline.SyncRunner;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segmenthub.audit.AuditLog;
+import io.segmenthub.audit.AuditCheckpoints;
 import io.segmenthub.crypto.CryptoException;
 import io.segmenthub.crypto.KeyRotation;
 import io.segmenthub.profile.LineageExport;
@@ -34,7 +34,7 @@ public class CommandLine implements ApplicationRunner {
     private final SyncRunner syncs;
     private final LineageExport lineage;
     private final SubjectRequests subjects;
-    private final AuditLog audit;
+    private final AuditCheckpoints checkpoints;
     private final KeyRotation rotation;
     private final ObjectMapper json;
     private final Environment environment;
@@ -43,12 +43,12 @@ public class CommandLine implements ApplicationRunner {
     private final PrintStream err;
     private int exitCode;
 
-    public CommandLine(SyncRunner syncs, LineageExport lineage, SubjectRequests subjects, AuditLog audit, KeyRotation rotation, ObjectMapper json,
+    public CommandLine(SyncRunner syncs, LineageExport lineage, SubjectRequests subjects, AuditCheckpoints checkpoints, KeyRotation rotation, ObjectMapper json,
                        Environment environment, HubProperties properties) {
         this.syncs = syncs;
         this.lineage = lineage;
         this.subjects = subjects;
-        this.audit = audit;
+        this.checkpoints = checkpoints;
         this.rotation = rotation;
         this.json = json;
         this.environment = environment;
@@ -80,7 +80,7 @@ public class CommandLine implements ApplicationRunner {
             case "keys" -> exitCode = keys(command, args);
             default -> {
                 err.println("unknown command '" + command.get(0) + "'; use: sync | export lineage --out FILE"
-                        + " | erase --email E [--phone P] | access --email E [--phone P] --out FILE | audit verify | keys rotate | keys rewrap | keys retire --key ID");
+                        + " | erase --email E [--phone P] | access --email E [--phone P] --out FILE | audit verify | audit checkpoint | keys rotate | keys rewrap | keys retire --key ID");
                 exitCode = 2;
             }
         }
@@ -140,17 +140,23 @@ public class CommandLine implements ApplicationRunner {
     }
 
     private int auditVerify(List<String> command) {
-        if (command.size() < 2 || !command.get(1).equals("verify")) {
-            err.println("usage: audit verify");
-            return 2;
-        }
-        var result = audit.verify();
-        if (result.intact()) {
-            out.println("Audit log intact: " + result.entries() + " entries, every hash verifies.");
+        String verb = command.size() < 2 ? "" : command.get(1);
+        if (verb.equals("checkpoint")) {
+            var c = checkpoints.sign("on demand (cli)");
+            out.println("Signed checkpoint " + c.id() + ": " + c.treeSize() + " entries, head " + c.headHash());
             return 0;
         }
-        err.println("Audit log BROKEN: entry " + result.firstBrokenId().orElseThrow()
-                + " does not verify (it, or the one before it, was changed or removed).");
+        if (!verb.equals("verify")) {
+            err.println("usage: audit verify | audit checkpoint");
+            return 2;
+        }
+        var result = checkpoints.verify();
+        if (result.intact()) {
+            out.println("Audit log intact: " + result.entries() + " entries and " + result.checkpoints()
+                    + " signed checkpoints verify.");
+            return 0;
+        }
+        err.println("Audit log BROKEN: " + result.problem().orElseThrow());
         return 4;
     }
 

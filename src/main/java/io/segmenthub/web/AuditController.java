@@ -1,5 +1,6 @@
 package io.segmenthub.web;
 
+import io.segmenthub.audit.AuditCheckpoints;
 import io.segmenthub.audit.AuditLog;
 import io.segmenthub.subject.SubjectIdentifiers;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -24,23 +25,32 @@ class AuditController {
     }
 
     private final AuditLog audit;
+    private final AuditCheckpoints checkpoints;
     private final SubjectIdentifiers identifiers;
     private final JdbcClient jdbc;
 
-    AuditController(AuditLog audit, SubjectIdentifiers identifiers, JdbcClient jdbc) {
+    AuditController(AuditLog audit, AuditCheckpoints checkpoints, SubjectIdentifiers identifiers, JdbcClient jdbc) {
         this.audit = audit;
+        this.checkpoints = checkpoints;
         this.identifiers = identifiers;
         this.jdbc = jdbc;
     }
 
     @GetMapping("/verify")
     Map<String, Object> verify() {
-        var result = audit.verify();
+        var result = checkpoints.verify();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("intact", result.intact());
         out.put("entries", result.entries());
-        out.put("firstBrokenEntry", result.firstBrokenId().orElse(null));
+        out.put("checkpoints", result.checkpoints());
+        out.put("firstBrokenEntry", result.firstBrokenEntry().orElse(null));
+        out.put("problem", result.problem().orElse(null));
         return out;
+    }
+
+    @PostMapping("/checkpoints")
+    AuditCheckpoints.Checkpoint checkpoint() {
+        return checkpoints.sign("on demand (api)");
     }
 
     /** Entries about the person: consent events by their identifiers, pushes and erasures by their golden profiles. */
