@@ -256,6 +256,20 @@ class EndToEndTest {
     }
 
     @Test
+    void auditExportsAsCsvAndJsonFilteredByAction() {
+        runner.run("nightly", "test");
+
+        String csv = http.getForObject("/api/audit/export?format=csv&action=PUSH_ADD", String.class);
+        List<?> json = http.getForObject("/api/audit/export?action=SYNC_RUN", List.class);
+        List<?> none = http.getForObject("/api/audit/export?from=2099-01-01T00:00:00Z", List.class);
+
+        assertThat(csv.lines().findFirst()).contains("id,at,runId,actor,action,subject,detail,prevHash,hash");
+        assertThat(csv.lines().skip(1)).hasSize(4).allMatch(l -> l.contains("PUSH_ADD"));
+        assertThat(json).hasSize(1);
+        assertThat(none).isEmpty();
+    }
+
+    @Test
     void signedCheckpointsCatchEntriesCutOffTheEndOfTheLog() {
         runner.run("nightly", "test"); // every run ends with a signed checkpoint
         Map<?, ?> intact = http.getForObject("/api/audit/verify", Map.class);

@@ -93,6 +93,28 @@ public class AuditLog {
         return new Verification(true, rows.size(), Optional.empty());
     }
 
+    /** Entries in a time window, optionally of one action only, oldest first: for export to a regulator. */
+    public List<Map<String, Object>> between(Instant from, Instant to, Optional<String> action) {
+        return jdbc.sql("""
+                        SELECT id, at, run_id, actor, action, subject, detail, prev_hash, hash FROM audit_log
+                        WHERE at >= :from AND at < :to AND (:anyAction = TRUE OR action = :action) ORDER BY id""")
+                .param("from", Timestamps.utc(from)).param("to", Timestamps.utc(to))
+                .param("anyAction", action.isEmpty()).param("action", action.orElse(""))
+                .query((rs, n) -> {
+                    Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    row.put("id", rs.getLong("id"));
+                    row.put("at", Timestamps.read(rs, "at").toString());
+                    row.put("runId", rs.getString("run_id"));
+                    row.put("actor", rs.getString("actor"));
+                    row.put("action", rs.getString("action"));
+                    row.put("subject", rs.getString("subject"));
+                    row.put("detail", rs.getString("detail"));
+                    row.put("prevHash", rs.getString("prev_hash"));
+                    row.put("hash", rs.getString("hash"));
+                    return row;
+                }).list();
+    }
+
     /** Entries about one subject (a blind index or a golden id), oldest first. */
     public List<Map<String, Object>> about(java.util.Collection<String> subjects) {
         if (subjects.isEmpty()) {
