@@ -126,6 +126,8 @@ class EndToEndTest {
         assertThat(store.sql("SELECT COUNT(*) FROM engagement_event WHERE record_id = 'U2'").query(Long.class).single()).isZero();
         assertThat(store.sql("SELECT COUNT(*) FROM source_record WHERE system = 'web' AND record_id = 'U2'").query(Long.class).single()).isZero();
         assertThat(store.sql("SELECT COUNT(*) FROM engagement_event WHERE record_id = 'U1'").query(Long.class).single()).isEqualTo(2);
+        assertThat(store.sql("SELECT detail FROM audit_log WHERE action = 'CONSENT_GATE'").query(String.class).list())
+                .containsExactly("connector=web purpose=analytics rows_not_stored=1");
     }
 
     @Test
@@ -160,6 +162,8 @@ class EndToEndTest {
                 .containsExactly("action,golden_id,email", "remove," + bob + ",");
         assertThat(Files.readAllLines(fixture.out.resolve("buyers.csv"))).noneMatch(l -> l.startsWith(bob));
         assertThat(audit.count("PUSH_REMOVE")).isEqualTo(1);
+        assertThat(store.sql("SELECT detail FROM audit_log WHERE action = 'PUSH_REMOVE'").query(String.class).single())
+                .isEqualTo("destination=newsletter segment=buyers reason=no consent for marketing_email");
     }
 
     @Test

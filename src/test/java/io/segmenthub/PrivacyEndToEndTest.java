@@ -100,6 +100,8 @@ class PrivacyEndToEndTest {
         assertThat(next.report().connector("crm").droppedByConsent()).containsEntry(RunReport.ERASED, 1L);
         assertThat(store.sql("SELECT COUNT(*) FROM source_record WHERE record_id IN ('C-3', 'K3')").query(Long.class).single()).isZero();
         assertThat(next.report().destination("newsletter").removes()).isEqualTo(1);
+        assertThat(store.sql("SELECT detail FROM audit_log WHERE action = 'PUSH_REMOVE' AND subject = :g").param("g", bob)
+                .query(String.class).single()).endsWith("reason=erased");
         assertThat(Files.readAllLines(fixture.out.resolve("buyers.csv"))).noneMatch(l -> l.startsWith(bob));
         assertThat(receipts.forRequest(erasure.requestId())).extracting(ErasureReceipts.Receipt::destinationId, ErasureReceipts.Receipt::segmentId)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("newsletter", "buyers"));

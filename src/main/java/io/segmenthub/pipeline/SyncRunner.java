@@ -121,6 +121,10 @@ public class SyncRunner {
         runs.finished(run.id(), "SUCCEEDED", clock.instant(), null, report(run));
         audit.append(new AuditLog.Entry(run.id(), "sync", "SYNC_RUN", null, "sync=" + run.syncId() + " trigger=" + run.trigger()
                 + " status=succeeded profiles=" + report.profiles().total()));
+        List<AuditLog.Entry> gate = new ArrayList<>();
+        report.connectors().forEach((id, c) -> c.droppedByConsent().forEach((purpose, n) -> gate.add(new AuditLog.Entry(run.id(), "sync",
+                "CONSENT_GATE", null, "connector=" + id + " purpose=" + purpose + " rows_not_stored=" + n))));
+        audit.append(gate);
         checkpoints.sign("end of run " + run.id());
         report.connectors().forEach((id, c) -> log.info("run={} stage=pull connector={} pulled={} stored={} unchanged={} quarantined={} dropped={}",
                 run.id(), id, c.pulled(), c.stored(), c.unchanged(), c.quarantinedTotal(), c.droppedTotal()));

@@ -8,12 +8,23 @@ import java.util.Map;
  * add and members to remove, each with the columns the destination asked for.
  */
 public record SegmentPush(String destinationId, String segmentId, List<String> fields, List<Row> adds, List<Row> removes,
-                          long withheld, long unmapped) {
+                          long withheld, long unmapped, Map<String, String> removalReasons) {
 
     public SegmentPush {
         fields = List.copyOf(fields);
         adds = List.copyOf(adds);
         removes = List.copyOf(removes);
+        removalReasons = Map.copyOf(removalReasons);
+    }
+
+    public SegmentPush(String destinationId, String segmentId, List<String> fields, List<Row> adds, List<Row> removes,
+                       long withheld, long unmapped) {
+        this(destinationId, segmentId, fields, adds, removes, withheld, unmapped, Map.of());
+    }
+
+    /** Why a member is removed: consent, left the segment, merged, erased, no record in the destination's system. */
+    public String reasonFor(String goldenId) {
+        return removalReasons.getOrDefault(goldenId, "left the segment");
     }
 
     /** One member as the destination sees it: golden id, its own record id, and any requested values. */

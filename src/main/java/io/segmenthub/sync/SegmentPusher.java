@@ -71,30 +71,35 @@ public class SegmentPusher {
         List<SegmentDefinition> segments = destination.segments().isEmpty() ? config.segments()
                 : destination.segments().stream().map(id -> config.segmentsById().get(id)).toList();
         List<SegmentPush> plans = new ArrayList<>();
+        Map<String, String> gone = goneProfiles();
         for (SegmentDefinition segment : segments) {
             Map<String, String> desired = new TreeMap<>();
-            long withheld = 0;
-            long unmapped = 0;
+            Map<String, String> excluded = new HashMap<>();
             for (String golden : memberships.members(segment.id())) {
                 Map<String, Boolean> p = permitted.getOrDefault(golden, Map.of());
                 if (!p.getOrDefault(segment.purpose(), false) || !p.getOrDefault(destination.purpose(), false)) {
-                    withheld++;
+                    excluded.put(golden, "no consent for " + (p.getOrDefault(segment.purpose(), false) ? destination.purpose() : segment.purpose()));
                     continue;
                 }
                 String external = externalIds.getOrDefault(golden, "");
                 if (destination.system() != null && external.isEmpty()) {
-                    unmapped++;
+                    excluded.put(golden, "no record in " + destination.system());
                     continue;
                 }
                 desired.put(golden, external);
             }
+            long withheld = excluded.values().stream().filter(r -> r.startsWith("no consent")).count();
+            long unmapped = excluded.size() - withheld;
             Map<String, String> pushed = state.pushed(destination.id(), segment.id());
             List<String> addIds = desired.keySet().stream().filter(g -> !pushed.containsKey(g)).toList();
             List<SegmentPush.Row> removes = pushed.entrySet().stream().filter(e -> !desired.containsKey(e.getKey()))
                     .sorted(Map.Entry.comparingByKey())
                     .map(e -> new SegmentPush.Row(e.getKey(), e.getValue(), Map.of())).toList();
+            Map<String, String> reasons = new HashMap<>();
+            removes.forEach(r -> reasons.put(r.goldenId(),
+                    gone.getOrDefault(r.goldenId(), excluded.getOrDefault(r.goldenId(), "left the segment"))));
             List<SegmentPush.Row> adds = rows(addIds, desired, destination.fields());
-            plans.add(new SegmentPush(destination.id(), segment.id(), destination.fields(), adds, removes, withheld, unmapped));
+            plans.add(new SegmentPush(destination.id(), segment.id(), destination.fields(), adds, removes, withheld, unmapped, reasons));
         }
         return plans;
     }
@@ -108,7 +113,7 @@ public class SegmentPusher {
         push.adds().forEach(r -> entries.add(new AuditLog.Entry(run.id(), "sync", "PUSH_ADD", r.goldenId(),
                 "destination=" + push.destinationId() + " segment=" + push.segmentId() + " personal_fields=" + personal)));
         push.removes().forEach(r -> entries.add(new AuditLog.Entry(run.id(), "sync", "PUSH_REMOVE", r.goldenId(),
-                "destination=" + push.destinationId() + " segment=" + push.segmentId())));
+                "destination=" + push.destinationId() + " segment=" + push.segmentId() + " reason=" + push.reasonFor(r.goldenId()))));
         audit.append(entries);
         receipts.record(push, run.id(), clock.instant());
         run.report().destination(push.destinationId()).add(push.adds().size(), push.removes().size(), push.withheld(), push.unmapped());
@@ -155,6 +160,16 @@ public class SegmentPusher {
                             .ifPresent(v -> values.put(key, v));
                 });
         return values;
+    }
+
+    /** Profiles that no longer exist as such: erased, or merged into another. */
+    private Map<String, String> goneProfiles() {
+        Map<String, String> gone = new HashMap<>();
+        jdbc.sql("SELECT golden_id, merged_into, erased_at FROM golden_profile WHERE merged_into IS NOT NULL OR erased_at IS NOT NULL")
+                .query(rs -> {
+                    gone.put(rs.getString(1), rs.getString(3) != null ? "erased" : "merged into " + rs.getString(2));
+                });
+        return gone;
     }
 
     private Map<String, String> externalIds(String system) {
