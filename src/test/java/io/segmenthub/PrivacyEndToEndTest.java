@@ -54,6 +54,7 @@ class PrivacyEndToEndTest {
     @Autowired JdbcConnections connections;
     @Autowired DataSource hubDataSource;
     @Autowired KeyRotation rotation;
+    @Autowired io.segmenthub.audit.ConfigChanges configChanges;
 
     @BeforeEach
     void cleanWorld() {
@@ -144,6 +145,27 @@ class PrivacyEndToEndTest {
         runner.run("nightly", "test");
         assertThat(store.sql("SELECT DISTINCT master_key_id FROM data_key").query(String.class).list())
                 .containsExactly(rotated.currentMasterKeyId());
+    }
+
+    @Test
+    void configFilesAreAuditedWhenTheyChange() throws Exception {
+        configChanges.recordChanges();
+        assertThat(audit.count("CONFIG")).isEqualTo(4); // the four files, first seen
+
+        configChanges.recordChanges();
+        assertThat(audit.count("CONFIG")).isEqualTo(4); // nothing changed
+
+        Path segments = fixture.config.resolve("segments.yml");
+        String original = Files.readString(segments);
+        try {
+            Files.writeString(segments, original + "\n# reviewed by the DPO\n");
+            configChanges.recordChanges();
+        } finally {
+            Files.writeString(segments, original);
+        }
+        assertThat(store.sql("SELECT subject FROM audit_log WHERE action = 'CONFIG' ORDER BY id DESC LIMIT 1").query(String.class).single())
+                .isEqualTo("segments.yml");
+        assertThat(audit.count("CONFIG")).isEqualTo(5);
     }
 
     @Test
