@@ -89,7 +89,7 @@ public class FileSource {
         } else {
             throw new ConnectorException("connector '" + connectorId + "': " + path + " does not exist");
         }
-        var mapper = new RecordMapper(connector, config.purposes().keySet(), run.startedAt());
+        var mapper = new RecordMapper(connector, config.purposes().keySet(), run.startedAt(), config.tcfConsent());
         var rows = new FileRows(files, settings.format(), connectorId);
         return new SourceBatches(connectorId, rows, mapper, connector.batchSizeOrDefault(), row -> Optional.empty(), rows);
     }

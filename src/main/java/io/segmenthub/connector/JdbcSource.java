@@ -80,7 +80,7 @@ public class JdbcSource {
                 }
                 ResultSet rs = statement.executeQuery();
                 var rows = new ResultSetRows(connectorId, connection, statement, rs);
-                var mapper = new RecordMapper(connector, config.purposes().keySet(), run.startedAt());
+                var mapper = new RecordMapper(connector, config.purposes().keySet(), run.startedAt(), config.tcfConsent());
                 var cursor = new Cursor(jdbc);
                 return new SourceBatches(connectorId, rows, mapper, connector.batchSizeOrDefault(), cursor::advance, rows);
             } catch (SQLException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.segmenthub.connector;
 
 import io.segmenthub.consent.ConsentStatus;
+import io.segmenthub.consent.TcfConsent;
 import io.segmenthub.pipeline.ConsentRow;
 import io.segmenthub.pipeline.ConsentSignal;
 import io.segmenthub.pipeline.EngagementEvent;
@@ -45,8 +46,14 @@ final class RecordMapper {
     private final ConnectorConfig connector;
     private final Set<String> purposes;
     private final Instant fallbackTime;
+    private final TcfConsent tcf;
 
     RecordMapper(ConnectorConfig connector, Set<String> purposes, Instant fallbackTime) {
+        this(connector, purposes, fallbackTime, TcfConsent.none());
+    }
+
+    RecordMapper(ConnectorConfig connector, Set<String> purposes, Instant fallbackTime, TcfConsent tcf) {
+        this.tcf = tcf;
         this.connector = connector;
         this.purposes = purposes;
         this.fallbackTime = fallbackTime;
@@ -83,6 +90,9 @@ final class RecordMapper {
         }));
 
         List<ConsentSignal> consents = new ArrayList<>();
+        if (m.tcfString() != null) {
+            text(row, m.tcfString()).ifPresent(tcString -> consents.addAll(tcf.signals(tcString, updatedAt)));
+        }
         // text(), not value(): an empty CSV cell means no opt-in was captured, the same as an absent JSON field
         m.consent().forEach((purpose, field) -> text(row, field).ifPresent(flag -> {
             ConsentStatus status = ConsentStatus.parse(flag)

@@ -14,6 +14,8 @@ import java.util.Map;
  *   <li>{@code updatedAt}: when the source last changed the record (survivorship, watermarks);</li>
  *   <li>{@code identity}: attribute ({@code given_name}, {@code email}, ...) to field;</li>
  *   <li>{@code consent}: purpose to a boolean opt-in field (true = granted, false = denied);</li>
+ *   <li>{@code tcfString}: a field holding an IAB TCF consent string, decoded into consent for the
+ *       purposes that declare {@code tcf-purposes};</li>
  *   <li>{@code metrics}: name to a numeric field (engagement counts);</li>
  *   <li>{@code transaction}, {@code event}: a purchase or an engagement event carried by the row;</li>
  *   <li>{@code consentEvent}: for {@code kind: consent} connectors, the consent row's fields.</li>
@@ -25,6 +27,7 @@ public record RecordMapping(
         String updatedAt,
         Map<String, String> identity,
         Map<String, String> consent,
+        String tcfString,
         Map<String, String> metrics,
         @Valid TransactionMapping transaction,
         @Valid EventMapping event,
@@ -34,6 +37,11 @@ public record RecordMapping(
         identity = identity == null ? Map.of() : Map.copyOf(identity);
         consent = consent == null ? Map.of() : Map.copyOf(consent);
         metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+    }
+
+    public RecordMapping(String id, Boolean idIsPersonal, String updatedAt, Map<String, String> identity, Map<String, String> consent,
+                         Map<String, String> metrics, TransactionMapping transaction, EventMapping event, ConsentEventMapping consentEvent) {
+        this(id, idIsPersonal, updatedAt, identity, consent, null, metrics, transaction, event, consentEvent);
     }
 
     public boolean pseudonymiseId() {

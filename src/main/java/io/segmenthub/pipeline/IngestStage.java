@@ -7,6 +7,7 @@ import io.segmenthub.consent.ConsentEvent;
 import io.segmenthub.consent.ConsentLedger;
 import io.segmenthub.consent.ConsentStatus;
 import io.segmenthub.consent.Purpose;
+import io.segmenthub.consent.TcfConsent;
 import io.segmenthub.crypto.BlindIndex;
 import io.segmenthub.crypto.PersonalDataVault;
 import io.segmenthub.profile.Attribute;
@@ -138,6 +139,9 @@ public class IngestStage {
             String recordSubject = blindIndex.of(RECORD, system + "/" + record.recordId());
             String primary = indexes.isEmpty() ? recordSubject : indexes.get(0).value();
             record.consents().forEach(signal -> flagEvents.add(event(primary, signal, system)));
+            if (record.consents().stream().anyMatch(c -> c.evidence().startsWith(TcfConsent.INVALID))) {
+                counts.invalidTcfStrings(rows.rows());
+            }
             List<String> subjects = new ArrayList<>(indexes.stream().map(SourceRecordStore.IndexEntry::value).toList());
             subjects.add(recordSubject);
             admitted.add(new Admitted(record, rows.rows(), identity, indexes, subjects));

@@ -76,6 +76,7 @@ public final class RunReport {
         long transactions;
         long events;
         long consentEvents;
+        long invalidTcfStrings;
         final Map<String, Long> quarantined = new TreeMap<>();
         final Map<String, Long> droppedByConsent = new TreeMap<>();
 
@@ -86,6 +87,7 @@ public final class RunReport {
         public synchronized void transactions(long n) { transactions += n; }
         public synchronized void events(long n) { events += n; }
         public synchronized void consentEvents(long n) { consentEvents += n; }
+        public synchronized void invalidTcfStrings(long n) { invalidTcfStrings += n; }
         public synchronized void quarantined(String reason) { quarantined.merge(reason, 1L, Long::sum); }
         public synchronized void dropped(String purpose, long rows) { droppedByConsent.merge(purpose, rows, Long::sum); }
 
@@ -96,6 +98,7 @@ public final class RunReport {
         public long transactions() { return transactions; }
         public long events() { return events; }
         public long consentEvents() { return consentEvents; }
+        public long invalidTcfStrings() { return invalidTcfStrings; }
         public Map<String, Long> quarantined() { return quarantined; }
         public Map<String, Long> droppedByConsent() { return droppedByConsent; }
         public long quarantinedTotal() { return quarantined.values().stream().mapToLong(Long::longValue).sum(); }
@@ -174,6 +177,9 @@ public final class RunReport {
                     id, c.pulled, c.accepted, c.quarantinedTotal(), c.droppedTotal(), c.stored, c.unchanged, c.transactions, c.events));
             if (c.consentEvents > 0) {
                 out.append(String.format("  %-20s consent events recorded: %d%n", "", c.consentEvents));
+            }
+            if (c.invalidTcfStrings > 0) {
+                out.append(String.format("  %-20s invalid TCF strings: %d (counted as no consent)%n", "", c.invalidTcfStrings));
             }
             c.quarantined.forEach((reason, n) -> out.append(String.format("  %-20s quarantined %5d  %s%n", "", n, reason)));
             c.droppedByConsent.forEach((purpose, n) -> out.append(ERASED.equals(purpose)

@@ -3,6 +3,7 @@ package io.segmenthub.system;
 import io.segmenthub.connector.ConnectorConfig;
 import io.segmenthub.connector.DestinationConfig;
 import io.segmenthub.consent.Purpose;
+import io.segmenthub.consent.TcfConsent;
 import io.segmenthub.profile.Attribute;
 import io.segmenthub.segment.SegmentDefinition;
 
@@ -47,6 +48,17 @@ public record HubConfig(
 
     public Map<String, SegmentDefinition> segmentsById() {
         return segments.stream().collect(Collectors.toMap(SegmentDefinition::id, Function.identity()));
+    }
+
+    /** The TCF reader for this config: purposes that declare tcf-purposes, and the hub's TCF settings. */
+    public TcfConsent tcfConsent() {
+        Map<String, List<Integer>> mapped = new java.util.LinkedHashMap<>();
+        purposes.forEach((id, p) -> {
+            if (!p.tcfPurposes().isEmpty()) {
+                mapped.put(id, p.tcfPurposes());
+            }
+        });
+        return new TcfConsent(mapped, Optional.ofNullable(hub.tcf().vendorId()), hub.tcf().minPolicyVersionOrDefault());
     }
 
     public Set<Attribute> personalAttributes() {

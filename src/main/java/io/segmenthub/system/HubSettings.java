@@ -20,9 +20,26 @@ public record HubSettings(
         @NotEmpty List<String> personalData,
         @Pattern(regexp = "[A-Z]{2}", message = "must be an ISO 3166 alpha-2 code such as CN or GB") String defaultRegion,
         @Valid Survivorship survivorship,
-        @Valid Scoring scoring) {
+        @Valid Scoring scoring,
+        @Valid Tcf tcf) {
+
+    public HubSettings(List<String> personalData, String defaultRegion, Survivorship survivorship, Scoring scoring) {
+        this(personalData, defaultRegion, survivorship, scoring, null);
+    }
+
+    /**
+     * How IAB TCF strings are read: {@code minPolicyVersion} 4 accepts TCF v2.2 and later (5 = v2.3);
+     * {@code vendorId}, when set, must also have consent in the string.
+     */
+    public record Tcf(@jakarta.validation.constraints.Positive Integer vendorId,
+                      @jakarta.validation.constraints.Min(2) Integer minPolicyVersion) {
+        public int minPolicyVersionOrDefault() {
+            return minPolicyVersion == null ? 4 : minPolicyVersion;
+        }
+    }
 
     public HubSettings {
+        tcf = tcf == null ? new Tcf(null, null) : tcf;
         survivorship = survivorship == null ? new Survivorship(List.of()) : survivorship;
         scoring = scoring == null ? new Scoring(null, null, null, null) : scoring;
         defaultRegion = defaultRegion == null ? "CN" : defaultRegion;

@@ -357,7 +357,7 @@ class HubConfigLoaderTest {
 
         @Test
         void whenAFileDestinationHasNoFileSettings() throws IOException {
-            edit("connectors.yml", "    file: {dir: data/out/email-marketing}\n", "");
+            edit("connectors.yml", "    file: {dir: \"${SEGMENT_HUB_OUT_DIR:data/out}/email-marketing\"}\n", "");
 
             assertFailure(failure(), "connectors.yml", "destinations[0].file", "a file destination needs file settings");
         }
