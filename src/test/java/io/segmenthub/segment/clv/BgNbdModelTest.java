@@ -20,14 +20,10 @@ class BgNbdModelTest {
     private static final PurchaseSummary EXAMPLE = new PurchaseSummary("example", 2, 30.43, 38.86);
 
     private static BgNbdModel cdnowFit;
-    private static long cdnowFitMillis;
 
     @BeforeAll
     static void fitCdnow() {
-        List<PurchaseSummary> customers = Cdnow.calibrationSummaries();
-        long start = System.nanoTime();
-        cdnowFit = BgNbdModel.fit(customers);
-        cdnowFitMillis = (System.nanoTime() - start) / 1_000_000;
+        cdnowFit = BgNbdModel.fit(Cdnow.calibrationSummaries());
     }
 
     @Test
@@ -38,11 +34,6 @@ class BgNbdModelTest {
         assertThat(cdnowFit.b()).isCloseTo(2.426, withinPercentage(1));
         // The paper reports LL = -9582.4 for the CDNOW calibration data.
         assertThat(cdnowFit.logLikelihood()).isCloseTo(-9582.4, withinPercentage(0.01));
-    }
-
-    @Test
-    void fitOnCdnowTakesWellUnderTwoSeconds() {
-        assertThat(cdnowFitMillis).isLessThan(2_000);
     }
 
     @Test
