@@ -103,6 +103,20 @@ class EndToEndTest {
     }
 
     @Test
+    void buyersGetALifetimeValueOrTheReportSaysWhyNot() {
+        RunReport report = runner.run("nightly", "test").report();
+
+        String clv = report.notes().get("clv");
+        assertThat(clv).isNotNull();
+        if (clv.startsWith("BG/NBD")) {
+            assertThat(store.sql("SELECT COUNT(*) FROM profile_score WHERE orders > 0 AND p_alive IS NULL").query(Long.class).single()).isZero();
+            assertThat(store.sql("SELECT COUNT(*) FROM profile_score WHERE orders = 0 AND clv IS NOT NULL").query(Long.class).single()).isZero();
+        } else {
+            assertThat(clv).startsWith("not computed this run: ");
+        }
+    }
+
+    @Test
     void runReportCountsAddUpAndMalformedRowsAreQuarantinedWithTheirReason() {
         SyncRun run = runner.run("nightly", "test");
         RunReport report = run.report();

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
 final class PlaintextFinder {
 
     private static final Pattern EMAIL = Pattern.compile("[a-z0-9._%+-]+@[a-z0-9.-]+");
-    private static final Pattern DIGITS = Pattern.compile("\\d{8,}");
+    // a run of digits that is not the fraction of a decimal number (scores such as p_alive are stored as doubles)
+    private static final Pattern DIGITS = Pattern.compile("(?<![.\\d])\\d{8,}");
     private static final Pattern WORD_PAIR = Pattern.compile("(?=(\\b[\\p{L}'-]+ [\\p{L}'-]+\\b))");
     private static final Pattern HAN = Pattern.compile("\\p{IsHan}{2,}");
     private static final Pattern HANDLE = Pattern.compile("@[\\w.]+");

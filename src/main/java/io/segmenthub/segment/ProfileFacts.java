@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -11,7 +12,9 @@ import java.util.Set;
  * What a segment rule can see of one golden profile. {@link SegmentRule} exposes these to CEL as
  * the variables {@code rfm}, {@code value_type}, {@code consent}, {@code attributes},
  * {@code sources}, {@code orders}, {@code revenue}, {@code days_since_purchase}, {@code events},
- * {@code has_email}, {@code has_phone} and {@code has_purchases}.
+ * {@code has_email}, {@code has_phone}, {@code has_purchases}, {@code clv} (customer lifetime value
+ * in the scoring currency, -1 when the history is too short) and {@code p_alive} (BG/NBD probability
+ * that the customer is still active, -1 when never purchased).
  *
  * @param rfm               empty when the profile has never purchased
  * @param daysSincePurchase empty when the profile has never purchased
@@ -19,13 +22,23 @@ import java.util.Set;
 public record ProfileFacts(String goldenId, Optional<RfmScore> rfm, Map<String, Boolean> consent,
                            Map<String, String> attributes, Set<String> sources, long orders,
                            BigDecimal revenue, OptionalLong daysSincePurchase, long events,
-                           boolean hasEmail, boolean hasPhone) {
+                           boolean hasEmail, boolean hasPhone, OptionalDouble clv, OptionalDouble probabilityAlive) {
+
+    public ProfileFacts(String goldenId, Optional<RfmScore> rfm, Map<String, Boolean> consent,
+                        Map<String, String> attributes, Set<String> sources, long orders,
+                        BigDecimal revenue, OptionalLong daysSincePurchase, long events,
+                        boolean hasEmail, boolean hasPhone) {
+        this(goldenId, rfm, consent, attributes, sources, orders, revenue, daysSincePurchase, events, hasEmail, hasPhone,
+                OptionalDouble.empty(), OptionalDouble.empty());
+    }
 
     public ProfileFacts {
         Objects.requireNonNull(goldenId, "goldenId");
         Objects.requireNonNull(rfm, "rfm");
         Objects.requireNonNull(revenue, "revenue");
         Objects.requireNonNull(daysSincePurchase, "daysSincePurchase");
+        Objects.requireNonNull(clv, "clv");
+        Objects.requireNonNull(probabilityAlive, "probabilityAlive");
         consent = Map.copyOf(consent);
         attributes = Map.copyOf(attributes);
         sources = Set.copyOf(sources);
@@ -54,7 +67,9 @@ public record ProfileFacts(String goldenId, Optional<RfmScore> rfm, Map<String, 
                 Map.entry("events", events),
                 Map.entry("has_email", hasEmail),
                 Map.entry("has_phone", hasPhone),
-                Map.entry("has_purchases", orders > 0));
+                Map.entry("has_purchases", orders > 0),
+                Map.entry("clv", clv.orElse(-1)),
+                Map.entry("p_alive", probabilityAlive.orElse(-1)));
     }
 
     /** {@code rfm} for a profile that has never purchased: same keys, so rules need no has() guard. */

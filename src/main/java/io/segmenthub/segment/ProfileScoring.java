@@ -1,6 +1,13 @@
 package io.segmenthub.segment;
 
 import io.segmenthub.pipeline.SyncRun;
+import io.segmenthub.segment.clv.BgNbdModel;
+import io.segmenthub.segment.clv.ClvFitException;
+import io.segmenthub.segment.clv.CustomerLifetimeValue;
+import io.segmenthub.segment.clv.GammaGammaModel;
+import io.segmenthub.segment.clv.Purchase;
+import io.segmenthub.segment.clv.PurchaseSummaries;
+import io.segmenthub.segment.clv.PurchaseSummary;
 import io.segmenthub.system.HubConfig;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -18,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Scores every golden profile from its purchases (across all its source records, converted to
@@ -46,12 +54,21 @@ public class ProfileScoring {
         BigDecimal revenue = BigDecimal.ZERO;
     }
 
+    /** Below these, BG/NBD and Gamma-Gamma fits are too unstable to value anyone. */
+    static final int MINIMUM_BUYERS = 50;
+    static final int MINIMUM_REPEAT_BUYERS = 10;
+
+    /** One profile's lifetime value figures; empty values where the history is too short. */
+    record Lifetime(OptionalDouble clv, double probabilityAlive, double expectedPurchases) {
+    }
+
     @Transactional
     public SyncRun score(SyncRun run) {
         long started = System.nanoTime();
         var scoring = config.hub().scoring();
         LocalDate asOf = scoring.fixedAsOf().orElse(LocalDate.now(clock));
         Map<String, Totals> totals = new HashMap<>();
+        List<Purchase> purchases = new ArrayList<>();
         long[] unconverted = {0};
         jdbc.sql("""
                         SELECT r.golden_id, p.occurred_on, p.amount, p.currency
@@ -68,6 +85,9 @@ public class ProfileScoring {
                     t.last = t.last == null || on.isAfter(t.last) ? on : t.last;
                     t.orders++;
                     t.revenue = t.revenue.add(amount.get());
+                    if (!on.isAfter(asOf)) {
+                        purchases.add(new Purchase(rs.getString(1), on, amount.get()));
+                    }
                 });
         Map<String, Long> events = new HashMap<>();
         jdbc.sql("""
@@ -82,6 +102,8 @@ public class ProfileScoring {
         totals.forEach((golden, t) -> histories.add(new PurchaseHistory(golden, t.last, t.orders, t.revenue)));
         RfmScorer scorer = new RfmScorer(scoring.thresholds());
         Map<String, RfmScore> rfm = scorer.score(histories, asOf);
+
+        Map<String, Lifetime> lifetimes = lifetimes(purchases, asOf, run);
 
         List<String> active = jdbc.sql("SELECT golden_id FROM golden_profile WHERE merged_into IS NULL AND erased_at IS NULL").query(String.class).list();
         jdbc.sql("DELETE FROM profile_score").update();
@@ -99,13 +121,17 @@ public class ProfileScoring {
                     .addValue("f", score.map(RfmScore::frequency).orElse(0))
                     .addValue("m", score.map(RfmScore::monetary).orElse(0))
                     .addValue("segment", score.map(RfmScore::segment).orElse(""))
-                    .addValue("valueType", score.map(s -> s.valueType().key()).orElse("none")));
+                    .addValue("valueType", score.map(s -> s.valueType().key()).orElse("none"))
+                    .addValue("clv", Optional.ofNullable(lifetimes.get(golden)).flatMap(l -> l.clv().isPresent()
+                            ? Optional.of(BigDecimal.valueOf(l.clv().getAsDouble()).setScale(2, RoundingMode.HALF_UP)) : Optional.empty()).orElse(null))
+                    .addValue("pAlive", Optional.ofNullable(lifetimes.get(golden)).map(Lifetime::probabilityAlive).orElse(null))
+                    .addValue("expected", Optional.ofNullable(lifetimes.get(golden)).map(Lifetime::expectedPurchases).orElse(null)));
         }
         if (!rows.isEmpty()) {
             named.batchUpdate("""
                     INSERT INTO profile_score (golden_id, run_id, orders, revenue, last_purchase, events, recency, frequency, monetary,
-                                               rfm_segment, value_type)
-                    VALUES (:golden, :run, :orders, :revenue, :last, :events, :r, :f, :m, :segment, :valueType)""",
+                                               rfm_segment, value_type, clv, p_alive, expected_purchases)
+                    VALUES (:golden, :run, :orders, :revenue, :last, :events, :r, :f, :m, :segment, :valueType, :clv, :pAlive, :expected)""",
                     rows.toArray(MapSqlParameterSource[]::new));
         }
         if (!histories.isEmpty()) {
@@ -117,6 +143,50 @@ public class ProfileScoring {
         }
         run.report().stageTook("score", Duration.ofNanos(System.nanoTime() - started).toMillis());
         return run;
+    }
+
+    /**
+     * Fits BG/NBD and Gamma-Gamma on this run's purchase histories (calibration ends on the as-of
+     * day) and values every profile that has bought. A fit that fails (too few buyers, no repeat
+     * buyers) leaves CLV empty for the run and says why in the report, rather than a wild number.
+     */
+    private Map<String, Lifetime> lifetimes(List<Purchase> purchases, LocalDate asOf, SyncRun run) {
+        if (purchases.isEmpty()) {
+            return Map.of();
+        }
+        var settings = config.hub().scoring().clv();
+        PurchaseSummaries summaries = PurchaseSummaries.fromTransactions(purchases, asOf);
+        if (summaries.all().size() < MINIMUM_BUYERS || summaries.repeatBuyers().size() < MINIMUM_REPEAT_BUYERS) {
+            run.report().note("clv", "not computed this run: " + summaries.all().size() + " buyers and " + summaries.repeatBuyers().size()
+                    + " repeat buyers are too few to fit the models (at least " + MINIMUM_BUYERS + " and " + MINIMUM_REPEAT_BUYERS + ")");
+            return Map.of();
+        }
+        BgNbdModel frequency;
+        GammaGammaModel spend;
+        Map<String, Lifetime> values = new HashMap<>();
+        long flagged = 0;
+        int horizon = settings.horizon();
+        try {
+            frequency = BgNbdModel.fit(summaries.all());
+            spend = GammaGammaModel.fit(summaries.repeatBuyers());
+            var clv = new CustomerLifetimeValue(frequency, spend, horizon, settings.discount(), settings.minimumAge());
+            double horizonWeeks = horizon * CustomerLifetimeValue.WEEKS_PER_MONTH;
+            for (PurchaseSummary s : summaries.all()) {
+                OptionalDouble value = summaries.spendOf(s.customerId()).map(rs -> clv.estimate(s, rs)).orElseGet(() -> clv.estimate(s, 0.0));
+                if (value.isEmpty()) {
+                    flagged++;
+                }
+                values.put(s.customerId(), new Lifetime(value, frequency.probabilityAlive(s), frequency.conditionalExpectedPurchases(horizonWeeks, s)));
+            }
+        } catch (ClvFitException | IllegalArgumentException | ArithmeticException e) {
+            // a fit that lands on degenerate parameters gives no trustworthy value: none, and say why
+            run.report().note("clv", "not computed this run: " + e.getMessage());
+            return Map.of();
+        }
+        run.report().note("clv", String.format("BG/NBD r=%.3f alpha=%.3f a=%.3f b=%.3f; Gamma-Gamma p=%.3f q=%.3f gamma=%.3f;"
+                        + " %d profiles valued over %d months, %d with too little history (no CLV)", frequency.r(), frequency.alpha(),
+                frequency.a(), frequency.b(), spend.p(), spend.q(), spend.gamma(), values.size() - flagged, horizon, flagged));
+        return values;
     }
 
     static Optional<BigDecimal> convert(BigDecimal amount, String currency, String target, Map<String, BigDecimal> fxRates) {

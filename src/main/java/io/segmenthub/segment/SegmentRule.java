@@ -66,6 +66,8 @@ public final class SegmentRule {
             .addVar("has_email", SimpleType.BOOL)
             .addVar("has_phone", SimpleType.BOOL)
             .addVar("has_purchases", SimpleType.BOOL)
+            .addVar("clv", SimpleType.DOUBLE)
+            .addVar("p_alive", SimpleType.DOUBLE)
             .build();
 
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()

@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -111,7 +112,7 @@ public class Segmenter {
                 });
         List<ProfileFacts> facts = new ArrayList<>();
         jdbc.sql("""
-                        SELECT golden_id, orders, revenue, last_purchase, events, recency, frequency, monetary
+                        SELECT golden_id, orders, revenue, last_purchase, events, recency, frequency, monetary, clv, p_alive
                         FROM profile_score ORDER BY golden_id""")
                 .query(rs -> {
                     String golden = rs.getString(1);
@@ -121,10 +122,13 @@ public class Segmenter {
                     Optional<RfmScore> rfm = orders == 0 ? Optional.empty()
                             : Optional.of(RfmScorer.classify(rs.getInt(6), rs.getInt(7), rs.getInt(8)));
                     boolean[] has = contact.getOrDefault(golden, new boolean[2]);
+                    BigDecimal clv = rs.getBigDecimal(9);
+                    double pAlive = rs.getDouble(10);
+                    OptionalDouble alive = rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(pAlive);
                     facts.add(new ProfileFacts(golden, rfm, permitted.getOrDefault(golden, Map.of()),
                             attributes.getOrDefault(golden, Map.of()), sources.getOrDefault(golden, Set.of()),
                             orders, revenue, last == null ? OptionalLong.empty() : OptionalLong.of(ChronoUnit.DAYS.between(last, asOf)),
-                            rs.getLong(5), has[0], has[1]));
+                            rs.getLong(5), has[0], has[1], clv == null ? OptionalDouble.empty() : OptionalDouble.of(clv.doubleValue()), alive));
                 });
         return facts;
     }

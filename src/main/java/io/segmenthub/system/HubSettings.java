@@ -59,10 +59,37 @@ public record HubSettings(
     public record Scoring(LocalDate asOf,
                           @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as CNY") String currency,
                           Map<String, BigDecimal> fxRates,
-                          RfmThresholds rfmThresholds) {
+                          RfmThresholds rfmThresholds,
+                          @Valid Clv clv) {
         public Scoring {
             currency = currency == null ? "CNY" : currency;
             fxRates = fxRates == null ? Map.of() : Map.copyOf(fxRates);
+            clv = clv == null ? new Clv(null, null, null) : clv;
+        }
+
+        public Scoring(LocalDate asOf, String currency, Map<String, BigDecimal> fxRates, RfmThresholds rfmThresholds) {
+            this(asOf, currency, fxRates, rfmThresholds, null);
+        }
+
+        /**
+         * Customer lifetime value: over {@code horizonMonths} (default 12), discounted by
+         * {@code monthlyDiscountRate} (default 0.01); profiles younger than {@code minimumAgeWeeks}
+         * (default 4) get no CLV.
+         */
+        public record Clv(@jakarta.validation.constraints.Positive Integer horizonMonths,
+                          @jakarta.validation.constraints.PositiveOrZero Double monthlyDiscountRate,
+                          @jakarta.validation.constraints.PositiveOrZero Double minimumAgeWeeks) {
+            public int horizon() {
+                return horizonMonths == null ? 12 : horizonMonths;
+            }
+
+            public double discount() {
+                return monthlyDiscountRate == null ? 0.01 : monthlyDiscountRate;
+            }
+
+            public double minimumAge() {
+                return minimumAgeWeeks == null ? 4 : minimumAgeWeeks;
+            }
         }
 
         public Optional<LocalDate> fixedAsOf() {

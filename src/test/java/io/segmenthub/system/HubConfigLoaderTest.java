@@ -76,7 +76,7 @@ class HubConfigLoaderTest {
                 .containsExactly("consent-platform", "crm", "erp-customers", "erp-orders", "web-analytics", "social");
         assertThat(config.destinations()).extracting(d -> d.id()).containsExactly("email-marketing", "erp-key-accounts");
         assertThat(config.purposes()).containsOnlyKeys("customer_account", "profiling", "analytics", "marketing_email", "marketing_sms");
-        assertThat(config.segments()).hasSize(4);
+        assertThat(config.segments()).hasSize(5);
         assertThat(config.syncs()).singleElement().satisfies(s -> assertThat(s.cron()).isEqualTo("0 0 2 * * ?"));
         assertThat(config.hub().personalData()).contains("email", "phone").doesNotContain("country", "city");
     }
