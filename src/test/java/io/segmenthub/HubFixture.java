@@ -78,6 +78,10 @@ final class HubFixture {
                   - id: big-spenders
                     purpose: profiling
                     rule: "revenue >= 1000.0"
+                  - id: buyers-ab
+                    purpose: marketing_email
+                    rule: "orders >= 1"
+                    holdout: 0.5
                 """);
         write(config.resolve("connectors.yml"), """
                 connectors:
@@ -141,6 +145,11 @@ final class HubFixture {
                     segments: [buyers]
                     fields: [golden_id, email]
                     file: {dir: %3$s}
+                  - id: ab-test
+                    type: file
+                    purpose: marketing_email
+                    segments: [buyers-ab]
+                    file: {dir: %3$s/ab}
                   - id: erp-accounts
                     type: jdbc
                     purpose: profiling

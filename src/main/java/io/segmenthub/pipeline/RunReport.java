@@ -133,6 +133,13 @@ public final class RunReport {
         long size;
         long entered;
         long exited;
+        long holdout;
+
+        public synchronized void holdout(long n) {
+            this.holdout = n;
+        }
+
+        public long holdout() { return holdout; }
 
         public synchronized void set(long size, long entered, long exited) {
             this.size = size;
@@ -190,7 +197,8 @@ public final class RunReport {
                 profiles.created, profiles.updated, profiles.merged, profiles.split, profiles.total));
         notes.forEach((k, v) -> out.append("  ").append(k).append(": ").append(v).append('\n'));
         out.append("Segments:\n");
-        segments.forEach((id, s) -> out.append(String.format("  %-28s %6d members (%d entered, %d exited)%n", id, s.size, s.entered, s.exited)));
+        segments.forEach((id, s) -> out.append(String.format("  %-28s %6d members (%d entered, %d exited)%s%n", id, s.size, s.entered, s.exited,
+                s.holdout > 0 ? ", " + s.holdout + " in the holdout group (never pushed)" : "")));
         out.append("Push (per destination):\n");
         destinations.forEach((id, d) -> out.append(String.format(
                 "  %-20s %6d added, %6d removed, %6d withheld without consent, %6d without a record in the destination%n",

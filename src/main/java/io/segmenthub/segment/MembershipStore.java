@@ -28,15 +28,28 @@ public class MembershipStore {
                 .param("s", segmentId).query(String.class).list());
     }
 
-    public void enter(String segmentId, Collection<String> goldenIds, String runId, Instant at) {
+    /** Members who are not in the segment's holdout: the ones that may be pushed. */
+    public Set<String> treated(String segmentId) {
+        return new HashSet<>(jdbc.sql("SELECT golden_id FROM segment_membership WHERE segment_id = :s AND exited_at IS NULL AND holdout = FALSE")
+                .param("s", segmentId).query(String.class).list());
+    }
+
+    public long holdoutSize(String segmentId) {
+        return jdbc.sql("SELECT COUNT(*) FROM segment_membership WHERE segment_id = :s AND exited_at IS NULL AND holdout = TRUE")
+                .param("s", segmentId).query(Long.class).single();
+    }
+
+    /** Opens a stint for each entering member; the holdout assignment is made here and kept for the stint. */
+    public void enter(String segmentId, Collection<String> goldenIds, double holdoutShare, String runId, Instant at) {
         if (goldenIds.isEmpty()) {
             return;
         }
         named.batchUpdate("""
-                        INSERT INTO segment_membership (segment_id, golden_id, entered_at, entered_run)
-                        VALUES (:s, :g, :at, :run)""",
+                        INSERT INTO segment_membership (segment_id, golden_id, entered_at, entered_run, holdout)
+                        VALUES (:s, :g, :at, :run, :holdout)""",
                 goldenIds.stream().map(g -> new MapSqlParameterSource().addValue("s", segmentId).addValue("g", g)
-                        .addValue("at", Timestamps.utc(at)).addValue("run", runId)).toArray(MapSqlParameterSource[]::new));
+                        .addValue("at", Timestamps.utc(at)).addValue("run", runId)
+                        .addValue("holdout", Holdouts.inControlGroup(segmentId, g, holdoutShare))).toArray(MapSqlParameterSource[]::new));
     }
 
     public void exit(String segmentId, Collection<String> goldenIds, String runId, Instant at) {

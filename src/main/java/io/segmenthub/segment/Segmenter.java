@@ -82,9 +82,10 @@ public class Segmenter {
             Set<String> before = memberships.members(definition.id());
             List<String> entered = members.stream().filter(g -> !before.contains(g)).sorted().toList();
             List<String> exited = before.stream().filter(g -> !members.contains(g)).sorted().toList();
-            memberships.enter(definition.id(), entered, run.id(), now);
+            memberships.enter(definition.id(), entered, definition.holdoutShare(), run.id(), now);
             memberships.exit(definition.id(), exited, run.id(), now);
             run.report().segment(definition.id()).set(members.size(), entered.size(), exited.size());
+            run.report().segment(definition.id()).holdout(memberships.holdoutSize(definition.id()));
         }
         run.report().stageTook("segments", Duration.ofNanos(System.nanoTime() - started).toMillis());
         return run;

@@ -75,7 +75,7 @@ public class SegmentPusher {
         for (SegmentDefinition segment : segments) {
             Map<String, String> desired = new TreeMap<>();
             Map<String, String> excluded = new HashMap<>();
-            for (String golden : memberships.members(segment.id())) {
+            for (String golden : memberships.treated(segment.id())) { // the holdout is never pushed
                 Map<String, Boolean> p = permitted.getOrDefault(golden, Map.of());
                 if (!p.getOrDefault(segment.purpose(), false) || !p.getOrDefault(destination.purpose(), false)) {
                     excluded.put(golden, "no consent for " + (p.getOrDefault(segment.purpose(), false) ? destination.purpose() : segment.purpose()));
