@@ -125,6 +125,29 @@ class EndToEndTest {
     }
 
     @Test
+    void kpiReportComparesTreatedAndHoldoutOverTheWindowAfterEntry() {
+        runner.run("nightly", "test");
+        // after entering, Ada buys again today
+        new JdbcTemplate(connections.get(fixture.erpUrl, "sa", null)).update(
+                "INSERT INTO orders VALUES ('O7', 'K1', CURRENT_DATE, 80.00, 'GBP', CURRENT_TIMESTAMP)");
+        runner.run("nightly", "test");
+
+        List<?> reports = http.getForObject("/api/segments/kpis?windowDays=30", List.class);
+        Map<?, ?> ab = reports.stream().map(r -> (Map<?, ?>) r).filter(r -> r.get("segmentId").equals("buyers-ab")).findFirst().orElseThrow();
+        Map<?, ?> treated = (Map<?, ?>) ab.get("treated");
+        Map<?, ?> holdout = (Map<?, ?>) ab.get("holdout");
+        String csv = http.getForObject("/api/segments/kpis?format=csv", String.class);
+
+        assertThat(((Number) treated.get("members")).longValue() + ((Number) holdout.get("members")).longValue()).isEqualTo(4);
+        assertThat(((Number) treated.get("converted")).longValue() + ((Number) holdout.get("converted")).longValue()).isEqualTo(1);
+        boolean adaHeldOut = io.segmenthub.segment.Holdouts.inControlGroup("buyers-ab", golden("erp", "K1"), 0.5);
+        assertThat(((Number) (adaHeldOut ? holdout : treated).get("converted")).longValue()).isEqualTo(1);
+        assertThat(csv.lines().findFirst()).hasValueSatisfying(header ->
+                assertThat(header).startsWith("segment,window_days,group,members,converted,conversion,repurchase_rate,revenue_per_member,lift"));
+        assertThat(csv).contains("buyers-ab,30,treated", "buyers-ab,30,holdout");
+    }
+
+    @Test
     void buyersGetALifetimeValueOrTheReportSaysWhyNot() {
         RunReport report = runner.run("nightly", "test").report();
 

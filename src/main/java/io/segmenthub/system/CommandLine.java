@@ -9,14 +9,19 @@ import io.segmenthub.audit.AuditCheckpoints;
 import io.segmenthub.crypto.CryptoException;
 import io.segmenthub.crypto.KeyRotation;
 import io.segmenthub.profile.LineageExport;
+import io.segmenthub.segment.SegmentKpis;
 import io.segmenthub.subject.SubjectRequestException;
 import io.segmenthub.subject.SubjectRequests;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,6 +41,7 @@ public class CommandLine implements ApplicationRunner {
     private final SubjectRequests subjects;
     private final AuditCheckpoints checkpoints;
     private final KeyRotation rotation;
+    private final SegmentKpis kpis;
     private final ObjectMapper json;
     private final Environment environment;
     private final HubProperties properties;
@@ -43,13 +49,14 @@ public class CommandLine implements ApplicationRunner {
     private final PrintStream err;
     private int exitCode;
 
-    public CommandLine(SyncRunner syncs, LineageExport lineage, SubjectRequests subjects, AuditCheckpoints checkpoints, KeyRotation rotation, ObjectMapper json,
+    public CommandLine(SyncRunner syncs, LineageExport lineage, SubjectRequests subjects, AuditCheckpoints checkpoints, KeyRotation rotation, SegmentKpis kpis, ObjectMapper json,
                        Environment environment, HubProperties properties) {
         this.syncs = syncs;
         this.lineage = lineage;
         this.subjects = subjects;
         this.checkpoints = checkpoints;
         this.rotation = rotation;
+        this.kpis = kpis;
         this.json = json;
         this.environment = environment;
         this.properties = properties;
@@ -78,9 +85,11 @@ public class CommandLine implements ApplicationRunner {
             case "access" -> exitCode = access(args);
             case "audit" -> exitCode = auditVerify(command);
             case "keys" -> exitCode = keys(command, args);
+            case "report" -> exitCode = report(command, args);
             default -> {
                 err.println("unknown command '" + command.get(0) + "'; use: sync | export lineage --out FILE"
-                        + " | erase --email E [--phone P] | access --email E [--phone P] --out FILE | audit verify | audit checkpoint | keys rotate | keys rewrap | keys retire --key ID");
+                        + " | erase --email E [--phone P] | access --email E [--phone P] --out FILE | audit verify | audit checkpoint | keys rotate | keys rewrap | keys retire --key ID"
+                        + " | report segments [--window-days N] [--format csv|json] [--out FILE]");
                 exitCode = 2;
             }
         }
@@ -113,6 +122,40 @@ public class CommandLine implements ApplicationRunner {
         } catch (SyncBusyException e) {
             err.println("sync not started: " + e.getMessage());
             return 3;
+        }
+    }
+
+    private int report(List<String> command, ApplicationArguments args) {
+        if (command.size() < 2 || !command.get(1).equals("segments")) {
+            err.println("usage: report segments [--window-days N] [--format csv|json] [--out FILE]");
+            return 2;
+        }
+        int window = option(args, "window-days").map(Integer::parseInt).orElse(30);
+        List<SegmentKpis.Report> reports = kpis.report(window);
+        String text;
+        try {
+            if (option(args, "format").orElse("csv").equals("json")) {
+                text = json.writerWithDefaultPrettyPrinter().writeValueAsString(reports);
+            } else {
+                var buffer = new StringWriter();
+                try (var csv = new CSVPrinter(buffer, CSVFormat.RFC4180)) {
+                    for (List<String> row : SegmentKpis.csv(reports)) {
+                        csv.printRecord(row.stream().map(CsvCells::safe).toList());
+                    }
+                }
+                text = buffer.toString();
+            }
+            Optional<String> target = option(args, "out");
+            if (target.isPresent()) {
+                Files.writeString(Path.of(target.get()), text);
+                out.println("Wrote the segment KPI report (" + reports.size() + " segments, " + window + "-day window) to " + target.get());
+            } else {
+                out.print(text);
+            }
+            return 0;
+        } catch (IOException e) {
+            err.println("report failed: " + e.getMessage());
+            return 1;
         }
     }
 
