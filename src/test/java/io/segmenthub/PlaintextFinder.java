@@ -1,11 +1,6 @@
 package io.segmenthub;
 
 import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -77,33 +72,7 @@ final class PlaintextFinder {
     /** Every table of the store, every value, as "table.column: what". */
     List<String> scan(DataSource ds) {
         List<String> found = new ArrayList<>();
-        try (Connection c = ds.getConnection()) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[]{"TABLE"})) {
-                while (rs.next()) {
-                    String schema = rs.getString("TABLE_SCHEM");
-                    if (schema == null || !(schema.equalsIgnoreCase("INFORMATION_SCHEMA") || schema.startsWith("pg_"))) {
-                        tables.add(rs.getString("TABLE_NAME"));
-                    }
-                }
-            }
-            for (String table : tables) {
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM \"" + table + "\"")) {
-                    int columns = rs.getMetaData().getColumnCount();
-                    while (rs.next()) {
-                        for (int i = 1; i <= columns; i++) {
-                            Object v = rs.getObject(i);
-                            String text = v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(v);
-                            for (String what : find(text)) {
-                                found.add(table + "." + rs.getMetaData().getColumnName(i) + ": " + what);
-                            }
-                        }
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        StoreUnderTest.eachValue(ds, (where, text) -> find(text).forEach(what -> found.add(where + ": " + what)));
         return found;
     }
 }

@@ -42,6 +42,18 @@ final class StoreUnderTest {
     /** Every value of every table of the store that contains one of the needles, as "table.column". */
     static List<String> scan(DataSource ds, List<String> needles) {
         List<String> found = new ArrayList<>();
+        eachValue(ds, (where, text) -> {
+            for (String needle : needles) {
+                if (text.toLowerCase(Locale.ROOT).contains(needle.toLowerCase(Locale.ROOT))) {
+                    found.add(where + " contains a test value");
+                }
+            }
+        });
+        return found;
+    }
+
+    /** Calls back with ("table.column", value as text) for every value in every table of the store. */
+    static void eachValue(DataSource ds, java.util.function.BiConsumer<String, String> callback) {
         try (Connection c = ds.getConnection()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[]{"TABLE"})) {
@@ -60,11 +72,7 @@ final class StoreUnderTest {
                         for (int i = 1; i <= columns; i++) {
                             Object v = rs.getObject(i);
                             String text = v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(v);
-                            for (String needle : needles) {
-                                if (text.toLowerCase(Locale.ROOT).contains(needle.toLowerCase(Locale.ROOT))) {
-                                    found.add(table + "." + rs.getMetaData().getColumnName(i) + " contains a test value");
-                                }
-                            }
+                            callback.accept(table + "." + rs.getMetaData().getColumnName(i), text);
                         }
                     }
                 }
@@ -72,6 +80,5 @@ final class StoreUnderTest {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        return found;
     }
 }

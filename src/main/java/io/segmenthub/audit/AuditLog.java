@@ -100,19 +100,7 @@ public class AuditLog {
                         WHERE at >= :from AND at < :to AND (:anyAction = TRUE OR action = :action) ORDER BY id""")
                 .param("from", Timestamps.utc(from)).param("to", Timestamps.utc(to))
                 .param("anyAction", action.isEmpty()).param("action", action.orElse(""))
-                .query((rs, n) -> {
-                    Map<String, Object> row = new java.util.LinkedHashMap<>();
-                    row.put("id", rs.getLong("id"));
-                    row.put("at", Timestamps.read(rs, "at").toString());
-                    row.put("runId", rs.getString("run_id"));
-                    row.put("actor", rs.getString("actor"));
-                    row.put("action", rs.getString("action"));
-                    row.put("subject", rs.getString("subject"));
-                    row.put("detail", rs.getString("detail"));
-                    row.put("prevHash", rs.getString("prev_hash"));
-                    row.put("hash", rs.getString("hash"));
-                    return row;
-                }).list();
+                .query((rs, n) -> row(rs, true)).list();
     }
 
     /** Entries about one subject (a blind index or a golden id), oldest first. */
@@ -122,17 +110,23 @@ public class AuditLog {
         }
         return jdbc.sql("SELECT id, at, run_id, actor, action, subject, detail FROM audit_log WHERE subject IN (:s) ORDER BY id")
                 .param("s", subjects)
-                .query((rs, n) -> {
-                    Map<String, Object> row = new java.util.LinkedHashMap<>();
-                    row.put("id", rs.getLong("id"));
-                    row.put("at", Timestamps.read(rs, "at").toString());
-                    row.put("runId", rs.getString("run_id"));
-                    row.put("actor", rs.getString("actor"));
-                    row.put("action", rs.getString("action"));
-                    row.put("subject", rs.getString("subject"));
-                    row.put("detail", rs.getString("detail"));
-                    return row;
-                }).list();
+                .query((rs, n) -> row(rs, false)).list();
+    }
+
+    private static Map<String, Object> row(java.sql.ResultSet rs, boolean withHashes) throws java.sql.SQLException {
+        Map<String, Object> row = new java.util.LinkedHashMap<>();
+        row.put("id", rs.getLong("id"));
+        row.put("at", Timestamps.read(rs, "at").toString());
+        row.put("runId", rs.getString("run_id"));
+        row.put("actor", rs.getString("actor"));
+        row.put("action", rs.getString("action"));
+        row.put("subject", rs.getString("subject"));
+        row.put("detail", rs.getString("detail"));
+        if (withHashes) {
+            row.put("prevHash", rs.getString("prev_hash"));
+            row.put("hash", rs.getString("hash"));
+        }
+        return row;
     }
 
     public long count(String action) {

@@ -30,9 +30,6 @@ import java.util.Optional;
 @RequestMapping("/api/audit")
 class AuditController {
 
-    record SubjectRef(String email, String phone) {
-    }
-
     private final AuditLog audit;
     private final AuditCheckpoints checkpoints;
     private final SubjectIdentifiers identifiers;

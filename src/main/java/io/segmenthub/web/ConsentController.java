@@ -38,9 +38,6 @@ class ConsentController {
     record ConsentRequest(String email, String phone, String purpose, String status, String occurredAt, String evidence, String source) {
     }
 
-    record SubjectRef(String email, String phone) {
-    }
-
     private final ConsentLedger ledger;
     private final SubjectIdentifiers identifiers;
     private final HubConfig config;

@@ -26,9 +26,6 @@ import java.util.Optional;
 class SubjectController {
 
     /** Who the request is about: an e-mail address and/or a phone number. */
-    record SubjectRef(String email, String phone) {
-    }
-
     private final SubjectRequests requests;
     private final ErasureReceipts receipts;
 
