@@ -96,10 +96,14 @@ public final class BlockingKeys {
         return v == null ? Set.of() : Set.of(v);
     }
 
+    /** Loaded on first use only: ICU's Han-Latin rules take a while to load and ASCII data never needs them. */
+    private static final class Romaniser {
+        static final Transliterator TO_LATIN = Transliterator.getInstance("Han-Latin; Latin-ASCII");
+    }
+
     /** Romanisation shared by blocking keys and name comparisons. */
     static final class Names {
 
-        private static final Transliterator TO_LATIN = Transliterator.getInstance("Han-Latin; Latin-ASCII");
         private static final java.util.Map<String, String> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 
         private Names() {
@@ -116,8 +120,8 @@ public final class BlockingKeys {
             }
             return CACHE.computeIfAbsent(value, v -> {
                 // ICU transliterators are not safe for concurrent use
-                synchronized (TO_LATIN) {
-                    return TO_LATIN.transliterate(v).toLowerCase(Locale.ROOT).trim().replaceAll("\\s+", " ");
+                synchronized (Romaniser.TO_LATIN) {
+                    return Romaniser.TO_LATIN.transliterate(v).toLowerCase(Locale.ROOT).trim().replaceAll("\\s+", " ");
                 }
             });
         }

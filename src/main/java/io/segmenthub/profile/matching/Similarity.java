@@ -10,8 +10,22 @@ final class Similarity {
     private Similarity() {
     }
 
+    /** Last arguments and result per thread: a comparison's levels ask for the same pair's similarity in turn. */
+    private static final ThreadLocal<Object[]> LAST = ThreadLocal.withInitial(() -> new Object[3]);
+
     static double jaroWinkler(String a, String b) {
-        return JARO_WINKLER.apply(a, b);
+        if (a.equals(b)) {
+            return 1;
+        }
+        Object[] last = LAST.get();
+        if (last[0] == a && last[1] == b) {
+            return (Double) last[2];
+        }
+        double similarity = JARO_WINKLER.apply(a, b);
+        last[0] = a;
+        last[1] = b;
+        last[2] = similarity;
+        return similarity;
     }
 
     /**
