@@ -1,7 +1,6 @@
 package io.segmenthub.profile.matching;
 
 import java.util.List;
-import java.util.Objects;
 
 /**
  * What the engine blocks on, how it compares, and where it draws lines.
@@ -34,7 +33,9 @@ public record MatchSettings(List<BlockingRule> blockingRules, List<Comparison> c
         if (!(matchThreshold > 0 && matchThreshold < 1) || !(clusterThreshold > 0 && clusterThreshold < 1)) {
             throw new IllegalArgumentException("thresholds are probabilities strictly between 0 and 1");
         }
-        Objects.checkIndex(0, Math.max(1, randomPairs));
+        if (randomPairs < 1) {
+            throw new IllegalArgumentException("randomPairs must be at least 1");
+        }
         if (maxIterations < 1) {
             throw new IllegalArgumentException("maxIterations must be at least 1");
         }
