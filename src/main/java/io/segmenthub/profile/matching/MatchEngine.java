@@ -1,0 +1,220 @@
+package io.segmenthub.profile.matching;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Probabilistic record matching, end to end: blocking, comparison vectors, a Fellegi-Sunter model
+ * learned without labels (u from random pairs, m and λ by EM on the candidate pairs, as Splink's
+ * {@code estimate_u_using_random_sampling} and {@code estimate_parameters_using_expectation_maximisation}),
+ * scoring with term-frequency adjustments, and clustering that does not chain through weak links.
+ * Plain Java with no state between calls; the same records and settings give the same result.
+ */
+public final class MatchEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(MatchEngine.class);
+
+    private final MatchSettings settings;
+
+    public MatchEngine(MatchSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Learns a model from the records themselves (no labels). */
+    public FellegiSunterModel train(List<MatchRecord> records) {
+        checkIds(records);
+        Blocking.Candidates candidates = Blocking.candidates(records, settings.blockingRules(), settings.maxBlockSize());
+        return train(records, levels(records, candidates.pairs(), settings.comparisons()));
+    }
+
+    /** Learns a model from the records, then scores and clusters them with it. */
+    public MatchResult resolve(List<MatchRecord> records) {
+        return resolve(records, null);
+    }
+
+    /** Scores and clusters the records with a model learned before (on these or other records). */
+    public MatchResult resolve(List<MatchRecord> records, FellegiSunterModel trained) {
+        checkIds(records);
+        Blocking.Candidates candidates = Blocking.candidates(records, settings.blockingRules(), settings.maxBlockSize());
+        if (!candidates.skipped().isEmpty()) {
+            log.warn("matching skipped {} blocks over the cap of {} records: {}", candidates.skipped().size(),
+                    settings.maxBlockSize(), candidates.skipped());
+        }
+        long[] pairs = candidates.pairs();
+        int[][] levels = levels(records, pairs, settings.comparisons());
+        FellegiSunterModel model = trained != null ? trained : train(records, levels);
+
+        double[] probabilities = new double[pairs.length];
+        double[] weights = new double[pairs.length];
+        IntStream.range(0, pairs.length).parallel().forEach(k -> {
+            weights[k] = model.matchWeight(levels[k], records.get(Blocking.left(pairs[k])),
+                    records.get(Blocking.right(pairs[k])));
+            probabilities[k] = FellegiSunterModel.probability(weights[k]);
+        });
+        List<ScoredPair> matches = new ArrayList<>();
+        for (int k = 0; k < pairs.length; k++) {
+            if (probabilities[k] >= settings.matchThreshold()) {
+                matches.add(new ScoredPair(RecordPair.of(records.get(Blocking.left(pairs[k])).id(),
+                        records.get(Blocking.right(pairs[k])).id()), weights[k], probabilities[k]));
+            }
+        }
+        matches.sort(Comparator.comparingDouble(ScoredPair::matchWeight).reversed()
+                .thenComparing(p -> p.pair().left()).thenComparing(p -> p.pair().right()));
+
+        List<List<String>> clusters = Clustering.cluster(records.size(), pairs, probabilities,
+                        settings.matchThreshold(), settings.clusterThreshold(),
+                        (i, j) -> model.matchProbability(records.get(i), records.get(j)))
+                .stream().map(c -> c.stream().map(i -> records.get(i).id()).sorted().toList()).toList();
+        log.info("matching: {} records, {} candidate pairs, {} skipped blocks, {} matches, {} entities",
+                records.size(), pairs.length, candidates.skipped().size(), matches.size(), clusters.size());
+        return new MatchResult(model, pairs.length, candidates.skipped(), matches, clusters);
+    }
+
+    private FellegiSunterModel train(List<MatchRecord> records, int[][] candidateLevels) {
+        List<Comparison> comparisons = settings.comparisons();
+        int k = comparisons.size();
+        double[][] uRandom = randomPairU(records, comparisons);
+        double[][] m0 = new double[k][];
+        for (int c = 0; c < k; c++) {
+            m0[c] = initialM(comparisons.get(c).levels().size());
+        }
+        Map<Long, Long> counts = new LinkedHashMap<>();
+        for (int[] levels : candidateLevels) {
+            counts.merge(encode(levels), 1L, Long::sum);
+        }
+        int[][] patterns = new int[counts.size()][];
+        long[] n = new long[counts.size()];
+        int p = 0;
+        for (var e : counts.entrySet()) {
+            patterns[p] = decode(e.getKey(), k);
+            n[p++] = e.getValue();
+        }
+        if (patterns.length == 0) {
+            throw new IllegalArgumentException("blocking produced no candidate pairs to learn from");
+        }
+        ExpectationMaximisation.Estimate estimate = ExpectationMaximisation.fit(patterns, n, m0, uRandom, 0.1,
+                settings.uFromRandomPairs(), settings.maxIterations(), 1e-7);
+        // EM's λ is the match rate among candidate pairs; the model keeps the rate among all pairs
+        // (Splink's probability_two_random_records_match), assuming blocking finds nearly every match,
+        // so that pairs blocking did not produce can be scored with the same model.
+        double allPairs = (double) records.size() * (records.size() - 1) / 2;
+        double lambda = Math.min(1 - 1e-6, Math.max(1e-15, estimate.lambda() * candidateLevels.length / allPairs));
+        return new FellegiSunterModel(comparisons, estimate.m(), estimate.u(), lambda,
+                estimate.iterations(), FellegiSunterModel.termFrequencies(records, comparisons));
+    }
+
+    /** u per level from random record pairs (almost all non-matches), lightly smoothed so no level has u = 0. */
+    private double[][] randomPairU(List<MatchRecord> records, List<Comparison> comparisons) {
+        int k = comparisons.size();
+        long[][] counts = new long[k][];
+        for (int c = 0; c < k; c++) {
+            counts[c] = new long[comparisons.get(c).levels().size()];
+        }
+        int size = records.size();
+        if (size >= 2) {
+            long allPairs = (long) size * (size - 1) / 2;
+            int draws = (int) Math.min(settings.randomPairs(), allPairs);
+            SplittableRandom random = new SplittableRandom(settings.seed());
+            int[][] drawn = new int[draws][2];
+            for (int d = 0; d < draws; d++) {
+                int i = random.nextInt(size);
+                int j = random.nextInt(size - 1);
+                drawn[d][0] = i;
+                drawn[d][1] = j >= i ? j + 1 : j;
+            }
+            int[][] levels = new int[draws][];
+            IntStream.range(0, draws).parallel().forEach(d -> {
+                MatchRecord a = records.get(drawn[d][0]);
+                MatchRecord b = records.get(drawn[d][1]);
+                int[] l = new int[k];
+                for (int c = 0; c < k; c++) {
+                    l[c] = comparisons.get(c).level(a, b);
+                }
+                levels[d] = l;
+            });
+            for (int[] l : levels) {
+                for (int c = 0; c < k; c++) {
+                    if (l[c] >= 0) {
+                        counts[c][l[c]]++;
+                    }
+                }
+            }
+        }
+        double[][] u = new double[k][];
+        for (int c = 0; c < k; c++) {
+            long total = 0;
+            for (long x : counts[c]) {
+                total += x;
+            }
+            int levels = counts[c].length;
+            u[c] = new double[levels];
+            for (int l = 0; l < levels; l++) {
+                u[c][l] = total == 0 ? 1.0 / levels : (counts[c][l] + 0.5) / (total + 0.5 * levels);
+            }
+        }
+        return u;
+    }
+
+    /** Starting m: most matches agree at the top level, fewer at each level down. */
+    static double[] initialM(int levels) {
+        double[] m = new double[levels];
+        double sum = 0;
+        for (int l = 0; l < levels; l++) {
+            m[l] = Math.pow(0.25, l);
+            sum += m[l];
+        }
+        for (int l = 0; l < levels; l++) {
+            m[l] /= sum;
+        }
+        return m;
+    }
+
+    static int[][] levels(List<MatchRecord> records, long[] pairs, List<Comparison> comparisons) {
+        int[][] levels = new int[pairs.length][];
+        IntStream.range(0, pairs.length).parallel().forEach(p -> {
+            MatchRecord a = records.get(Blocking.left(pairs[p]));
+            MatchRecord b = records.get(Blocking.right(pairs[p]));
+            int[] l = new int[comparisons.size()];
+            for (int c = 0; c < l.length; c++) {
+                l[c] = comparisons.get(c).level(a, b);
+            }
+            levels[p] = l;
+        });
+        return levels;
+    }
+
+    private static long encode(int[] levels) {
+        long code = 0;
+        for (int level : levels) {
+            code = (code << 4) | (level + 1);
+        }
+        return code;
+    }
+
+    private static int[] decode(long code, int k) {
+        int[] levels = new int[k];
+        for (int c = k - 1; c >= 0; c--) {
+            levels[c] = (int) (code & 0xF) - 1;
+            code >>>= 4;
+        }
+        return levels;
+    }
+
+    private static void checkIds(List<MatchRecord> records) {
+        Set<String> seen = new HashSet<>(records.size() * 2);
+        for (MatchRecord record : records) {
+            if (!seen.add(record.id())) {
+                throw new IllegalArgumentException("record id appears twice: " + record.id());
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.segmenthub.profile.matching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class BlockingTest {
+
+    static MatchRecord record(String id, String... fieldValues) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (int i = 0; i < fieldValues.length; i += 2) {
+            fields.put(fieldValues[i], fieldValues[i + 1]);
+        }
+        return new MatchRecord(id, fields);
+    }
+
+    static Set<RecordPair> pairs(List<MatchRecord> records, List<BlockingRule> rules, int cap) {
+        Blocking.Candidates candidates = Blocking.candidates(records, rules, cap);
+        Set<RecordPair> pairs = new java.util.HashSet<>();
+        for (long p : candidates.pairs()) {
+            pairs.add(RecordPair.of(records.get(Blocking.left(p)).id(), records.get(Blocking.right(p)).id()));
+        }
+        return pairs;
+    }
+
+    @Test
+    void hanziAndPinyinSpellingsOfANameShareAKey() {
+        var pinyin = BlockingKeys.pinyinName("given", "family");
+
+        assertThat(pinyin.apply(record("a", "given", "伟", "family", "张")))
+                .isEqualTo(pinyin.apply(record("b", "given", "wei", "family", "zhang")))
+                .isEqualTo(pinyin.apply(record("c", "given", "zhang", "family", "wei")))
+                .containsExactly("wei zhang");
+    }
+
+    @Test
+    void hanziNameInOneFieldMeetsPinyinInTwo() {
+        var rule = BlockingRule.on("name in pinyin", BlockingKeys.pinyinName("given", "family"));
+        List<MatchRecord> records = List.of(record("a", "family", "张伟"), record("b", "given", "Wei", "family", "Zhang"),
+                record("c", "given", "li", "family", "na"));
+
+        assertThat(pairs(records, List.of(rule), 100)).containsExactly(RecordPair.of("a", "b"));
+    }
+
+    @Test
+    void doubleMetaphoneBringsSpellingVariantsTogether() {
+        var metaphone = BlockingKeys.doubleMetaphone("family");
+
+        assertThat(metaphone.apply(record("a", "family", "smith")))
+                .containsAnyElementsOf(metaphone.apply(record("b", "family", "smyth")));
+        assertThat(metaphone.apply(record("a", "family", "smith")))
+                .doesNotContainAnyElementsOf(metaphone.apply(record("b", "family", "jones")));
+    }
+
+    @Test
+    void aRuleOfSeveralPartsKeysOnEveryPart() {
+        var rule = BlockingRule.on("surname + year", BlockingKeys.soundex("family"), BlockingKeys.year("dob"));
+        List<MatchRecord> records = List.of(
+                record("a", "family", "robinson", "dob", "1980-01-02"),
+                record("b", "family", "robenson", "dob", "1980-12-30"),
+                record("c", "family", "robinson", "dob", "1981-01-02"),
+                record("d", "family", "robinson"));
+
+        assertThat(pairs(records, List.of(rule), 100)).containsExactly(RecordPair.of("a", "b"));
+    }
+
+    @Test
+    void prefixKeysOnTheFirstCharacters() {
+        var rule = BlockingRule.on("given prefix + postcode", BlockingKeys.prefix("given", 3),
+                BlockingKeys.exact("postcode"));
+        List<MatchRecord> records = List.of(record("a", "given", "jonathan", "postcode", "2000"),
+                record("b", "given", "jon", "postcode", "2000"), record("c", "given", "jonathan", "postcode", "3000"));
+
+        assertThat(pairs(records, List.of(rule), 100)).containsExactly(RecordPair.of("a", "b"));
+    }
+
+    @Test
+    void candidatePairsAreTheUnionOfRulesEachPairOnce() {
+        List<MatchRecord> records = List.of(
+                record("a", "email", "ann@example.com", "phone", "+441632960001"),
+                record("b", "email", "ann@example.com", "phone", "+441632960001"),
+                record("c", "phone", "+441632960001"),
+                record("d", "email", "dan@example.com"));
+        Blocking.Candidates candidates = Blocking.candidates(records,
+                List.of(BlockingRule.exact("email"), BlockingRule.exact("phone")), 100);
+
+        assertThat(candidates.pairs()).hasSize(3);
+        assertThat(pairs(records, List.of(BlockingRule.exact("email"), BlockingRule.exact("phone")), 100))
+                .containsExactlyInAnyOrder(RecordPair.of("a", "b"), RecordPair.of("a", "c"), RecordPair.of("b", "c"));
+    }
+
+    @Nested
+    class OversizedBlocks {
+
+        @Test
+        void aBlockOverTheCapIsSkippedAndReported() {
+            List<MatchRecord> records = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                records.add(record("placeholder-" + i, "email", "noreply@example.com"));
+            }
+            records.add(record("x", "email", "x@example.com"));
+            records.add(record("y", "email", "x@example.com"));
+
+            Blocking.Candidates candidates = Blocking.candidates(records, List.of(BlockingRule.exact("email")), 4);
+
+            assertThat(candidates.skipped()).containsExactly(new SkippedBlock("email", 5));
+            assertThat(candidates.pairs()).hasSize(1);
+        }
+
+        @Test
+        void aBlockAtTheCapIsKept() {
+            List<MatchRecord> records = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                records.add(record("r-" + i, "email", "shared@example.com"));
+            }
+
+            Blocking.Candidates candidates = Blocking.candidates(records, List.of(BlockingRule.exact("email")), 4);
+
+            assertThat(candidates.skipped()).isEmpty();
+            assertThat(candidates.pairs()).hasSize(6);
+        }
+
+        @Test
+        void theEngineCountsSkippedBlocksInItsResult() {
+            List<MatchRecord> records = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                records.add(record("r-" + i, "email", "noreply@example.com", "family", "name" + i));
+            }
+            records.add(record("s-1", "email", "s@example.com", "family", "smith"));
+            records.add(record("s-2", "email", "s@example.com", "family", "smith"));
+            MatchSettings settings = MatchSettings.of(List.of(BlockingRule.exact("email")),
+                    List.of(Comparisons.name("family", null))).withMaxBlockSize(5);
+
+            MatchResult result = new MatchEngine(settings).resolve(records);
+
+            assertThat(result.skippedBlocks()).containsExactly(new SkippedBlock("email", 6));
+            assertThat(result.candidatePairs()).isEqualTo(1);
+        }
+    }
+
+    @Nested
+    class RecordsWithoutAKey {
+
+        @Test
+        void aMissingValueGivesNoKey() {
+            assertThat(BlockingKeys.exact("email").apply(record("a", "given", "ann"))).isEmpty();
+            assertThat(BlockingKeys.doubleMetaphone("family").apply(record("a", "given", "ann"))).isEmpty();
+            assertThat(BlockingKeys.pinyinName("given", "family").apply(record("a", "email", "a@b.c"))).isEmpty();
+        }
+
+        @Test
+        void recordsMissingTheBlockedFieldAreNotPairedWithEachOther() {
+            List<MatchRecord> records = List.of(record("a", "given", "ann"), record("b", "given", "ann"));
+
+            assertThat(Blocking.candidates(records, List.of(BlockingRule.exact("email")), 10).pairs()).isEmpty();
+        }
+    }
+}
