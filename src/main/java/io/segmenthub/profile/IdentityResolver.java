@@ -34,17 +34,26 @@ public class IdentityResolver {
     private final GoldenProfileStore profiles;
     private final Clock clock;
     private final Supplier<String> newId;
+    private final Optional<ProbabilisticLinks> probabilistic;
 
     @org.springframework.beans.factory.annotation.Autowired
-    public IdentityResolver(SourceRecordStore records, GoldenProfileStore profiles, Clock clock) {
-        this(records, profiles, clock, () -> UUID.randomUUID().toString());
+    public IdentityResolver(SourceRecordStore records, GoldenProfileStore profiles, Clock clock, ProbabilisticLinks probabilistic,
+                            io.segmenthub.system.HubConfig config) {
+        this(records, profiles, clock, () -> UUID.randomUUID().toString(),
+                config.hub().resolution().probabilisticOrDefault() ? Optional.of(probabilistic) : Optional.empty());
     }
 
     IdentityResolver(SourceRecordStore records, GoldenProfileStore profiles, Clock clock, Supplier<String> newId) {
+        this(records, profiles, clock, newId, Optional.empty());
+    }
+
+    IdentityResolver(SourceRecordStore records, GoldenProfileStore profiles, Clock clock, Supplier<String> newId,
+                     Optional<ProbabilisticLinks> probabilistic) {
         this.records = records;
         this.profiles = profiles;
         this.clock = clock;
         this.newId = newId;
+        this.probabilistic = probabilistic;
     }
 
     @Transactional
@@ -55,7 +64,15 @@ public class IdentityResolver {
         Map<Long, List<SourceRecordStore.IndexEntry>> indexes = records.indexes();
         Map<String, GoldenProfileStore.Profile> existing = profiles.all();
 
-        List<List<SourceRecordStore.Facts>> components = components(facts, indexes);
+        List<long[]> links = List.of();
+        if (probabilistic.isPresent()) {
+            ProbabilisticLinks.Links found = probabilistic.get().find();
+            links = found.pairs();
+            run.report().note("matching", found.records() + " records, " + found.candidatePairs() + " candidate pairs, "
+                    + found.pairs().size() + " probabilistic links (Fellegi-Sunter, EM)"
+                    + (found.skippedBlocks() > 0 ? ", " + found.skippedBlocks() + " oversized blocks skipped" : ""));
+        }
+        List<List<SourceRecordStore.Facts>> components = components(facts, indexes, links);
         components.sort(Comparator.<List<SourceRecordStore.Facts>>comparingInt(List::size).reversed()
                 .thenComparingLong(c -> c.get(0).id()));
 
@@ -86,7 +103,7 @@ public class IdentityResolver {
             for (String other : candidates) {
                 if (!other.equals(golden) && !claimed.contains(other) && !merged.containsKey(other)) {
                     merged.put(other, golden);
-                    changes.add(new GoldenProfileStore.Change("MERGE", golden, Optional.of(other), evidence(component, indexes)));
+                    changes.add(new GoldenProfileStore.Change("MERGE", golden, Optional.of(other), evidence(component, indexes, links)));
                 }
             }
             boolean touched = false;
@@ -122,7 +139,8 @@ public class IdentityResolver {
         return profile == null ? id : profile.mergedInto().orElse(id);
     }
 
-    private static String evidence(List<SourceRecordStore.Facts> component, Map<Long, List<SourceRecordStore.IndexEntry>> indexes) {
+    private static String evidence(List<SourceRecordStore.Facts> component, Map<Long, List<SourceRecordStore.IndexEntry>> indexes,
+                                   List<long[]> links) {
         Map<String, Integer> seen = new HashMap<>();
         Set<String> shared = new TreeSet<>();
         for (var f : component) {
@@ -132,12 +150,26 @@ public class IdentityResolver {
                 }
             }
         }
-        return "deterministic: records share a blind-indexed " + String.join(" and ", shared);
+        Set<Long> ids = new HashSet<>();
+        component.forEach(f -> ids.add(f.id()));
+        long fuzzy = links.stream().filter(l -> ids.contains(l[0]) && ids.contains(l[1])).count();
+        String probabilistic = fuzzy == 0 ? "" : "probabilistic: " + fuzzy + " Fellegi-Sunter links on names, birth date and address";
+        return shared.isEmpty() ? probabilistic
+                : "deterministic: records share a blind-indexed " + String.join(" and ", shared) + (fuzzy == 0 ? "" : "; " + probabilistic);
     }
 
-    /** Connected components of records linked by equal blind indexes (union-find with path halving). */
     static List<List<SourceRecordStore.Facts>> components(List<SourceRecordStore.Facts> facts,
                                                           Map<Long, List<SourceRecordStore.IndexEntry>> indexes) {
+        return components(facts, indexes, List.of());
+    }
+
+    /**
+     * Connected components of records linked by equal blind indexes or by a probabilistic link
+     * (pairs of source-record ids), by union-find with path halving.
+     */
+    static List<List<SourceRecordStore.Facts>> components(List<SourceRecordStore.Facts> facts,
+                                                          Map<Long, List<SourceRecordStore.IndexEntry>> indexes,
+                                                          List<long[]> links) {
         int n = facts.size();
         int[] parent = new int[n];
         for (int i = 0; i < n; i++) {
@@ -153,6 +185,21 @@ public class IdentityResolver {
                     if (a != b) {
                         parent[Math.max(a, b)] = Math.min(a, b);
                     }
+                }
+            }
+        }
+        Map<Long, Integer> position = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            position.put(facts.get(i).id(), i);
+        }
+        for (long[] link : links) {
+            Integer a = position.get(link[0]);
+            Integer b = position.get(link[1]);
+            if (a != null && b != null) {
+                int ra = find(parent, a);
+                int rb = find(parent, b);
+                if (ra != rb) {
+                    parent[Math.max(ra, rb)] = Math.min(ra, rb);
                 }
             }
         }

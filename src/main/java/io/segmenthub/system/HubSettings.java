@@ -21,10 +21,22 @@ public record HubSettings(
         @Pattern(regexp = "[A-Z]{2}", message = "must be an ISO 3166 alpha-2 code such as CN or GB") String defaultRegion,
         @Valid Survivorship survivorship,
         @Valid Scoring scoring,
-        @Valid Tcf tcf) {
+        @Valid Tcf tcf,
+        @Valid Resolution resolution) {
 
     public HubSettings(List<String> personalData, String defaultRegion, Survivorship survivorship, Scoring scoring) {
-        this(personalData, defaultRegion, survivorship, scoring, null);
+        this(personalData, defaultRegion, survivorship, scoring, null, null);
+    }
+
+    /**
+     * Identity resolution: records sharing a blind-indexed e-mail or phone always join; with
+     * {@code probabilistic: true} the Fellegi-Sunter engine also links records by names, birth
+     * date and address. Off by default until it is measured on labelled data like the user's own.
+     */
+    public record Resolution(Boolean probabilistic) {
+        public boolean probabilisticOrDefault() {
+            return probabilistic != null && probabilistic;
+        }
     }
 
     /**
@@ -40,6 +52,7 @@ public record HubSettings(
 
     public HubSettings {
         tcf = tcf == null ? new Tcf(null, null) : tcf;
+        resolution = resolution == null ? new Resolution(null) : resolution;
         survivorship = survivorship == null ? new Survivorship(List.of()) : survivorship;
         scoring = scoring == null ? new Scoring(null, null, null, null) : scoring;
         defaultRegion = defaultRegion == null ? "CN" : defaultRegion;

@@ -148,7 +148,7 @@ class HubConfigLoaderTest {
             edit("hub.yml", "default-region: CN", "default-regoin: CN");
 
             assertFailure(failure(), "hub.yml", "hub.default-regoin",
-                    "unknown key 'default-regoin'", "known keys: default-region, personal-data, scoring, survivorship");
+                    "unknown key 'default-regoin'", "known keys: default-region, personal-data, resolution, scoring, survivorship, tcf");
         }
 
         @Test
