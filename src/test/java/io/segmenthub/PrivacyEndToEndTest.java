@@ -116,6 +116,24 @@ class PrivacyEndToEndTest {
     }
 
     @Test
+    void erasureAlsoShredsQuarantinedRowsThatHoldThePerson() {
+        runner.run("nightly", "test");
+        // the CRM row without an id was quarantined, sealed; it holds this e-mail
+        long quarantinedKeys = store.sql("SELECT COUNT(*) FROM quarantine q JOIN data_key k ON k.id = q.data_key_id WHERE q.connector_id = 'crm'")
+                .query(Long.class).single();
+        assertThat(quarantinedKeys).isEqualTo(1);
+
+        var erasure = subjects.erase(Optional.of("No.Id@Example.org"), Optional.empty(), "test");
+
+        assertThat(erasure.records()).isZero();
+        assertThat(store.sql("SELECT COUNT(*) FROM quarantine q JOIN data_key k ON k.id = q.data_key_id WHERE q.connector_id = 'crm'")
+                .query(Long.class).single()).isZero();
+        assertThat(store.sql("SELECT COUNT(*) FROM quarantine WHERE connector_id = 'crm'").query(Long.class).single())
+                .as("the row and its reason stay, unreadable").isEqualTo(1);
+        assertThat(store.sql("SELECT detail FROM audit_log WHERE action = 'ERASURE'").query(String.class).single()).contains("quarantined_rows=1");
+    }
+
+    @Test
     void anErasedPersonWhoConsentsAgainIsImportedAgain() throws Exception {
         runner.run("nightly", "test");
         subjects.erase(Optional.of(HubFixture.BOB_EMAIL), Optional.empty(), "test");

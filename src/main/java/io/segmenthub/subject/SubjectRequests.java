@@ -7,6 +7,7 @@ import io.segmenthub.consent.ConsentEvent;
 import io.segmenthub.consent.ConsentLedger;
 import io.segmenthub.crypto.BlindIndex;
 import io.segmenthub.crypto.PersonalDataVault;
+import io.segmenthub.pipeline.QuarantineStore;
 import io.segmenthub.system.HubConfig;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -53,19 +54,21 @@ public class SubjectRequests {
     private final PersonalDataVault vault;
     private final ConsentLedger ledger;
     private final Tombstones tombstones;
+    private final QuarantineStore quarantine;
     private final AuditLog audit;
     private final HubConfig config;
     private final ObjectMapper json;
     private final Clock clock;
 
     public SubjectRequests(JdbcClient jdbc, SubjectIdentifiers identifiers, BlindIndex blindIndex, PersonalDataVault vault,
-                           ConsentLedger ledger, Tombstones tombstones, AuditLog audit, HubConfig config, ObjectMapper json, Clock clock) {
+                           ConsentLedger ledger, Tombstones tombstones, QuarantineStore quarantine, AuditLog audit, HubConfig config, ObjectMapper json, Clock clock) {
         this.jdbc = jdbc;
         this.identifiers = identifiers;
         this.blindIndex = blindIndex;
         this.vault = vault;
         this.ledger = ledger;
         this.tombstones = tombstones;
+        this.quarantine = quarantine;
         this.audit = audit;
         this.config = config;
         this.json = json;
@@ -104,6 +107,7 @@ public class SubjectRequests {
             jdbc.sql("UPDATE segment_membership SET exited_at = :at, exited_run = :request WHERE golden_id = :g AND exited_at IS NULL")
                     .param("at", Timestamps.utc(now)).param("request", requestId).param("g", golden).update();
         }
+        int quarantined = quarantine.shredFor(subjects);
         tombstones.add(subjects, requestId, now);
         jdbc.sql("""
                         INSERT INTO subject_request (id, kind, requested_at, requested_by, golden_ids, records)
@@ -112,7 +116,8 @@ public class SubjectRequests {
                 .param("goldens", String.join(",", goldens)).param("records", held.size()).update();
         List<AuditLog.Entry> entries = new ArrayList<>();
         entries.add(new AuditLog.Entry(null, actor, "ERASURE", requested.iterator().next(),
-                "request=" + requestId + " profiles=" + goldens.size() + " records=" + held.size() + " identifiers=" + subjects.size()));
+                "request=" + requestId + " profiles=" + goldens.size() + " records=" + held.size() + " identifiers=" + subjects.size()
+                        + " quarantined_rows=" + quarantined));
         goldens.forEach(g -> entries.add(new AuditLog.Entry(null, actor, "ERASURE", g, "request=" + requestId + " data keys shredded")));
         audit.append(entries);
         return new Erasure(requestId, List.copyOf(goldens), held.size(), subjects.size());
