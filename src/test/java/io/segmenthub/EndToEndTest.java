@@ -191,18 +191,20 @@ class EndToEndTest {
 
     @Test
     void pushesOnlyMembersWhoseConsentCoversTheDestination() throws IOException {
-        runner.run("nightly", "test");
+        SyncRun run = runner.run("nightly", "test");
 
-        // buyers: Ada (granted), Zhang (CRM opt-in), Bob (CRM opt-in), Eve (denied) -> Eve withheld
+        // buyers: Ada (granted), Bob (CRM opt-in at his address) are pushed; Eve denied; Zhang opted in
+        // with a phone-only record: no e-mail address to send to, so the newsletter does not get him
         Map<String, String> newsletter = pushed("newsletter", "buyers");
-        assertThat(newsletter.keySet()).containsExactlyInAnyOrder(golden("erp", "K1"), golden("erp", "K2"), golden("erp", "K3"));
+        assertThat(newsletter.keySet()).containsExactlyInAnyOrder(golden("erp", "K1"), golden("erp", "K3"));
+        assertThat(run.report().destination("newsletter").withheldWithoutConsent()).isEqualTo(2);
         List<String> changes = changesFile("buyers");
         assertThat(changes.get(0)).isEqualTo("action,golden_id,email");
         assertThat(changes).contains("add," + golden("erp", "K1") + "," + ADA());
         // the ERP gets its own customer numbers back for its big spenders (Ada: 500 GBP)
         assertThat(erpTable()).containsExactly("big-spenders," + golden("erp", "K1") + ",K1");
         assertThat(store.sql("SELECT COUNT(*) FROM audit_log WHERE action = 'PUSH_ADD' AND detail NOT LIKE 'destination=ab-test %'")
-                .query(Long.class).single()).isEqualTo(4);
+                .query(Long.class).single()).isEqualTo(3);
         assertThat(audit.verify().intact()).isTrue();
     }
 
@@ -215,7 +217,7 @@ class EndToEndTest {
         fixture.appendConsent(HubFixture.BOB_EMAIL + ",,marketing_email,withdrawn,2026-06-01T00:00:00Z,unsubscribe-link");
         SyncRun second = runner.run("nightly", "test");
 
-        assertThat(pushed("newsletter", "buyers")).doesNotContainKey(bob).hasSize(2);
+        assertThat(pushed("newsletter", "buyers")).doesNotContainKey(bob).hasSize(1);
         assertThat(second.report().destination("newsletter").removes()).isEqualTo(1);
         assertThat(second.report().destination("newsletter").adds()).isZero();
         assertThat(Files.readAllLines(fixture.out.resolve("buyers").resolve(second.id() + "-changes.csv")))
@@ -224,6 +226,25 @@ class EndToEndTest {
         assertThat(store.sql("SELECT detail FROM audit_log WHERE action = 'PUSH_REMOVE' AND detail LIKE 'destination=newsletter %'")
                 .query(String.class).single())
                 .isEqualTo("destination=newsletter segment=buyers reason=no consent for marketing_email");
+    }
+
+    @Test
+    void consentAtOneAddressDoesNotCoverAnotherAddressOfTheSamePerson() throws IOException {
+        runner.run("nightly", "test");
+        String ada = golden("erp", "K1");
+        assertThat(pushed("newsletter", "buyers")).containsKey(ada);
+
+        // the ERP now holds a newer address for Ada; she consented at the old one only
+        new JdbcTemplate(connections.get(fixture.erpUrl, "sa", null)).update(
+                "UPDATE customers SET email = 'ada@work.example.org', updated_at = TIMESTAMP '2026-11-01 09:00:00' WHERE customer_no = 'K1'");
+        SyncRun second = runner.run("nightly", "test");
+
+        assertThat(golden("erp", "K1")).isEqualTo(ada);
+        assertThat(pushed("newsletter", "buyers")).doesNotContainKey(ada);
+        assertThat(second.report().destination("newsletter").removes()).isEqualTo(1);
+        assertThat(store.sql("SELECT detail FROM audit_log WHERE action = 'PUSH_REMOVE' AND detail LIKE 'destination=newsletter %'")
+                .query(String.class).single())
+                .isEqualTo("destination=newsletter segment=buyers reason=no consent for marketing_email at the pushed e-mail address");
     }
 
     @Test

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenthub.audit.AuditLog;
 import io.segmenthub.connector.DestinationConfig;
+import io.segmenthub.consent.ConsentLedger;
 import io.segmenthub.consent.ConsentView;
+import io.segmenthub.consent.Purpose;
 import io.segmenthub.crypto.PersonalDataVault;
 import io.segmenthub.pipeline.SyncRun;
 import io.segmenthub.profile.Attribute;
@@ -31,7 +33,9 @@ import java.util.TreeMap;
  * members who may be there now (in the segment, with consent for both the segment's and the
  * destination's purpose, and, when the destination names its system, with a record there) and
  * what the last successful push left there. A withdrawal therefore shows up as a remove on the
- * next push. The state moves only when the destination confirmed the write.
+ * next push. A destination that receives e-mail addresses needs the consent to have been given for
+ * that very address (consent attached to one address is not used for another address of the same
+ * person). The state moves only when the destination confirmed the write.
  */
 @Component
 public class SegmentPusher {
@@ -46,11 +50,13 @@ public class SegmentPusher {
     private final PersonalDataVault vault;
     private final AuditLog audit;
     private final ErasureReceipts receipts;
+    private final ConsentLedger ledger;
     private final ObjectMapper json;
     private final Clock clock;
 
     public SegmentPusher(HubConfig config, MembershipStore memberships, PushStateStore state, ConsentView consent, JdbcClient jdbc,
-                         PersonalDataVault vault, AuditLog audit, ErasureReceipts receipts, ObjectMapper json, Clock clock) {
+                         PersonalDataVault vault, AuditLog audit, ErasureReceipts receipts, ConsentLedger ledger, ObjectMapper json,
+                         Clock clock) {
         this.config = config;
         this.memberships = memberships;
         this.state = state;
@@ -59,6 +65,7 @@ public class SegmentPusher {
         this.vault = vault;
         this.audit = audit;
         this.receipts = receipts;
+        this.ledger = ledger;
         this.json = json;
         this.clock = clock;
     }
@@ -72,6 +79,9 @@ public class SegmentPusher {
                 : destination.segments().stream().map(id -> config.segmentsById().get(id)).toList();
         List<SegmentPush> plans = new ArrayList<>();
         Map<String, String> gone = goneProfiles();
+        boolean pushesEmail = destination.fields().contains(Attribute.EMAIL.key());
+        Map<String, String> emailIndex = pushesEmail ? pushedEmailIndexes() : Map.of();
+        Purpose destinationPurpose = config.purpose(destination.purpose());
         for (SegmentDefinition segment : segments) {
             Map<String, String> desired = new TreeMap<>();
             Map<String, String> excluded = new HashMap<>();
@@ -81,6 +91,18 @@ public class SegmentPusher {
                     excluded.put(golden, "no consent for " + (p.getOrDefault(segment.purpose(), false) ? destination.purpose() : segment.purpose()));
                     continue;
                 }
+                if (pushesEmail) {
+                    // consent given for one address covers pushes to that address only
+                    String index = emailIndex.get(golden);
+                    if (index == null) {
+                        excluded.put(golden, "no e-mail address to push");
+                        continue;
+                    }
+                    if (!destinationPurpose.basis().permits(ledger.current(List.of(index), destinationPurpose.id(), clock.instant()))) {
+                        excluded.put(golden, "no consent for " + destination.purpose() + " at the pushed e-mail address");
+                        continue;
+                    }
+                }
                 String external = externalIds.getOrDefault(golden, "");
                 if (destination.system() != null && external.isEmpty()) {
                     excluded.put(golden, "no record in " + destination.system());
@@ -88,7 +110,7 @@ public class SegmentPusher {
                 }
                 desired.put(golden, external);
             }
-            long withheld = excluded.values().stream().filter(r -> r.startsWith("no consent")).count();
+            long withheld = excluded.values().stream().filter(r -> r.startsWith("no consent") || r.startsWith("no e-mail")).count();
             long unmapped = excluded.size() - withheld;
             Map<String, String> pushed = state.pushed(destination.id(), segment.id());
             List<String> addIds = desired.keySet().stream().filter(g -> !pushed.containsKey(g)).toList();
@@ -160,6 +182,19 @@ public class SegmentPusher {
                             .ifPresent(v -> values.put(key, v));
                 });
         return values;
+    }
+
+    /** The blind index of the e-mail address each golden profile would push (its surviving e-mail's record). */
+    private Map<String, String> pushedEmailIndexes() {
+        Map<String, String> indexes = new HashMap<>();
+        jdbc.sql("""
+                        SELECT a.golden_id, i.hashed FROM golden_attribute a
+                        JOIN record_index i ON i.source_record_id = a.source_record_id AND i.kind = 'email'
+                        WHERE a.attribute = 'email'""")
+                .query(rs -> {
+                    indexes.put(rs.getString(1), rs.getString(2));
+                });
+        return indexes;
     }
 
     /** Profiles that no longer exist as such: erased, or merged into another. */
