@@ -16,6 +16,7 @@ import java.util.List;
  *   java -jar segment-hub.jar                          the hub: scheduled syncs, health, run API
  *   java -jar segment-hub.jar sync                     one full sync, then exit (0 ok, 1 failed)
  *   java -jar segment-hub.jar export lineage --out F   CSV: source_system,source_record_id,golden_id
+ *   java -jar segment-hub.jar hash-password            bcrypt hash for users.yml (password on stdin)
  * </pre>
  * Options for all: {@code --config=DIR} (default {@code config}), and any Spring property.
  */
@@ -23,6 +24,9 @@ import java.util.List;
 public class SegmentHub {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("hash-password")) {
+            System.exit(io.segmenthub.system.PasswordHashCommand.run(System.out, System.err));
+        }
         List<String> commands = Arrays.stream(args).filter(a -> !a.startsWith("--")).toList();
         // "--out FILE" leaves FILE looking like a command word; any non-option word means a command
         List<String> effective = new ArrayList<>(Arrays.asList(args));

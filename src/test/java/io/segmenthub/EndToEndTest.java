@@ -132,11 +132,11 @@ class EndToEndTest {
                 "INSERT INTO orders VALUES ('O7', 'K1', CURRENT_DATE, 80.00, 'GBP', CURRENT_TIMESTAMP)");
         runner.run("nightly", "test");
 
-        List<?> reports = http.getForObject("/api/segments/kpis?windowDays=30", List.class);
+        List<?> reports = as("analyst").getForObject("/api/segments/kpis?windowDays=30", List.class);
         Map<?, ?> ab = reports.stream().map(r -> (Map<?, ?>) r).filter(r -> r.get("segmentId").equals("buyers-ab")).findFirst().orElseThrow();
         Map<?, ?> treated = (Map<?, ?>) ab.get("treated");
         Map<?, ?> holdout = (Map<?, ?>) ab.get("holdout");
-        String csv = http.getForObject("/api/segments/kpis?format=csv", String.class);
+        String csv = as("analyst").getForObject("/api/segments/kpis?format=csv", String.class);
 
         assertThat(((Number) treated.get("members")).longValue() + ((Number) holdout.get("members")).longValue()).isEqualTo(4);
         assertThat(((Number) treated.get("converted")).longValue() + ((Number) holdout.get("converted")).longValue()).isEqualTo(1);
@@ -284,23 +284,23 @@ class EndToEndTest {
 
     @Test
     void runApiStartsARunAndServesItsReport() throws InterruptedException {
-        var started = http.postForEntity("/api/runs?sync=nightly", null, Map.class);
+        var started = as("admin").postForEntity("/api/runs?sync=nightly", null, Map.class);
         assertThat(started.getStatusCode()).isEqualTo(HttpStatus.ACCEPTED);
 
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         List<?> runs;
         do {
             Thread.sleep(200);
-            runs = http.getForObject("/api/runs", List.class);
+            runs = as("admin").getForObject("/api/runs", List.class);
         } while ((runs.isEmpty() || "RUNNING".equals(((Map<?, ?>) runs.get(0)).get("status"))) && Instant.now().isBefore(deadline));
 
         Map<?, ?> latest = (Map<?, ?>) runs.get(0);
         assertThat(latest.get("status")).isEqualTo("SUCCEEDED");
-        Map<?, ?> detail = http.getForObject("/api/runs/" + latest.get("id"), Map.class);
+        Map<?, ?> detail = as("admin").getForObject("/api/runs/" + latest.get("id"), Map.class);
         assertThat(((Map<?, ?>) detail.get("report")).get("connectors").toString()).contains("crm");
-        List<?> quarantined = http.getForObject("/api/runs/" + latest.get("id") + "/quarantine", List.class);
+        List<?> quarantined = as("admin").getForObject("/api/runs/" + latest.get("id") + "/quarantine", List.class);
         assertThat(quarantined.toString()).contains("missing record id").doesNotContain("no.id@example.org");
-        assertThat(http.getForEntity("/api/runs/nope", Map.class).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(as("admin").getForEntity("/api/runs/nope", Map.class).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
     }
 
     @Test
@@ -308,10 +308,10 @@ class EndToEndTest {
         Map<String, String> withdrawal = Map.of("email", " Ada.Lovelace@Example.org", "purpose", "marketing_email",
                 "status", "withdrawn", "occurredAt", "2026-11-20T09:00:00Z", "evidence", "preference-centre", "source", "web_form");
 
-        var first = http.postForEntity("/api/consent/events", withdrawal, Map.class);
-        var again = http.postForEntity("/api/consent/events", withdrawal, Map.class);
-        var badPurpose = http.postForEntity("/api/consent/events", Map.of("email", ADA(), "purpose", "telepathy", "status", "granted"), Map.class);
-        Map<?, ?> history = http.postForObject("/api/consent/history", Map.of("email", ADA()), Map.class);
+        var first = as("compliance").postForEntity("/api/consent/events", withdrawal, Map.class);
+        var again = as("compliance").postForEntity("/api/consent/events", withdrawal, Map.class);
+        var badPurpose = as("compliance").postForEntity("/api/consent/events", Map.of("email", ADA(), "purpose", "telepathy", "status", "granted"), Map.class);
+        Map<?, ?> history = as("compliance").postForObject("/api/consent/history", Map.of("email", ADA()), Map.class);
 
         assertThat(first.getStatusCode()).isEqualTo(HttpStatus.CREATED);
         assertThat(again.getStatusCode()).isEqualTo(HttpStatus.OK);
@@ -326,12 +326,12 @@ class EndToEndTest {
     @Test
     void auditApiVerifiesTheChainAndNamesTheFirstTamperedEntry() {
         runner.run("nightly", "test");
-        Map<?, ?> intact = http.getForObject("/api/audit/verify", Map.class);
-        List<?> aboutAda = http.postForObject("/api/audit/search", Map.of("email", ADA()), List.class);
+        Map<?, ?> intact = as("compliance").getForObject("/api/audit/verify", Map.class);
+        List<?> aboutAda = as("compliance").postForObject("/api/audit/search", Map.of("email", ADA()), List.class);
 
         long tampered = store.sql("SELECT MIN(id) FROM audit_log WHERE action = 'PUSH_ADD'").query(Long.class).single();
         store.sql("UPDATE audit_log SET detail = 'destination=elsewhere' WHERE id = :id").param("id", tampered).update();
-        Map<?, ?> broken = http.getForObject("/api/audit/verify", Map.class);
+        Map<?, ?> broken = as("compliance").getForObject("/api/audit/verify", Map.class);
 
         assertThat(intact.get("intact")).isEqualTo(true);
         assertThat(aboutAda.toString()).contains("PUSH_ADD", "newsletter").doesNotContain(ADA());
@@ -344,13 +344,13 @@ class EndToEndTest {
     void auditExportsAsCsvAndJsonFilteredByAction() {
         runner.run("nightly", "test");
 
-        String csv = http.getForObject("/api/audit/export?format=csv&action=PUSH_REMOVE", String.class);
-        List<?> json = http.getForObject("/api/audit/export?action=SYNC_RUN", List.class);
-        List<?> none = http.getForObject("/api/audit/export?from=2099-01-01T00:00:00Z", List.class);
+        String csv = as("compliance").getForObject("/api/audit/export?format=csv&action=PUSH_REMOVE", String.class);
+        List<?> json = as("compliance").getForObject("/api/audit/export?action=SYNC_RUN", List.class);
+        List<?> none = as("compliance").getForObject("/api/audit/export?from=2099-01-01T00:00:00Z", List.class);
 
         assertThat(csv.lines().findFirst()).contains("id,at,runId,actor,action,subject,detail,prevHash,hash");
         assertThat(csv.lines().skip(1)).isEmpty();
-        String adds = http.getForObject("/api/audit/export?format=csv&action=PUSH_ADD", String.class);
+        String adds = as("compliance").getForObject("/api/audit/export?format=csv&action=PUSH_ADD", String.class);
         assertThat(adds.lines().skip(1)).hasSize((int) audit.count("PUSH_ADD")).allMatch(l -> l.contains("PUSH_ADD"));
         assertThat(json).hasSize(1);
         assertThat(none).isEmpty();
@@ -359,16 +359,20 @@ class EndToEndTest {
     @Test
     void signedCheckpointsCatchEntriesCutOffTheEndOfTheLog() {
         runner.run("nightly", "test"); // every run ends with a signed checkpoint
-        Map<?, ?> intact = http.getForObject("/api/audit/verify", Map.class);
+        Map<?, ?> intact = as("compliance").getForObject("/api/audit/verify", Map.class);
         long last = store.sql("SELECT MAX(id) FROM audit_log").query(Long.class).single();
 
         store.sql("DELETE FROM audit_log WHERE id = :id").param("id", last).update();
-        Map<?, ?> truncated = http.getForObject("/api/audit/verify", Map.class);
+        Map<?, ?> truncated = as("compliance").getForObject("/api/audit/verify", Map.class);
 
         assertThat(intact.get("intact")).isEqualTo(true);
         assertThat(((Number) intact.get("checkpoints")).longValue()).isEqualTo(1);
         assertThat(truncated.get("intact")).isEqualTo(false);
         assertThat(truncated.get("problem").toString()).contains("removed from its end");
+    }
+
+    private TestRestTemplate as(String user) {
+        return http.withBasicAuth(user, user + "-demo");
     }
 
     private static String ADA() {

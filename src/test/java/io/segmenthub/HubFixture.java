@@ -44,7 +44,16 @@ final class HubFixture {
 
     static final String PASSWORD = UUID.randomUUID().toString();
 
+    /** The console and API users of every test hub: name, password, role. */
+    static final String[][] USERS = {{"admin", "admin-demo"}, {"compliance", "compliance-demo"}, {"analyst", "analyst-demo"}};
+
     HubFixture writeConfig() {
+        write(config.resolve("users.yml"), """
+                users:
+                  - {name: admin, password-hash: "$2a$10$0IDsw8aI/0GQJVcLnnlU5ekURLs2lljnqoht7fVL3kscHyk4/Shoy", roles: [admin]}
+                  - {name: compliance, password-hash: "$2a$10$6vyLyUBWsg4U2DVMoVrvou1VaMlzjXA9bK/WbNJ9m/Jc4vl6dzaQa", roles: [compliance]}
+                  - {name: analyst, password-hash: "$2a$10$Diarf/Zf0k8UKmXec7XkROWJT0oMzk/B8BgbU6BRGUZ5HVo8skyuW", roles: [analyst]}
+                """);
         write(config.resolve("hub.yml"), """
                 hub:
                   personal-data: [given_name, family_name, full_name, email, phone, street, postcode, birth_date]

@@ -121,7 +121,7 @@ public class JdbcSource {
         }
     }
 
-    private static Object bindableWatermark(JdbcSettings jdbc, Optional<String> committed) {
+    static Object bindableWatermark(JdbcSettings jdbc, Optional<String> committed) {
         return switch (jdbc.watermarkTypeOrDefault()) {
             case TIMESTAMP -> committed.map(LocalDateTime::parse).orElse(LocalDateTime.of(1900, 1, 1, 0, 0));
             case NUMBER -> committed.map(BigDecimal::new).orElse(BigDecimal.valueOf(Long.MIN_VALUE));

@@ -22,6 +22,11 @@ public final class SyncRun {
     private final RunReport report = new RunReport();
     private final Map<String, String> pendingWatermarks = new LinkedHashMap<>();
     private final List<Runnable> afterSuccess = new ArrayList<>();
+    private volatile Progress progress = new Progress("starting", null, 0, 0);
+
+    /** Where a running run is: the stage, the connector or destination in hand, and how many of how many are done. */
+    public record Progress(String stage, String step, int done, int total) {
+    }
 
     public SyncRun(String id, String syncId, String trigger, Instant startedAt, List<String> connectorIds, List<String> destinationIds) {
         this.id = id;
@@ -39,6 +44,12 @@ public final class SyncRun {
     public List<String> connectorIds() { return connectorIds; }
     public List<String> destinationIds() { return destinationIds; }
     public RunReport report() { return report; }
+
+    public Progress progress() { return progress; }
+
+    public void progress(String stage, String step, int done, int total) {
+        this.progress = new Progress(stage, step, done, total);
+    }
 
     public synchronized void advanceWatermark(String connectorId, String value) {
         pendingWatermarks.put(connectorId, value);

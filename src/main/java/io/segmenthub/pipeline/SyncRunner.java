@@ -48,6 +48,7 @@ public class SyncRunner {
     private final ObjectMapper json;
     private final Clock clock;
     private final ReentrantLock oneAtATime = new ReentrantLock();
+    private volatile SyncRun current;
 
     public SyncRunner(HubConfig config, ProducerTemplate camel, SyncRunStore runs, Watermarks watermarks, AuditLog audit,
                       AuditCheckpoints checkpoints, ObjectMapper json, Clock clock) {
@@ -59,6 +60,11 @@ public class SyncRunner {
         this.checkpoints = checkpoints;
         this.json = json;
         this.clock = clock;
+    }
+
+    /** The run in progress in this process, if any: its live report and progress. */
+    public java.util.Optional<SyncRun> current() {
+        return java.util.Optional.ofNullable(current);
     }
 
     /** Called by the Quartz route of a scheduled sync. */
@@ -78,6 +84,7 @@ public class SyncRunner {
         }
         try {
             SyncRun run = begin(syncId, trigger);
+            current = run;
             MDC.put("run", run.id());
             try {
                 camel.requestBody("direct:sync-run", run);
@@ -91,6 +98,7 @@ public class SyncRunner {
                 throw new SyncFailedException(run.id(), reason, cause);
             } finally {
                 MDC.remove("run");
+                current = null;
             }
         } finally {
             oneAtATime.unlock();

@@ -1,15 +1,13 @@
 package io.segmenthub.sync;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenthub.audit.AuditLog;
 import io.segmenthub.connector.DestinationConfig;
 import io.segmenthub.consent.ConsentLedger;
 import io.segmenthub.consent.ConsentView;
 import io.segmenthub.consent.Purpose;
-import io.segmenthub.crypto.PersonalDataVault;
 import io.segmenthub.pipeline.SyncRun;
 import io.segmenthub.profile.Attribute;
+import io.segmenthub.profile.GoldenValues;
 import io.segmenthub.segment.MembershipStore;
 import io.segmenthub.segment.SegmentDefinition;
 import io.segmenthub.subject.ErasureReceipts;
@@ -18,7 +16,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,33 +37,29 @@ import java.util.TreeMap;
 @Component
 public class SegmentPusher {
 
-    private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() { };
 
     private final HubConfig config;
     private final MembershipStore memberships;
     private final PushStateStore state;
     private final ConsentView consent;
     private final JdbcClient jdbc;
-    private final PersonalDataVault vault;
+    private final GoldenValues values;
     private final AuditLog audit;
     private final ErasureReceipts receipts;
     private final ConsentLedger ledger;
-    private final ObjectMapper json;
     private final Clock clock;
 
     public SegmentPusher(HubConfig config, MembershipStore memberships, PushStateStore state, ConsentView consent, JdbcClient jdbc,
-                         PersonalDataVault vault, AuditLog audit, ErasureReceipts receipts, ConsentLedger ledger, ObjectMapper json,
-                         Clock clock) {
+                         GoldenValues values, AuditLog audit, ErasureReceipts receipts, ConsentLedger ledger, Clock clock) {
         this.config = config;
         this.memberships = memberships;
         this.state = state;
         this.consent = consent;
         this.jdbc = jdbc;
-        this.vault = vault;
+        this.values = values;
         this.audit = audit;
         this.receipts = receipts;
         this.ledger = ledger;
-        this.json = json;
         this.clock = clock;
     }
 
@@ -146,42 +139,13 @@ public class SegmentPusher {
         List<Attribute> wanted = fields.stream().map(Attribute::fromKey).flatMap(Optional::stream).toList();
         List<SegmentPush.Row> rows = new ArrayList<>();
         for (String golden : goldenIds) {
-            Map<String, String> values = wanted.isEmpty() ? Map.of() : personalValues(golden, Set.copyOf(wanted));
-            rows.add(new SegmentPush.Row(golden, externalIds.getOrDefault(golden, ""), values));
+            Map<String, String> opened = new HashMap<>();
+            if (!wanted.isEmpty()) {
+                values.of(golden, Set.copyOf(wanted)).forEach((attribute, value) -> opened.put(attribute.key(), value));
+            }
+            rows.add(new SegmentPush.Row(golden, externalIds.getOrDefault(golden, ""), opened));
         }
         return rows;
-    }
-
-    /** The golden profile's surviving values for the requested attributes, opened from their source records. */
-    private Map<String, String> personalValues(String golden, Set<Attribute> wanted) {
-        Map<String, String> values = new HashMap<>();
-        jdbc.sql("""
-                        SELECT a.attribute, r.system, r.record_id, r.data_key_id, r.pii, r.attributes
-                        FROM golden_attribute a JOIN source_record r ON r.id = a.source_record_id
-                        WHERE a.golden_id = :g""")
-                .param("g", golden)
-                .query(rs -> {
-                    Optional<Attribute> attribute = Attribute.fromKey(rs.getString(1));
-                    if (attribute.isEmpty() || !wanted.contains(attribute.get())) {
-                        return;
-                    }
-                    String key = attribute.get().key();
-                    Map<String, String> open = read(rs.getString(6));
-                    if (open.containsKey(key)) {
-                        values.put(key, open.get(key));
-                        return;
-                    }
-                    long dataKey = rs.getLong(4);
-                    byte[] pii = rs.getBytes(5);
-                    if (rs.wasNull() || pii == null) {
-                        return;
-                    }
-                    vault.open(dataKey, pii, rs.getString(2) + "/" + rs.getString(3))
-                            .map(bytes -> read(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)))
-                            .map(m -> m.get(key))
-                            .ifPresent(v -> values.put(key, v));
-                });
-        return values;
     }
 
     /** The blind index of the e-mail address each golden profile would push (its surviving e-mail's record). */
@@ -215,13 +179,5 @@ public class SegmentPusher {
                     ids.put(rs.getString(1), rs.getString(2));
                 });
         return ids;
-    }
-
-    private Map<String, String> read(String text) {
-        try {
-            return json.readValue(text, STRINGS);
-        } catch (IOException e) {
-            throw new IllegalStateException("stored attributes are not a JSON object of strings", e);
-        }
     }
 }

@@ -42,6 +42,7 @@ public class CommandLine implements ApplicationRunner {
     private final AuditCheckpoints checkpoints;
     private final KeyRotation rotation;
     private final SegmentKpis kpis;
+    private final io.segmenthub.connector.ConnectionTest connectionTest;
     private final ObjectMapper json;
     private final Environment environment;
     private final HubProperties properties;
@@ -49,8 +50,9 @@ public class CommandLine implements ApplicationRunner {
     private final PrintStream err;
     private int exitCode;
 
-    public CommandLine(SyncRunner syncs, LineageExport lineage, SubjectRequests subjects, AuditCheckpoints checkpoints, KeyRotation rotation, SegmentKpis kpis, ObjectMapper json,
-                       Environment environment, HubProperties properties) {
+    public CommandLine(SyncRunner syncs, LineageExport lineage, SubjectRequests subjects, AuditCheckpoints checkpoints, KeyRotation rotation, SegmentKpis kpis,
+                       io.segmenthub.connector.ConnectionTest connectionTest, ObjectMapper json, Environment environment, HubProperties properties) {
+        this.connectionTest = connectionTest;
         this.syncs = syncs;
         this.lineage = lineage;
         this.subjects = subjects;
@@ -86,10 +88,11 @@ public class CommandLine implements ApplicationRunner {
             case "audit" -> exitCode = auditVerify(command);
             case "keys" -> exitCode = keys(command, args);
             case "report" -> exitCode = report(command, args);
+            case "connector" -> exitCode = connectorTest(command);
             default -> {
                 err.println("unknown command '" + command.get(0) + "'; use: sync | export lineage --out FILE"
                         + " | erase --email E [--phone P] | access --email E [--phone P] --out FILE | audit verify | audit checkpoint | keys rotate | keys rewrap | keys retire --key ID"
-                        + " | report segments [--window-days N] [--format csv|json] [--out FILE]");
+                        + " | report segments [--window-days N] [--format csv|json] [--out FILE] | connector test ID");
                 exitCode = 2;
             }
         }
@@ -180,6 +183,28 @@ public class CommandLine implements ApplicationRunner {
             err.println("keys " + verb + " failed: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** {@code connector test ID}: each step of reaching a connector or destination; exit 0 when all pass, 5 naming the failed step. */
+    private int connectorTest(List<String> command) {
+        if (command.size() != 3 || !command.get(1).equals("test")) {
+            err.println("usage: connector test ID   (a connector or destination id from connectors.yml)");
+            return 2;
+        }
+        var result = connectionTest.test(command.get(2));
+        if (result.isEmpty()) {
+            err.println("no connector or destination '" + command.get(2) + "' in connectors.yml");
+            return 2;
+        }
+        for (var step : result.get().steps()) {
+            out.println((step.ok() ? "  ok    " : "  FAIL  ") + step.name() + ": " + step.detail());
+        }
+        if (result.get().ok()) {
+            out.println(command.get(2) + ": connection test passed");
+            return 0;
+        }
+        err.println(command.get(2) + ": connection test failed at step '" + result.get().failed().orElseThrow().name() + "'");
+        return 5;
     }
 
     private int auditVerify(List<String> command) {

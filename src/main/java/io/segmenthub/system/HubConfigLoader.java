@@ -107,7 +107,7 @@ public final class HubConfigLoader {
         return config;
     }
 
-    private <T> T read(Path file, Class<T> type) {
+    <T> T read(Path file, Class<T> type) {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException(file, "", "file not found");
         }

@@ -56,9 +56,11 @@ class RunController {
             return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "another sync run is in progress"));
         }
         Instant requested = Instant.now();
+        String who = Actors.current("api");
+        String actor = who.substring(0, Math.min(who.length(), 32)); // the run's trigger column holds 32 characters
         background.submit(() -> {
             try {
-                runner.run(sync, "api");
+                runner.run(sync, actor);
             } catch (SyncFailedException | SyncBusyException e) {
                 // the failure is in the run history with its reason
             }
@@ -69,6 +71,25 @@ class RunController {
     @GetMapping
     List<Map<String, Object>> list(@RequestParam(defaultValue = "20") int limit) {
         return runs.recent(Math.min(Math.max(limit, 1), 200)).stream().map(r -> summary(r, false)).toList();
+    }
+
+    /** The run in progress: stage, connector or destination in hand, done / total, records pulled so far. 204 when idle. */
+    @GetMapping("/current")
+    ResponseEntity<Map<String, Object>> current() {
+        return runner.current().map(run -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            var progress = run.progress();
+            out.put("id", run.id());
+            out.put("sync", run.syncId());
+            out.put("startedAt", run.startedAt().toString());
+            out.put("stage", progress.stage());
+            out.put("step", progress.step());
+            out.put("done", progress.done());
+            out.put("total", progress.total());
+            out.put("recordsPulled", run.report().connectors().values().stream().mapToLong(c -> c.pulled()).sum());
+            out.put("stageMillis", run.report().stageMillis());
+            return ResponseEntity.ok(out);
+        }).orElse(ResponseEntity.noContent().build());
     }
 
     @GetMapping("/{id}")

@@ -36,12 +36,12 @@ class SubjectController {
 
     @PostMapping("/access")
     Map<String, Object> access(@RequestBody SubjectRef subject) {
-        return requests.access(Optional.ofNullable(subject.email()), Optional.ofNullable(subject.phone()), "api");
+        return requests.access(Optional.ofNullable(subject.email()), Optional.ofNullable(subject.phone()), Actors.current("api"));
     }
 
     @PostMapping("/erasure")
     SubjectRequests.Erasure erase(@RequestBody SubjectRef subject) {
-        return requests.erase(Optional.ofNullable(subject.email()), Optional.ofNullable(subject.phone()), "api");
+        return requests.erase(Optional.ofNullable(subject.email()), Optional.ofNullable(subject.phone()), Actors.current("api"));
     }
 
     @GetMapping("/erasure/{requestId}/receipts")

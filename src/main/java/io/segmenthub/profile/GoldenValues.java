@@ -1,0 +1,83 @@
+package io.segmenthub.profile;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenthub.crypto.PersonalDataVault;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A golden profile's surviving attribute values, opened from the source records survivorship
+ * chose. Values that are personal data are decrypted in memory only; the caller decides whether
+ * they leave the process (a push, a compliance reveal) or are masked.
+ */
+@Component
+public class GoldenValues {
+
+    private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() { };
+
+    private final JdbcClient jdbc;
+    private final PersonalDataVault vault;
+    private final ObjectMapper json;
+
+    public GoldenValues(JdbcClient jdbc, PersonalDataVault vault, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.vault = vault;
+        this.json = json;
+    }
+
+    public Map<Attribute, String> all(String goldenId) {
+        return of(goldenId, EnumSet.allOf(Attribute.class));
+    }
+
+    /** The surviving values of the wanted attributes, by attribute; absent when the profile has none. */
+    public Map<Attribute, String> of(String goldenId, Set<Attribute> wanted) {
+        Map<Attribute, String> values = new TreeMap<>();
+        jdbc.sql("""
+                        SELECT a.attribute, r.system, r.record_id, r.data_key_id, r.pii, r.attributes
+                        FROM golden_attribute a JOIN source_record r ON r.id = a.source_record_id
+                        WHERE a.golden_id = :g""")
+                .param("g", goldenId)
+                .query(rs -> {
+                    Optional<Attribute> attribute = Attribute.fromKey(rs.getString(1));
+                    if (attribute.isEmpty() || !wanted.contains(attribute.get())) {
+                        return;
+                    }
+                    String key = attribute.get().key();
+                    Map<String, String> open = read(rs.getString(6));
+                    if (open.containsKey(key)) {
+                        values.put(attribute.get(), open.get(key));
+                        return;
+                    }
+                    long dataKey = rs.getLong(4);
+                    byte[] pii = rs.getBytes(5);
+                    if (rs.wasNull() || pii == null) {
+                        return;
+                    }
+                    vault.open(dataKey, pii, rs.getString(2) + "/" + rs.getString(3))
+                            .map(bytes -> read(new String(bytes, StandardCharsets.UTF_8)))
+                            .map(m -> m.get(key))
+                            .ifPresent(v -> values.put(attribute.get(), v));
+                });
+        return values;
+    }
+
+    private Map<String, String> read(String text) {
+        if (text == null) {
+            return Map.of();
+        }
+        try {
+            return json.readValue(text, STRINGS);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored attributes are not a JSON object of strings", e);
+        }
+    }
+}

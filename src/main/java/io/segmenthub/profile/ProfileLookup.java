@@ -1,0 +1,105 @@
+package io.segmenthub.profile;
+
+import io.segmenthub.audit.AuditLog;
+import io.segmenthub.subject.SubjectIdentifiers;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds golden profiles by e-mail, phone (through their blind indexes) or golden id, and shows
+ * them masked; revealing the personal data is a separate, audited call. Every lookup by identifier
+ * and every reveal is in the audit log with who asked.
+ */
+@Component
+public class ProfileLookup {
+
+    /** One profile as the console and API show it. */
+    public record View(String goldenId, boolean masked, Map<String, String> attributes, List<Map<String, String>> sources,
+                       Map<String, Object> scores, List<String> segments) {
+    }
+
+    private final JdbcClient jdbc;
+    private final SubjectIdentifiers identifiers;
+    private final GoldenValues values;
+    private final AuditLog audit;
+
+    public ProfileLookup(JdbcClient jdbc, SubjectIdentifiers identifiers, GoldenValues values, AuditLog audit) {
+        this.jdbc = jdbc;
+        this.identifiers = identifiers;
+        this.values = values;
+        this.audit = audit;
+    }
+
+    /** Masked views of every active profile holding the e-mail or phone, or of the golden id given. */
+    public List<View> search(Optional<String> email, Optional<String> phone, Optional<String> goldenId, String actor) {
+        List<String> goldens;
+        if (goldenId.filter(g -> !g.isBlank()).isPresent()) {
+            goldens = jdbc.sql("SELECT golden_id FROM golden_profile WHERE golden_id = :g AND merged_into IS NULL AND erased_at IS NULL")
+                    .param("g", goldenId.get().strip()).query(String.class).list();
+        } else {
+            List<String> subjects = identifiers.all(email, phone);
+            goldens = jdbc.sql("""
+                            SELECT DISTINCT r.golden_id FROM record_index i JOIN source_record r ON r.id = i.source_record_id
+                            JOIN golden_profile g ON g.golden_id = r.golden_id
+                            WHERE i.hashed IN (:subjects) AND g.merged_into IS NULL AND g.erased_at IS NULL ORDER BY r.golden_id""")
+                    .param("subjects", subjects).query(String.class).list();
+            audit.append(List.of(new AuditLog.Entry(null, actor, "PROFILE_SEARCH", subjects.get(0),
+                    "by " + (email.filter(e -> !e.isBlank()).isPresent() ? "email" : "phone") + ", masked, found=" + goldens.size())));
+        }
+        return goldens.stream().map(g -> view(g, false)).toList();
+    }
+
+    public Optional<View> masked(String goldenId) {
+        return exists(goldenId) ? Optional.of(view(goldenId, false)) : Optional.empty();
+    }
+
+    /** The profile with its personal data in plain text; the reveal is audited before anything is returned. */
+    public Optional<View> reveal(String goldenId, String actor, String reason) {
+        if (!exists(goldenId)) {
+            return Optional.empty();
+        }
+        View view = view(goldenId, true);
+        audit.append(List.of(new AuditLog.Entry(null, actor, "PII_REVEAL", goldenId,
+                "attributes=" + String.join(",", view.attributes().keySet()) + " reason=" + reason)));
+        return Optional.of(view);
+    }
+
+    private boolean exists(String goldenId) {
+        return jdbc.sql("SELECT COUNT(*) FROM golden_profile WHERE golden_id = :g AND merged_into IS NULL AND erased_at IS NULL")
+                .param("g", goldenId).query(Long.class).single() > 0;
+    }
+
+    private View view(String goldenId, boolean reveal) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        values.all(goldenId).forEach((attribute, value) -> attributes.put(attribute.key(), reveal ? value : Masks.mask(attribute, value)));
+        List<Map<String, String>> sources = jdbc.sql("SELECT system, record_id FROM source_record WHERE golden_id = :g ORDER BY system, record_id")
+                .param("g", goldenId).query((rs, n) -> Map.of("system", rs.getString(1), "recordId", rs.getString(2))).list();
+        Map<String, Object> scores = new LinkedHashMap<>();
+        jdbc.sql("""
+                        SELECT orders, revenue, last_purchase, events, recency, frequency, monetary, rfm_segment, value_type, clv, p_alive
+                        FROM profile_score WHERE golden_id = :g""")
+                .param("g", goldenId)
+                .query(rs -> {
+                    scores.put("orders", rs.getInt(1));
+                    scores.put("revenue", rs.getBigDecimal(2));
+                    scores.put("lastPurchase", rs.getObject(3) == null ? null : rs.getObject(3).toString());
+                    scores.put("events", rs.getInt(4));
+                    scores.put("rfm", "" + rs.getInt(5) + rs.getInt(6) + rs.getInt(7));
+                    scores.put("rfmSegment", rs.getString(8));
+                    scores.put("valueType", rs.getString(9));
+                    scores.put("clv", rs.getBigDecimal(10));
+                    double alive = rs.getDouble(11);
+                    scores.put("probabilityAlive", rs.wasNull() ? null : alive);
+                });
+        List<String> segments = new ArrayList<>(jdbc.sql(
+                        "SELECT segment_id FROM segment_membership WHERE golden_id = :g AND exited_at IS NULL ORDER BY segment_id")
+                .param("g", goldenId).query(String.class).list());
+        return new View(goldenId, !reveal, attributes, sources, scores, segments);
+    }
+}
