@@ -200,6 +200,17 @@ class ApiSecurityTest {
     }
 
     @Test
+    void prometheusCarriesTheRunFiguresWithoutPersonalData() {
+        String scrape = http.withBasicAuth("admin", "admin-demo").getForObject("/actuator/prometheus", String.class);
+        assertThat(scrape).contains("segmenthub_records_total{connector=\"crm\",outcome=\"pulled\"} 4.0",
+                "segmenthub_quarantined_total{connector=\"crm\"", "segmenthub_pushes_total{destination=\"newsletter\",result=\"added\"} 2.0",
+                "segmenthub_run_duration_seconds_count{outcome=\"succeeded\",sync=\"nightly\"} 1");
+        for (String plaintext : HubFixture.PLAINTEXT) {
+            assertThat(scrape).doesNotContain(plaintext);
+        }
+    }
+
+    @Test
     void theOpenApiDescriptionListsTheApi() {
         var docs = http.getForEntity("/v3/api-docs", String.class);
         assertThat(docs.getStatusCode().value()).isEqualTo(200);

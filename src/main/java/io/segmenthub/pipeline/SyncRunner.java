@@ -47,11 +47,13 @@ public class SyncRunner {
     private final AuditCheckpoints checkpoints;
     private final ObjectMapper json;
     private final Clock clock;
+    private final RunMetrics metrics;
     private final ReentrantLock oneAtATime = new ReentrantLock();
     private volatile SyncRun current;
 
     public SyncRunner(HubConfig config, ProducerTemplate camel, SyncRunStore runs, Watermarks watermarks, AuditLog audit,
-                      AuditCheckpoints checkpoints, ObjectMapper json, Clock clock) {
+                      AuditCheckpoints checkpoints, ObjectMapper json, Clock clock, RunMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.camel = camel;
         this.runs = runs;
@@ -94,6 +96,7 @@ public class SyncRunner {
                 Throwable cause = rootOf(e);
                 String reason = cause.getClass().getSimpleName() + ": " + cause.getMessage();
                 runs.finished(run.id(), "FAILED", clock.instant(), reason, report(run));
+                metrics.finished(run, "failed", clock.instant());
                 log.error("run={} failed: {}", run.id(), reason);
                 throw new SyncFailedException(run.id(), reason, cause);
             } finally {
@@ -127,6 +130,7 @@ public class SyncRunner {
         run.commits().forEach(Runnable::run);
         var report = run.report();
         runs.finished(run.id(), "SUCCEEDED", clock.instant(), null, report(run));
+        metrics.finished(run, "succeeded", clock.instant());
         audit.append(new AuditLog.Entry(run.id(), "sync", "SYNC_RUN", null, "sync=" + run.syncId() + " trigger=" + run.trigger()
                 + " status=succeeded profiles=" + report.profiles().total()));
         List<AuditLog.Entry> gate = new ArrayList<>();
