@@ -174,10 +174,10 @@ class PrivacyEndToEndTest {
     @Test
     void configFilesAreAuditedWhenTheyChange() throws Exception {
         configChanges.recordChanges();
-        assertThat(audit.count("CONFIG")).isEqualTo(4); // the four files, first seen
+        assertThat(audit.count("CONFIG")).isEqualTo(5); // the five files (users.yml too), first seen
 
         configChanges.recordChanges();
-        assertThat(audit.count("CONFIG")).isEqualTo(4); // nothing changed
+        assertThat(audit.count("CONFIG")).isEqualTo(5); // nothing changed
 
         Path segments = fixture.config.resolve("segments.yml");
         String original = Files.readString(segments);
@@ -189,7 +189,7 @@ class PrivacyEndToEndTest {
         }
         assertThat(store.sql("SELECT subject FROM audit_log WHERE action = 'CONFIG' ORDER BY id DESC LIMIT 1").query(String.class).single())
                 .isEqualTo("segments.yml");
-        assertThat(audit.count("CONFIG")).isEqualTo(5);
+        assertThat(audit.count("CONFIG")).isEqualTo(6);
     }
 
     @Test
