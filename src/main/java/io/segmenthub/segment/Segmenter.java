@@ -113,7 +113,7 @@ public class Segmenter {
                 });
         List<ProfileFacts> facts = new ArrayList<>();
         jdbc.sql("""
-                        SELECT golden_id, orders, revenue, last_purchase, events, recency, frequency, monetary, clv, p_alive
+                        SELECT golden_id, orders, revenue, last_purchase, events, recency, frequency, monetary, clv, p_alive, cluster_id
                         FROM profile_score ORDER BY golden_id""")
                 .query(rs -> {
                     String golden = rs.getString(1);
@@ -129,7 +129,8 @@ public class Segmenter {
                     facts.add(new ProfileFacts(golden, rfm, permitted.getOrDefault(golden, Map.of()),
                             attributes.getOrDefault(golden, Map.of()), sources.getOrDefault(golden, Set.of()),
                             orders, revenue, last == null ? OptionalLong.empty() : OptionalLong.of(ChronoUnit.DAYS.between(last, asOf)),
-                            rs.getLong(5), has[0], has[1], clv == null ? OptionalDouble.empty() : OptionalDouble.of(clv.doubleValue()), alive));
+                            rs.getLong(5), has[0], has[1], clv == null ? OptionalDouble.empty() : OptionalDouble.of(clv.doubleValue()), alive,
+                            Optional.ofNullable(rs.getString(11))));
                 });
         return facts;
     }

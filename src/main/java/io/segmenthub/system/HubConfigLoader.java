@@ -261,12 +261,41 @@ public final class HubConfigLoader {
                 }
             }
         }
+        checkClustering(hubFile, config.hub().scoring().clustering());
         var fx = config.hub().scoring().fxRates();
         fx.forEach((currency, rate) -> {
             if (!currency.matches("[A-Z]{3}") || rate.signum() <= 0) {
                 throw new ConfigException(hubFile, "hub.scoring.fx-rates." + currency, "needs an ISO 4217 code and a positive rate");
             }
         });
+    }
+
+    private static void checkClustering(Path file, HubSettings.Scoring.Clustering clustering) {
+        String at = "hub.scoring.clustering";
+        int max = HubSettings.Scoring.Clustering.MAX_K;
+        if (clustering.k() != null && !clustering.k().equals("auto")) {
+            String k = clustering.k().strip();
+            if (!k.matches("[0-9]{1,3}") || Integer.parseInt(k) < 2 || Integer.parseInt(k) > max) {
+                throw new ConfigException(file, at + ".k", "'" + clustering.k() + "' is not valid; use auto or a number of clusters from 2 to " + max);
+            }
+        }
+        List<Integer> range = clustering.kRange();
+        if (range.size() != 2 || range.stream().anyMatch(java.util.Objects::isNull) || range.get(0) < 2 || range.get(1) > max || range.get(0) > range.get(1)) {
+            throw new ConfigException(file, at + ".k-range", range + " is not valid; use [lowest, highest] with 2 <= lowest <= highest <= " + max);
+        }
+        var features = clustering.features();
+        if (features.isEmpty()) {
+            throw new ConfigException(file, at + ".features", "needs at least one of " + Arrays.stream(io.segmenthub.segment.cluster.ClusterFeature.values())
+                    .map(Object::toString).collect(Collectors.joining(", ")));
+        }
+        for (int i = 0; i < features.size(); i++) {
+            if (features.get(i) == null) {
+                throw new ConfigException(file, at + ".features[" + i + "]", "is empty");
+            }
+            if (features.indexOf(features.get(i)) != i) {
+                throw new ConfigException(file, at + ".features[" + i + "]", "'" + features.get(i) + "' is listed twice");
+            }
+        }
     }
 
     private void checkConnector(HubConfig config, Path file, String at, ConnectorConfig c) {

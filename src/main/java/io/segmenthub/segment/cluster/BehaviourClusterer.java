@@ -107,7 +107,7 @@ public final class BehaviourClusterer {
     public record Result(int k, Map<Integer, Double> silhouettes, List<BehaviourCluster> clusters, Map<String, String> assignments,
                          List<String> keptIds) {
         public Result {
-            silhouettes = Map.copyOf(silhouettes);
+            silhouettes = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(silhouettes));
             clusters = List.copyOf(clusters);
             assignments = Map.copyOf(assignments);
             keptIds = List.copyOf(keptIds);
