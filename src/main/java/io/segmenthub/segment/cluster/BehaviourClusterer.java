@@ -32,8 +32,8 @@ import java.util.TreeMap;
  * ({@link ClusterFeature}) and turned into z-scores against this population, so days, counts and
  * money weigh alike. Each k is clustered several times from seeded starts and the solution with the
  * lowest within-cluster sum of squares is kept; with k chosen automatically, the k with the highest
- * mean silhouette (Rousseeuw 1987) wins, the smaller k on a tie. The same input, settings and seed
- * give the same clusters.
+ * mean silhouette (Rousseeuw 1987) wins, the smaller k on a tie. The same behaviours, settings and
+ * seed give the same clusters, whatever the golden ids and the order they come in.
  *
  * <p>Cluster ids are stable across runs: each new centroid is matched to the nearest centroid of
  * the previous run (greedily, closest pair first, within {@link #MATCH_DISTANCE} standard
@@ -136,7 +136,12 @@ public final class BehaviourClusterer {
      */
     public Result cluster(List<Behaviour> behaviours, List<PreviousCluster> previous, int nextIdNumber) {
         List<ClusterFeature> features = settings.features();
-        List<Behaviour> sorted = behaviours.stream().sorted(Comparator.comparing(Behaviour::goldenId)).toList();
+        // ordered by behaviour, not by id: k-means++ draws its starts by position, so the clusters
+        // depend on what people did, not on the golden ids a store happened to give them
+        Comparator<Behaviour> byBehaviour = Comparator.comparingDouble(Behaviour::recencyDays).thenComparingDouble(Behaviour::frequency)
+                .thenComparingDouble(Behaviour::monetary).thenComparingDouble(Behaviour::engagement).thenComparingDouble(Behaviour::tenureDays)
+                .thenComparing(Behaviour::goldenId);
+        List<Behaviour> sorted = behaviours.stream().sorted(byBehaviour).toList();
         int n = sorted.size();
         int dims = features.size();
         double[][] transformed = new double[n][dims];

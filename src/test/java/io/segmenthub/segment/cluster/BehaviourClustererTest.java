@@ -109,6 +109,21 @@ class BehaviourClustererTest {
     }
 
     @Test
+    void theSameBehavioursGiveTheSameClustersWhateverTheGoldenIds() {
+        List<Behaviour> people = population(FOUR, 1);
+        // a fresh store gives everyone new ids: here ids that sort the other way round
+        List<Behaviour> renamed = people.stream().map(b -> new Behaviour("z" + (100000 - people.indexOf(b)) + "-" + b.goldenId(),
+                b.recencyDays(), b.frequency(), b.monetary(), b.engagement(), b.tenureDays())).toList();
+
+        Result first = new BehaviourClusterer(auto(42)).cluster(people, List.of(), 1);
+        Result again = new BehaviourClusterer(auto(42)).cluster(renamed, List.of(), 1);
+
+        assertThat(again.clusters()).isEqualTo(first.clusters());
+        people.forEach(b -> assertThat(again.assignments().get("z" + (100000 - people.indexOf(b)) + "-" + b.goldenId()))
+                .isEqualTo(first.assignments().get(b.goldenId())));
+    }
+
+    @Test
     void aFixedKGivesThatManyClustersEvenWhereTheSilhouetteWouldDisagree() {
         var settings = new Settings(ALL, OptionalInt.of(2), 2, 8, 42, 3);
 
