@@ -172,7 +172,7 @@ class SegmentsEndToEndTest {
         assertThat(bigSpenders).extracting(h -> h.get("kind")).containsOnly("segment");
         assertThat(bigSpenders).extracting(h -> ((Number) h.get("members")).intValue()).containsExactly(1, 2);
         assertThat(bigSpenders).extracting(h -> ((Number) h.get("entered")).intValue()).containsExactly(1, 1);
-        Map<?, ?> entered = http.getForObject("/api/segments/big-spenders/history/" + second.id() + "/changes", Map.class);
+        Map<?, ?> entered = analyst().getForObject("/api/segments/big-spenders/history/" + second.id() + "/changes", Map.class);
         assertThat(entered.get("entered")).isEqualTo(List.of(zhang));
         assertThat(entered.get("exited")).isEqualTo(List.of());
 
@@ -180,11 +180,11 @@ class SegmentsEndToEndTest {
         assertThat(smallSpenders).extracting(h -> h.get("kind")).containsOnly("tag");
         assertThat(smallSpenders).extracting(h -> ((Number) h.get("members")).intValue()).containsExactly(3, 2);
         assertThat(smallSpenders).extracting(h -> ((Number) h.get("exited")).intValue()).containsExactly(0, 1);
-        Map<?, ?> exited = http.getForObject("/api/segments/small-spender/history/" + second.id() + "/changes", Map.class);
+        Map<?, ?> exited = analyst().getForObject("/api/segments/small-spender/history/" + second.id() + "/changes", Map.class);
         assertThat(exited.get("exited")).isEqualTo(List.of(zhang));
         assertThat(exited.get("entered")).isEqualTo(List.of());
 
-        Map<?, ?> firstBuyers = http.getForObject("/api/segments/buyers/history/" + first.id() + "/changes", Map.class);
+        Map<?, ?> firstBuyers = analyst().getForObject("/api/segments/buyers/history/" + first.id() + "/changes", Map.class);
         assertThat((List<?>) firstBuyers.get("entered")).hasSize(4).isSorted();
         List<Map<String, Object>> holdout = list("/api/segments/buyers-ab/history");
         assertThat(((Number) holdout.get(0).get("holdout")).longValue()).isEqualTo(first.report().segment("buyers-ab").holdout());
@@ -194,8 +194,8 @@ class SegmentsEndToEndTest {
         HubFixture.PLAINTEXT.forEach(p -> assertThat(everything).doesNotContain(p));
         assertThat(everything).doesNotContain(KAI_EMAIL);
 
-        assertThat(http.getForEntity("/api/segments/nope/history", String.class).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
-        assertThat(http.getForEntity("/api/segments/buyers/history/not-a-run/changes", String.class).getStatusCode())
+        assertThat(analyst().getForEntity("/api/segments/nope/history", String.class).getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(analyst().getForEntity("/api/segments/buyers/history/not-a-run/changes", String.class).getStatusCode())
                 .isEqualTo(HttpStatus.NOT_FOUND);
     }
 
@@ -203,9 +203,17 @@ class SegmentsEndToEndTest {
         return values.stream().filter(java.util.Objects::nonNull).collect(Collectors.toSet());
     }
 
+    /**
+     * The API as an analyst sees it. This branch's API has no sign-in yet, so the credentials are
+     * ignored here; they are the fixture's demo analyst, for when roles guard /api/segments.
+     */
+    private TestRestTemplate analyst() {
+        return http.withBasicAuth("analyst", "analyst-demo");
+    }
+
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> list(String path) {
-        return http.getForObject(path, List.class);
+        return analyst().getForObject(path, List.class);
     }
 
     private List<Map<String, Object>> clustersApi() {
