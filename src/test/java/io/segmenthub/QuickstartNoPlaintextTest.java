@@ -79,6 +79,9 @@ class QuickstartNoPlaintextTest {
         assertThat(finder.scan(hubDataSource)).as("store tables").isEmpty();
         assertThat(finder.find(output.getAll())).as("log output").isEmpty();
         assertThat(finder.find(Files.readString(export, StandardCharsets.UTF_8))).as("lineage export").isEmpty();
+        // the quickstart shows behaviour clusters, described in words that name no one
+        assertThat(run.report().clusters()).hasSizeBetween(2, 8);
+        assertThat(finder.find(run.report().format())).as("run report").isEmpty();
         if (!StoreUnderTest.onPostgres()) {
             String file = new String(Files.readAllBytes(root.resolve("data/hub.mv.db")), StandardCharsets.UTF_8);
             assertThat(finder.find(file)).as("database file").isEmpty();

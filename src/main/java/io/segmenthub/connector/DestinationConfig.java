@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * A system segment lists are pushed to. Only members whose consent covers {@code purpose} (and
- * the segment's own purpose) are pushed. {@code system}, when set, names the source system whose
+ * the segment's own purpose) are pushed. {@code segments} empty means every segment; {@code tags}
+ * are pushed like segments, but only the ones listed. {@code system}, when set, names the source system whose
  * record ids are sent as {@code external_id}, so the destination can find its own records.
  * {@code fields} are the columns sent: {@code golden_id}, {@code external_id}, and personal
  * attributes such as {@code email} (each push of personal data is audited).
@@ -19,6 +20,7 @@ public record DestinationConfig(
         @NotNull DestinationType type,
         @NotBlank String purpose,
         List<String> segments,
+        List<String> tags,
         String system,
         List<String> fields,
         @Valid FileTarget file,
@@ -26,7 +28,13 @@ public record DestinationConfig(
 
     public DestinationConfig {
         segments = segments == null ? List.of() : List.copyOf(segments);
+        tags = tags == null ? List.of() : List.copyOf(tags);
         fields = fields == null || fields.isEmpty() ? List.of("golden_id", "external_id") : List.copyOf(fields);
+    }
+
+    public DestinationConfig(String id, DestinationType type, String purpose, List<String> segments, String system, List<String> fields,
+                             FileTarget file, JdbcTarget jdbc) {
+        this(id, type, purpose, segments, List.of(), system, fields, file, jdbc);
     }
 
     public enum DestinationType {

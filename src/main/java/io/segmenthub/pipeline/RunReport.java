@@ -19,6 +19,9 @@ public final class RunReport {
     final Map<String, ConnectorCounts> connectors = new TreeMap<>();
     final ProfileCounts profiles = new ProfileCounts();
     final Map<String, SegmentCounts> segments = new TreeMap<>();
+    final Map<String, SegmentCounts> tags = new TreeMap<>();
+    final Map<String, ClusterCounts> clusters = new java.util.LinkedHashMap<>();
+    String clustering = "";
     final Map<String, DestinationCounts> destinations = new TreeMap<>();
     final Map<String, Long> stageMillis = new ConcurrentHashMap<>();
     final Map<String, String> notes = new TreeMap<>();
@@ -33,6 +36,20 @@ public final class RunReport {
 
     public synchronized SegmentCounts segment(String id) {
         return segments.computeIfAbsent(id, k -> new SegmentCounts());
+    }
+
+    public synchronized SegmentCounts tag(String id) {
+        return tags.computeIfAbsent(id, k -> new SegmentCounts());
+    }
+
+    /** One behaviour cluster of this run, in the order the clusterer lists them. */
+    public synchronized void cluster(String id, long size, String description) {
+        clusters.put(id, new ClusterCounts(size, description));
+    }
+
+    /** How the clusters came about (k, silhouette, who was left out), printed above them. */
+    public synchronized void clustering(String summary) {
+        clustering = summary;
     }
 
     public synchronized DestinationCounts destination(String id) {
@@ -53,6 +70,18 @@ public final class RunReport {
 
     public Map<String, SegmentCounts> segments() {
         return segments;
+    }
+
+    public Map<String, SegmentCounts> tags() {
+        return tags;
+    }
+
+    public Map<String, ClusterCounts> clusters() {
+        return clusters;
+    }
+
+    public String clustering() {
+        return clustering;
     }
 
     public Map<String, DestinationCounts> destinations() {
@@ -152,6 +181,10 @@ public final class RunReport {
         public long exited() { return exited; }
     }
 
+    /** A behaviour cluster's size and description. */
+    public record ClusterCounts(long size, String description) {
+    }
+
     @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
     public static final class DestinationCounts {
         long adds;
@@ -196,9 +229,17 @@ public final class RunReport {
         out.append(String.format("Resolve and golden profiles: %d created, %d updated, %d merged, %d split, %d in total%n",
                 profiles.created, profiles.updated, profiles.merged, profiles.split, profiles.total));
         notes.forEach((k, v) -> out.append("  ").append(k).append(": ").append(v).append('\n'));
+        if (!clusters.isEmpty()) {
+            out.append("Behaviour clusters (").append(clustering).append("):\n");
+            clusters.forEach((id, c) -> out.append(String.format("  %-8s %6d profiles  %s%n", id, c.size(), c.description())));
+        }
         out.append("Segments:\n");
         segments.forEach((id, s) -> out.append(String.format("  %-28s %6d members (%d entered, %d exited)%s%n", id, s.size, s.entered, s.exited,
                 s.holdout > 0 ? ", " + s.holdout + " in the holdout group (never pushed)" : "")));
+        if (!tags.isEmpty()) {
+            out.append("Tags:\n");
+            tags.forEach((id, s) -> out.append(String.format("  %-28s %6d profiles (%d entered, %d exited)%n", id, s.size, s.entered, s.exited)));
+        }
         out.append("Push (per destination):\n");
         destinations.forEach((id, d) -> out.append(String.format(
                 "  %-20s %6d added, %6d removed, %6d withheld without consent, %6d without a record in the destination%n",

@@ -13,23 +13,29 @@ import java.util.Set;
  * the variables {@code rfm}, {@code value_type}, {@code consent}, {@code attributes},
  * {@code sources}, {@code orders}, {@code revenue}, {@code days_since_purchase}, {@code events},
  * {@code has_email}, {@code has_phone}, {@code has_purchases}, {@code clv} (customer lifetime value
- * in the scoring currency, -1 when the history is too short) and {@code p_alive} (BG/NBD probability
- * that the customer is still active, -1 when never purchased).
+ * in the scoring currency, -1 when the history is too short), {@code p_alive} (BG/NBD probability
+ * that the customer is still active, -1 when never purchased) and {@code cluster} (the behaviour
+ * cluster's id, {@code "none"} when not clustered).
  *
  * @param rfm               empty when the profile has never purchased
  * @param daysSincePurchase empty when the profile has never purchased
+ * @param cluster           empty when the profile was not clustered (never purchased, or clustering off)
  */
 public record ProfileFacts(String goldenId, Optional<RfmScore> rfm, Map<String, Boolean> consent,
                            Map<String, String> attributes, Set<String> sources, long orders,
                            BigDecimal revenue, OptionalLong daysSincePurchase, long events,
-                           boolean hasEmail, boolean hasPhone, OptionalDouble clv, OptionalDouble probabilityAlive) {
+                           boolean hasEmail, boolean hasPhone, OptionalDouble clv, OptionalDouble probabilityAlive,
+                           Optional<String> cluster) {
+
+    /** {@code cluster} for a profile that was not clustered. */
+    public static final String NO_CLUSTER = "none";
 
     public ProfileFacts(String goldenId, Optional<RfmScore> rfm, Map<String, Boolean> consent,
                         Map<String, String> attributes, Set<String> sources, long orders,
                         BigDecimal revenue, OptionalLong daysSincePurchase, long events,
                         boolean hasEmail, boolean hasPhone) {
         this(goldenId, rfm, consent, attributes, sources, orders, revenue, daysSincePurchase, events, hasEmail, hasPhone,
-                OptionalDouble.empty(), OptionalDouble.empty());
+                OptionalDouble.empty(), OptionalDouble.empty(), Optional.empty());
     }
 
     public ProfileFacts {
@@ -39,6 +45,7 @@ public record ProfileFacts(String goldenId, Optional<RfmScore> rfm, Map<String, 
         Objects.requireNonNull(daysSincePurchase, "daysSincePurchase");
         Objects.requireNonNull(clv, "clv");
         Objects.requireNonNull(probabilityAlive, "probabilityAlive");
+        Objects.requireNonNull(cluster, "cluster");
         consent = Map.copyOf(consent);
         attributes = Map.copyOf(attributes);
         sources = Set.copyOf(sources);
@@ -69,7 +76,8 @@ public record ProfileFacts(String goldenId, Optional<RfmScore> rfm, Map<String, 
                 Map.entry("has_phone", hasPhone),
                 Map.entry("has_purchases", orders > 0),
                 Map.entry("clv", clv.orElse(-1)),
-                Map.entry("p_alive", probabilityAlive.orElse(-1)));
+                Map.entry("p_alive", probabilityAlive.orElse(-1)),
+                Map.entry("cluster", cluster.orElse(NO_CLUSTER)));
     }
 
     /** {@code rfm} for a profile that has never purchased: same keys, so rules need no has() guard. */

@@ -49,6 +49,7 @@ public class ProfileScoring {
     }
 
     private static final class Totals {
+        LocalDate first;
         LocalDate last;
         int orders;
         BigDecimal revenue = BigDecimal.ZERO;
@@ -83,6 +84,7 @@ public class ProfileScoring {
                     Totals t = totals.computeIfAbsent(rs.getString(1), k -> new Totals());
                     LocalDate on = rs.getObject(2, LocalDate.class);
                     t.last = t.last == null || on.isAfter(t.last) ? on : t.last;
+                    t.first = t.first == null || on.isBefore(t.first) ? on : t.first;
                     t.orders++;
                     t.revenue = t.revenue.add(amount.get());
                     if (!on.isAfter(asOf)) {
@@ -116,6 +118,7 @@ public class ProfileScoring {
                     .addValue("orders", t == null ? 0 : t.orders)
                     .addValue("revenue", t == null ? BigDecimal.ZERO : t.revenue.setScale(2, RoundingMode.HALF_UP))
                     .addValue("last", t == null ? null : t.last)
+                    .addValue("first", t == null ? null : t.first)
                     .addValue("events", events.getOrDefault(golden, 0L))
                     .addValue("r", score.map(RfmScore::recency).orElse(0))
                     .addValue("f", score.map(RfmScore::frequency).orElse(0))
@@ -130,8 +133,8 @@ public class ProfileScoring {
         if (!rows.isEmpty()) {
             named.batchUpdate("""
                     INSERT INTO profile_score (golden_id, run_id, orders, revenue, last_purchase, events, recency, frequency, monetary,
-                                               rfm_segment, value_type, clv, p_alive, expected_purchases)
-                    VALUES (:golden, :run, :orders, :revenue, :last, :events, :r, :f, :m, :segment, :valueType, :clv, :pAlive, :expected)""",
+                                               rfm_segment, value_type, clv, p_alive, expected_purchases, first_purchase)
+                    VALUES (:golden, :run, :orders, :revenue, :last, :events, :r, :f, :m, :segment, :valueType, :clv, :pAlive, :expected, :first)""",
                     rows.toArray(MapSqlParameterSource[]::new));
         }
         if (!histories.isEmpty()) {

@@ -36,6 +36,9 @@ import java.util.Objects;
  *   has_email            bool
  *   has_phone            bool
  *   has_purchases        bool              orders > 0
+ *   clv                  double            -1 if the history is too short
+ *   p_alive              double            -1 if never purchased
+ *   cluster              string            behaviour cluster id ("c3"), "none" if not clustered
  * </pre>
  * Reading a missing map key ({@code attributes.city} for a profile without a city) is an
  * evaluation error, as CEL specifies; guard with {@code has(attributes.city)} or
@@ -68,6 +71,7 @@ public final class SegmentRule {
             .addVar("has_purchases", SimpleType.BOOL)
             .addVar("clv", SimpleType.DOUBLE)
             .addVar("p_alive", SimpleType.DOUBLE)
+            .addVar("cluster", SimpleType.STRING)
             .build();
 
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()

@@ -31,9 +31,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Evaluates every rule segment of {@code segments.yml} against every golden profile and keeps
- * membership as entered/exited stints. Rules see scores, consent and non-personal attributes,
- * never personal data.
+ * Evaluates every rule segment and every tag of {@code segments.yml} against every golden profile,
+ * keeps membership as entered/exited stints and records each one's size per run. Rules see scores,
+ * the behaviour cluster, consent and non-personal attributes, never personal data.
  */
 @Component
 public class Segmenter {
@@ -45,14 +45,17 @@ public class Segmenter {
     private final HubConfig config;
     private final ConsentView consent;
     private final MembershipStore memberships;
+    private final SegmentHistory history;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public Segmenter(JdbcClient jdbc, HubConfig config, ConsentView consent, MembershipStore memberships, ObjectMapper json, Clock clock) {
+    public Segmenter(JdbcClient jdbc, HubConfig config, ConsentView consent, MembershipStore memberships, SegmentHistory history,
+                     ObjectMapper json, Clock clock) {
         this.jdbc = jdbc;
         this.config = config;
         this.consent = consent;
         this.memberships = memberships;
+        this.history = history;
         this.json = json;
         this.clock = clock;
     }
@@ -62,33 +65,45 @@ public class Segmenter {
         long started = System.nanoTime();
         Instant now = clock.instant();
         List<ProfileFacts> profiles = facts(now);
+        List<SegmentHistory.Entry> sizes = new ArrayList<>();
         for (SegmentDefinition definition : config.segments()) {
-            SegmentRule rule = SegmentRule.compile(definition.rule());
-            Set<String> members = new HashSet<>();
-            long errors = 0;
-            for (ProfileFacts p : profiles) {
-                try {
-                    if (rule.matches(p)) {
-                        members.add(p.goldenId());
-                    }
-                } catch (SegmentRuleException e) {
-                    errors++;
-                }
-            }
-            if (errors > 0) {
-                log.warn("run={} segment={} rule failed on {} profiles; they are not members", run.id(), definition.id(), errors);
-                run.report().note("segment " + definition.id() + " rule errors", errors + " profiles (treated as non-members)");
-            }
-            Set<String> before = memberships.members(definition.id());
-            List<String> entered = members.stream().filter(g -> !before.contains(g)).sorted().toList();
-            List<String> exited = before.stream().filter(g -> !members.contains(g)).sorted().toList();
-            memberships.enter(definition.id(), entered, definition.holdoutShare(), run.id(), now);
-            memberships.exit(definition.id(), exited, run.id(), now);
-            run.report().segment(definition.id()).set(members.size(), entered.size(), exited.size());
-            run.report().segment(definition.id()).holdout(memberships.holdoutSize(definition.id()));
+            sizes.add(evaluate(run, definition, SegmentKind.SEGMENT, profiles, now));
         }
+        for (TagDefinition tag : config.tags()) {
+            sizes.add(evaluate(run, tag.asSegment(), SegmentKind.TAG, profiles, now));
+        }
+        history.record(run.id(), now, sizes);
         run.report().stageTook("segments", Duration.ofNanos(System.nanoTime() - started).toMillis());
         return run;
+    }
+
+    private SegmentHistory.Entry evaluate(SyncRun run, SegmentDefinition definition, SegmentKind kind, List<ProfileFacts> profiles, Instant now) {
+        SegmentRule rule = SegmentRule.compile(definition.rule());
+        Set<String> members = new HashSet<>();
+        long errors = 0;
+        for (ProfileFacts p : profiles) {
+            try {
+                if (rule.matches(p)) {
+                    members.add(p.goldenId());
+                }
+            } catch (SegmentRuleException e) {
+                errors++;
+            }
+        }
+        if (errors > 0) {
+            log.warn("run={} {}={} rule failed on {} profiles; they are not members", run.id(), kind.key(), definition.id(), errors);
+            run.report().note(kind.key() + " " + definition.id() + " rule errors", errors + " profiles (treated as non-members)");
+        }
+        Set<String> before = memberships.members(definition.id());
+        List<String> entered = members.stream().filter(g -> !before.contains(g)).sorted().toList();
+        List<String> exited = before.stream().filter(g -> !members.contains(g)).sorted().toList();
+        memberships.enter(definition.id(), entered, definition.holdoutShare(), run.id(), now);
+        memberships.exit(definition.id(), exited, run.id(), now);
+        long holdout = memberships.holdoutSize(definition.id());
+        var counts = kind == SegmentKind.TAG ? run.report().tag(definition.id()) : run.report().segment(definition.id());
+        counts.set(members.size(), entered.size(), exited.size());
+        counts.holdout(holdout);
+        return new SegmentHistory.Entry(definition.id(), kind, members.size(), entered.size(), exited.size(), holdout);
     }
 
     /** The facts of every active golden profile, built from the store. */
@@ -113,7 +128,7 @@ public class Segmenter {
                 });
         List<ProfileFacts> facts = new ArrayList<>();
         jdbc.sql("""
-                        SELECT golden_id, orders, revenue, last_purchase, events, recency, frequency, monetary, clv, p_alive
+                        SELECT golden_id, orders, revenue, last_purchase, events, recency, frequency, monetary, clv, p_alive, cluster_id
                         FROM profile_score ORDER BY golden_id""")
                 .query(rs -> {
                     String golden = rs.getString(1);
@@ -129,7 +144,8 @@ public class Segmenter {
                     facts.add(new ProfileFacts(golden, rfm, permitted.getOrDefault(golden, Map.of()),
                             attributes.getOrDefault(golden, Map.of()), sources.getOrDefault(golden, Set.of()),
                             orders, revenue, last == null ? OptionalLong.empty() : OptionalLong.of(ChronoUnit.DAYS.between(last, asOf)),
-                            rs.getLong(5), has[0], has[1], clv == null ? OptionalDouble.empty() : OptionalDouble.of(clv.doubleValue()), alive));
+                            rs.getLong(5), has[0], has[1], clv == null ? OptionalDouble.empty() : OptionalDouble.of(clv.doubleValue()), alive,
+                            Optional.ofNullable(rs.getString(11))));
                 });
         return facts;
     }

@@ -63,13 +63,15 @@ public class SegmentPusher {
         this.clock = clock;
     }
 
-    /** One plan per segment the destination takes, empty ones included (they still confirm nothing). */
+    /** One plan per segment and tag the destination takes, empty ones included (they still confirm nothing). */
     public List<SegmentPush> plan(SyncRun run, String destinationId) {
         DestinationConfig destination = config.destination(destinationId);
         Map<String, Map<String, Boolean>> permitted = consent.permitted(clock.instant());
         Map<String, String> externalIds = destination.system() == null ? Map.of() : externalIds(destination.system());
-        List<SegmentDefinition> segments = destination.segments().isEmpty() ? config.segments()
-                : destination.segments().stream().map(id -> config.segmentsById().get(id)).toList();
+        List<SegmentDefinition> segments = new ArrayList<>(destination.segments().isEmpty() ? config.segments()
+                : destination.segments().stream().map(id -> config.segmentsById().get(id)).toList());
+        // tags go through the same diff and consent checks as segments; a destination takes only the ones it lists
+        destination.tags().forEach(id -> segments.add(config.tagsById().get(id).asSegment()));
         List<SegmentPush> plans = new ArrayList<>();
         Map<String, String> gone = goneProfiles();
         boolean pushesEmail = destination.fields().contains(Attribute.EMAIL.key());

@@ -10,6 +10,7 @@ import io.segmenthub.crypto.CryptoException;
 import io.segmenthub.crypto.KeyRotation;
 import io.segmenthub.profile.LineageExport;
 import io.segmenthub.segment.SegmentKpis;
+import io.segmenthub.segment.cluster.ClusterStore;
 import io.segmenthub.subject.SubjectRequestException;
 import io.segmenthub.subject.SubjectRequests;
 import org.apache.commons.csv.CSVFormat;
@@ -42,6 +43,7 @@ public class CommandLine implements ApplicationRunner {
     private final AuditCheckpoints checkpoints;
     private final KeyRotation rotation;
     private final SegmentKpis kpis;
+    private final ClusterStore clusters;
     private final io.segmenthub.connector.ConnectionTest connectionTest;
     private final ObjectMapper json;
     private final Environment environment;
@@ -51,7 +53,8 @@ public class CommandLine implements ApplicationRunner {
     private int exitCode;
 
     public CommandLine(SyncRunner syncs, LineageExport lineage, SubjectRequests subjects, AuditCheckpoints checkpoints, KeyRotation rotation, SegmentKpis kpis,
-                       io.segmenthub.connector.ConnectionTest connectionTest, ObjectMapper json, Environment environment, HubProperties properties) {
+                       ClusterStore clusters, io.segmenthub.connector.ConnectionTest connectionTest, ObjectMapper json,
+                       Environment environment, HubProperties properties) {
         this.connectionTest = connectionTest;
         this.syncs = syncs;
         this.lineage = lineage;
@@ -59,6 +62,7 @@ public class CommandLine implements ApplicationRunner {
         this.checkpoints = checkpoints;
         this.rotation = rotation;
         this.kpis = kpis;
+        this.clusters = clusters;
         this.json = json;
         this.environment = environment;
         this.properties = properties;
@@ -92,7 +96,8 @@ public class CommandLine implements ApplicationRunner {
             default -> {
                 err.println("unknown command '" + command.get(0) + "'; use: sync | export lineage --out FILE"
                         + " | erase --email E [--phone P] | access --email E [--phone P] --out FILE | audit verify | audit checkpoint | keys rotate | keys rewrap | keys retire --key ID"
-                        + " | report segments [--window-days N] [--format csv|json] [--out FILE] | connector test ID");
+                        + " | report segments [--window-days N] [--format csv|json] [--out FILE] | report clusters [--format csv|json] [--out FILE]"
+                        + " | connector test ID");
                 exitCode = 2;
             }
         }
@@ -129,20 +134,34 @@ public class CommandLine implements ApplicationRunner {
     }
 
     private int report(List<String> command, ApplicationArguments args) {
-        if (command.size() < 2 || !command.get(1).equals("segments")) {
-            err.println("usage: report segments [--window-days N] [--format csv|json] [--out FILE]");
-            return 2;
+        String what = command.size() < 2 ? "" : command.get(1);
+        if (what.equals("segments")) {
+            int window = option(args, "window-days").map(Integer::parseInt).orElse(30);
+            List<SegmentKpis.Report> reports = kpis.report(window);
+            return writeReport(args, reports, SegmentKpis.csv(reports),
+                    "the segment KPI report (" + reports.size() + " segments, " + window + "-day window)");
         }
-        int window = option(args, "window-days").map(Integer::parseInt).orElse(30);
-        List<SegmentKpis.Report> reports = kpis.report(window);
+        if (what.equals("clusters")) {
+            List<ClusterStore.Summary> current = clusters.current();
+            if (current.isEmpty()) {
+                err.println("no behaviour clusters: enable hub.scoring.clustering and run a sync (the run report says why a run made none)");
+            }
+            return writeReport(args, current, ClusterStore.csv(current), "the behaviour clusters (" + current.size() + ")");
+        }
+        err.println("usage: report segments [--window-days N] [--format csv|json] [--out FILE] | report clusters [--format csv|json] [--out FILE]");
+        return 2;
+    }
+
+    /** A report as CSV (default) or JSON, to {@code --out FILE} or standard output. Numbers and ids only. */
+    private int writeReport(ApplicationArguments args, Object value, List<List<String>> rows, String name) {
         String text;
         try {
             if (option(args, "format").orElse("csv").equals("json")) {
-                text = json.writerWithDefaultPrettyPrinter().writeValueAsString(reports);
+                text = json.writerWithDefaultPrettyPrinter().writeValueAsString(value);
             } else {
                 var buffer = new StringWriter();
                 try (var csv = new CSVPrinter(buffer, CSVFormat.RFC4180)) {
-                    for (List<String> row : SegmentKpis.csv(reports)) {
+                    for (List<String> row : rows) {
                         csv.printRecord(row.stream().map(CsvCells::safe).toList());
                     }
                 }
@@ -151,7 +170,7 @@ public class CommandLine implements ApplicationRunner {
             Optional<String> target = option(args, "out");
             if (target.isPresent()) {
                 Files.writeString(Path.of(target.get()), text);
-                out.println("Wrote the segment KPI report (" + reports.size() + " segments, " + window + "-day window) to " + target.get());
+                out.println("Wrote " + name + " to " + target.get());
             } else {
                 out.print(text);
             }

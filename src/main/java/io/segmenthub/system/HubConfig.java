@@ -6,6 +6,7 @@ import io.segmenthub.consent.Purpose;
 import io.segmenthub.consent.TcfConsent;
 import io.segmenthub.profile.Attribute;
 import io.segmenthub.segment.SegmentDefinition;
+import io.segmenthub.segment.TagDefinition;
 
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -25,7 +26,17 @@ public record HubConfig(
         List<ConnectorConfig> connectors,
         List<DestinationConfig> destinations,
         Map<String, Purpose> purposes,
-        List<SegmentDefinition> segments) {
+        List<SegmentDefinition> segments,
+        List<TagDefinition> tags) {
+
+    public HubConfig {
+        tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+
+    public HubConfig(Path dir, HubSettings hub, List<SyncSchedule> syncs, List<ConnectorConfig> connectors,
+                     List<DestinationConfig> destinations, Map<String, Purpose> purposes, List<SegmentDefinition> segments) {
+        this(dir, hub, syncs, connectors, destinations, purposes, segments, List.of());
+    }
 
     public ConnectorConfig connector(String id) {
         return connectors.stream().filter(c -> c.id().equals(id)).findFirst()
@@ -48,6 +59,10 @@ public record HubConfig(
 
     public Map<String, SegmentDefinition> segmentsById() {
         return segments.stream().collect(Collectors.toMap(SegmentDefinition::id, Function.identity()));
+    }
+
+    public Map<String, TagDefinition> tagsById() {
+        return tags.stream().collect(Collectors.toMap(TagDefinition::id, Function.identity()));
     }
 
     /** The TCF reader for this config: purposes that declare tcf-purposes, and the hub's TCF settings. */

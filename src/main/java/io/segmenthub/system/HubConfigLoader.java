@@ -22,6 +22,7 @@ import io.segmenthub.profile.Attribute;
 import io.segmenthub.segment.SegmentDefinition;
 import io.segmenthub.segment.SegmentRule;
 import io.segmenthub.segment.SegmentRuleException;
+import io.segmenthub.segment.TagDefinition;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Valid;
 import jakarta.validation.Validator;
@@ -83,7 +84,7 @@ public final class HubConfigLoader {
 
     record PurposesFile(List<@Valid Purpose> purposes) { }
 
-    record SegmentsFile(List<@Valid SegmentDefinition> segments) { }
+    record SegmentsFile(List<@Valid SegmentDefinition> segments, List<@Valid TagDefinition> tags) { }
 
     public HubConfig load(Path dir) {
         if (!Files.isDirectory(dir)) {
@@ -102,7 +103,8 @@ public final class HubConfigLoader {
                 orEmpty(purposes.purposes()).stream().collect(Collectors.toMap(Purpose::id, Function.identity(),
                         (a, b) -> { throw new ConfigException(dir.resolve(PURPOSES), "purposes", "purpose '" + a.id() + "' is declared twice"); },
                         LinkedHashMap::new)),
-                orEmpty(segments.segments()));
+                orEmpty(segments.segments()),
+                orEmpty(segments.tags()));
         crossCheck(config);
         return config;
     }
@@ -203,6 +205,13 @@ public final class HubConfigLoader {
         unique(connectorsFile, "connectors", config.connectors().stream().map(ConnectorConfig::id).toList());
         unique(connectorsFile, "destinations", config.destinations().stream().map(DestinationConfig::id).toList());
         unique(segmentsFile, "segments", config.segments().stream().map(SegmentDefinition::id).toList());
+        unique(segmentsFile, "tags", config.tags().stream().map(TagDefinition::id).toList());
+        for (int i = 0; i < config.tags().size(); i++) {
+            if (config.segmentsById().containsKey(config.tags().get(i).id())) {
+                // tags and segments share membership, history and pushed file names: one id, one list
+                throw new ConfigException(segmentsFile, "tags[" + i + "].id", "'" + config.tags().get(i).id() + "' is already a segment id");
+            }
+        }
         unique(hubFile, "syncs", config.syncs().stream().map(SyncSchedule::id).toList());
 
         for (int i = 0; i < config.connectors().size(); i++) {
@@ -221,7 +230,14 @@ public final class HubConfigLoader {
             }
             for (int s = 0; s < d.segments().size(); s++) {
                 if (!segmentIds.contains(d.segments().get(s))) {
-                    throw new ConfigException(connectorsFile, at + ".segments[" + s + "]", "unknown segment '" + d.segments().get(s) + "'");
+                    throw new ConfigException(connectorsFile, at + ".segments[" + s + "]", "unknown segment '" + d.segments().get(s) + "'"
+                            + (config.tagsById().containsKey(d.segments().get(s)) ? " (it is a tag: list it under tags)" : ""));
+                }
+            }
+            for (int t = 0; t < d.tags().size(); t++) {
+                if (!config.tagsById().containsKey(d.tags().get(t))) {
+                    throw new ConfigException(connectorsFile, at + ".tags[" + t + "]", "unknown tag '" + d.tags().get(t) + "'"
+                            + (segmentIds.contains(d.tags().get(t)) ? " (it is a segment: list it under segments)" : ""));
                 }
             }
             for (int f = 0; f < d.fields().size(); f++) {
@@ -239,6 +255,15 @@ public final class HubConfigLoader {
                 SegmentRule.compile(s.rule());
             } catch (SegmentRuleException e) {
                 throw new ConfigException(segmentsFile, "segments[" + i + "].rule", "not a valid CEL rule: " + e.getMessage());
+            }
+        }
+        for (int i = 0; i < config.tags().size(); i++) {
+            TagDefinition t = config.tags().get(i);
+            purposeExists(config, segmentsFile, "tags[" + i + "].purpose", t.purpose());
+            try {
+                SegmentRule.compile(t.rule());
+            } catch (SegmentRuleException e) {
+                throw new ConfigException(segmentsFile, "tags[" + i + "].rule", "not a valid CEL rule: " + e.getMessage());
             }
         }
         Set<String> connectorIds = new HashSet<>(config.connectors().stream().map(ConnectorConfig::id).toList());
@@ -261,12 +286,41 @@ public final class HubConfigLoader {
                 }
             }
         }
+        checkClustering(hubFile, config.hub().scoring().clustering());
         var fx = config.hub().scoring().fxRates();
         fx.forEach((currency, rate) -> {
             if (!currency.matches("[A-Z]{3}") || rate.signum() <= 0) {
                 throw new ConfigException(hubFile, "hub.scoring.fx-rates." + currency, "needs an ISO 4217 code and a positive rate");
             }
         });
+    }
+
+    private static void checkClustering(Path file, HubSettings.Scoring.Clustering clustering) {
+        String at = "hub.scoring.clustering";
+        int max = HubSettings.Scoring.Clustering.MAX_K;
+        if (clustering.k() != null && !clustering.k().equals("auto")) {
+            String k = clustering.k().strip();
+            if (!k.matches("[0-9]{1,3}") || Integer.parseInt(k) < 2 || Integer.parseInt(k) > max) {
+                throw new ConfigException(file, at + ".k", "'" + clustering.k() + "' is not valid; use auto or a number of clusters from 2 to " + max);
+            }
+        }
+        List<Integer> range = clustering.kRange();
+        if (range.size() != 2 || range.stream().anyMatch(java.util.Objects::isNull) || range.get(0) < 2 || range.get(1) > max || range.get(0) > range.get(1)) {
+            throw new ConfigException(file, at + ".k-range", range + " is not valid; use [lowest, highest] with 2 <= lowest <= highest <= " + max);
+        }
+        var features = clustering.features();
+        if (features.isEmpty()) {
+            throw new ConfigException(file, at + ".features", "needs at least one of " + Arrays.stream(io.segmenthub.segment.cluster.ClusterFeature.values())
+                    .map(Object::toString).collect(Collectors.joining(", ")));
+        }
+        for (int i = 0; i < features.size(); i++) {
+            if (features.get(i) == null) {
+                throw new ConfigException(file, at + ".features[" + i + "]", "is empty");
+            }
+            if (features.indexOf(features.get(i)) != i) {
+                throw new ConfigException(file, at + ".features[" + i + "]", "'" + features.get(i) + "' is listed twice");
+            }
+        }
     }
 
     private void checkConnector(HubConfig config, Path file, String at, ConnectorConfig c) {

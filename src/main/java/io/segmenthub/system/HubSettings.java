@@ -1,6 +1,8 @@
 package io.segmenthub.system;
 
 import io.segmenthub.segment.RfmThresholds;
+import io.segmenthub.segment.cluster.BehaviourClusterer;
+import io.segmenthub.segment.cluster.ClusterFeature;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;
@@ -10,6 +12,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Hub-wide settings from {@code hub.yml}. {@code personalData} is the one declaration of which
@@ -73,15 +76,67 @@ public record HubSettings(
                           @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as CNY") String currency,
                           Map<String, BigDecimal> fxRates,
                           RfmThresholds rfmThresholds,
-                          @Valid Clv clv) {
+                          @Valid Clv clv,
+                          @Valid Clustering clustering) {
         public Scoring {
             currency = currency == null ? "CNY" : currency;
             fxRates = fxRates == null ? Map.of() : Map.copyOf(fxRates);
             clv = clv == null ? new Clv(null, null, null) : clv;
+            clustering = clustering == null ? Clustering.OFF : clustering;
         }
 
         public Scoring(LocalDate asOf, String currency, Map<String, BigDecimal> fxRates, RfmThresholds rfmThresholds) {
-            this(asOf, currency, fxRates, rfmThresholds, null);
+            this(asOf, currency, fxRates, rfmThresholds, null, null);
+        }
+
+        /**
+         * Behaviour clusters (k-means++ over standardised features of the profiles that have
+         * purchased). Off without this section; on when the section is there, unless
+         * {@code enabled: false}. {@code k} is a number of clusters or {@code auto} (the default):
+         * the k in {@code kRange} (default 2 to 8) with the best silhouette. {@code seed} (default 42)
+         * makes runs reproducible; {@code restarts} (default 5) seeded starts per k, the lowest sum
+         * of squared errors wins; {@code features} default to all five. The loader checks the
+         * values; see {@code HubConfigLoader}.
+         */
+        public record Clustering(Boolean enabled,
+                                 String k,
+                                 List<Integer> kRange,
+                                 Long seed,
+                                 @jakarta.validation.constraints.Min(value = 1, message = "must be at least 1")
+                                 @jakarta.validation.constraints.Max(value = 50, message = "must be at most 50") Integer restarts,
+                                 List<ClusterFeature> features) {
+
+            /** Most clusters that can be asked for: more would not be read by anyone. */
+            public static final int MAX_K = 20;
+            static final Clustering OFF = new Clustering(false, null, null, null, null, null);
+
+            public Clustering {
+                // null-tolerant copies: the loader names a missing element with its index
+                kRange = kRange == null ? List.of(2, 8) : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(kRange));
+                features = features == null ? List.of(ClusterFeature.values())
+                        : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(features));
+            }
+
+            public boolean enabledOrDefault() {
+                return enabled == null || enabled;
+            }
+
+            /** The configured k, or empty for {@code auto}; only meaningful once the loader has checked it. */
+            public OptionalInt fixedK() {
+                return k == null || k.equals("auto") ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(k.strip()));
+            }
+
+            public long seedOrDefault() {
+                return seed == null ? 42 : seed;
+            }
+
+            public int restartsOrDefault() {
+                return restarts == null ? 5 : restarts;
+            }
+
+            public BehaviourClusterer.Settings settings() {
+                return new BehaviourClusterer.Settings(features, fixedK(), kRange.get(0), kRange.get(1), seedOrDefault(), restartsOrDefault());
+            }
         }
 
         /**

@@ -105,6 +105,23 @@ class RunReportTest {
         assertThat(text).contains("as-of: 2026-11-01").contains("Stage times (ms): {resolve=42}");
     }
 
+    @Test
+    void listsClustersInTheClusterersOrderAndTagsAfterSegments() {
+        report.clustering("k=3 by silhouette");
+        report.cluster("c2", 40, "recent, frequent");
+        report.cluster("c10", 7, "very lapsed");
+        report.tag("vip").set(12, 3, 1);
+
+        String text = report.format();
+
+        assertThat(text).contains("Behaviour clusters (k=3 by silhouette):");
+        assertThat(line(text, "c2").strip().split("\\s+", 4)).containsExactly("c2", "40", "profiles", "recent, frequent");
+        assertThat(text.indexOf("  c2 ")).isLessThan(text.indexOf("  c10 "));
+        assertThat(line(text, "vip").strip().split("\\s+")).startsWith("vip", "12", "profiles", "(3", "entered,", "1", "exited)");
+        assertThat(text.indexOf("Tags:")).isGreaterThan(text.indexOf("Segments:")).isLessThan(text.indexOf("Push (per destination):"));
+        assertThat(report.segments()).doesNotContainKey("vip");
+    }
+
     @Nested
     class EmptyRun {
 
@@ -113,7 +130,7 @@ class RunReportTest {
             String text = new RunReport().format();
 
             assertThat(text).contains("connector", "Resolve and golden profiles: 0 created", "Segments:", "Push (per destination):")
-                    .doesNotContain("quarantined     ", "dropped     ", "consent events recorded");
+                    .doesNotContain("quarantined     ", "dropped     ", "consent events recorded", "Behaviour clusters", "Tags:");
         }
     }
 }

@@ -25,6 +25,12 @@ class SegmentRuleTest {
         private long orders;
         private BigDecimal revenue = BigDecimal.ZERO;
         private OptionalLong daysSincePurchase = OptionalLong.empty();
+        private Optional<String> cluster = Optional.empty();
+
+        Profile cluster(String id) {
+            cluster = Optional.of(id);
+            return this;
+        }
 
         Profile rfm(int r, int f, int m) {
             rfm = Optional.of(RfmScorer.classify(r, f, m));
@@ -55,7 +61,7 @@ class SegmentRuleTest {
 
         ProfileFacts facts() {
             return new ProfileFacts("g-42", rfm, consent, attributes, sources, orders, revenue,
-                    daysSincePurchase, 7, true, false);
+                    daysSincePurchase, 7, true, false, java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty(), cluster);
         }
     }
 
@@ -65,6 +71,17 @@ class SegmentRuleTest {
 
     private static boolean matches(String expression, Profile profile) {
         return SegmentRule.compile(expression).matches(profile.facts());
+    }
+
+    @Test
+    void clusterIdsCanBeMatchedAndUnclusteredProfilesReadNone() {
+        String rule = "cluster == 'c2' && consent.marketing_email";
+
+        assertThat(matches(rule, profile().cluster("c2").consent("marketing_email", true))).isTrue();
+        assertThat(matches(rule, profile().cluster("c12").consent("marketing_email", true))).isFalse();
+        assertThat(matches(rule, profile().consent("marketing_email", true))).isFalse();
+        assertThat(matches("cluster == 'none'", profile())).isTrue();
+        assertThat(matches("cluster in ['c1', 'c3']", profile().cluster("c3"))).isTrue();
     }
 
     @Test

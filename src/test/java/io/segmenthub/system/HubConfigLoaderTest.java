@@ -79,6 +79,132 @@ class HubConfigLoaderTest {
         assertThat(config.segments()).hasSize(5);
         assertThat(config.syncs()).singleElement().satisfies(s -> assertThat(s.cron()).isEqualTo("0 0 2 * * ?"));
         assertThat(config.hub().personalData()).contains("email", "phone").doesNotContain("country", "city");
+        assertThat(config.tags()).extracting(t -> t.id()).containsExactly("vip", "churn-risk");
+        assertThat(config.destination("erp-key-accounts").tags()).containsExactly("vip");
+        var clustering = config.hub().scoring().clustering();
+        assertThat(clustering.enabledOrDefault()).isTrue();
+        assertThat(clustering.fixedK()).isEmpty();
+        assertThat(clustering.kRange()).containsExactly(2, 8);
+        assertThat(clustering.seedOrDefault()).isEqualTo(42);
+        assertThat(clustering.features()).extracting(f -> f.key()).containsExactly("recency", "frequency", "monetary", "engagement", "tenure");
+    }
+
+    @Test
+    void withoutAClusteringSectionClusteringIsOffAndAFixedKIsRead() throws IOException {
+        String line = "    clustering: {enabled: true, k: auto, k-range: [2, 8], seed: 42, features: [recency, frequency, monetary, engagement, tenure]}\n";
+        edit("hub.yml", line, "");
+        assertThat(load().hub().scoring().clustering().enabledOrDefault()).isFalse();
+
+        Files.writeString(dir.resolve("hub.yml"), Files.readString(dir.resolve("hub.yml"))
+                .replace("    currency: CNY\n", "    currency: CNY\n    clustering: {k: 4, features: [monetary, recency]}\n"));
+        var clustering = load().hub().scoring().clustering();
+        assertThat(clustering.enabledOrDefault()).isTrue();
+        assertThat(clustering.fixedK()).hasValue(4);
+        assertThat(clustering.settings().features()).extracting(f -> f.key()).containsExactly("monetary", "recency");
+    }
+
+    @Nested
+    class ClusteringAndTagsFailNamingFileKeyAndProblem {
+
+        private static final String CLUSTERING = "clustering: {enabled: true, k: auto, k-range: [2, 8], seed: 42, features: [recency, frequency, monetary, engagement, tenure]}";
+
+        @Test
+        void whenKIsNeitherAutoNorANumberOfClusters() throws IOException {
+            edit("hub.yml", "k: auto", "k: lots");
+            assertFailure(failure(), "hub.yml", "hub.scoring.clustering.k", "'lots' is not valid", "auto or a number of clusters from 2 to 20");
+        }
+
+        @Test
+        void whenKIsOne() throws IOException {
+            edit("hub.yml", "k: auto", "k: 1");
+            assertFailure(failure(), "hub.yml", "hub.scoring.clustering.k", "'1' is not valid");
+        }
+
+        @Test
+        void whenTheKRangeIsUpsideDown() throws IOException {
+            edit("hub.yml", "k-range: [2, 8]", "k-range: [8, 2]");
+            assertFailure(failure(), "hub.yml", "hub.scoring.clustering.k-range", "[8, 2] is not valid", "2 <= lowest <= highest <= 20");
+        }
+
+        @Test
+        void whenTheKRangeHasOneEnd() throws IOException {
+            edit("hub.yml", "k-range: [2, 8]", "k-range: [3]");
+            assertFailure(failure(), "hub.yml", "hub.scoring.clustering.k-range", "[3] is not valid");
+        }
+
+        @Test
+        void whenAFeatureIsUnknownListingTheKnownOnes() throws IOException {
+            edit("hub.yml", "features: [recency, frequency, monetary", "features: [recency, shoe_size, monetary");
+            assertFailure(failure(), "hub.yml", "hub.scoring.clustering.features[1]", "'shoe_size' is not valid",
+                    "recency, frequency, monetary, engagement, tenure");
+        }
+
+        @Test
+        void whenAFeatureIsListedTwice() throws IOException {
+            edit("hub.yml", "features: [recency, frequency, monetary", "features: [recency, frequency, recency");
+            assertFailure(failure(), "hub.yml", "hub.scoring.clustering.features[2]", "'recency' is listed twice");
+        }
+
+        @Test
+        void whenNoFeatureIsListed() throws IOException {
+            edit("hub.yml", CLUSTERING, "clustering: {features: []}");
+            assertFailure(failure(), "hub.yml", "hub.scoring.clustering.features", "needs at least one of recency");
+        }
+
+        @Test
+        void whenRestartsIsZero() throws IOException {
+            edit("hub.yml", "seed: 42,", "seed: 42, restarts: 0,");
+            assertFailure(failure(), "hub.yml", "hub.scoring.clustering.restarts", "must be at least 1");
+        }
+
+        @Test
+        void whenAClusteringKeyIsUnknown() throws IOException {
+            edit("hub.yml", "seed: 42,", "sead: 42,");
+            assertFailure(failure(), "hub.yml", "hub.scoring.clustering.sead", "unknown key 'sead'", "seed");
+        }
+
+        @Test
+        void whenATagHasTheIdOfASegment() throws IOException {
+            edit("segments.yml", "  - id: vip\n", "  - id: champions\n");
+            assertFailure(failure(), "segments.yml", "tags[0].id", "'champions' is already a segment id");
+        }
+
+        @Test
+        void whenTwoTagsShareAnId() throws IOException {
+            edit("segments.yml", "  - id: churn-risk\n", "  - id: vip\n");
+            assertFailure(failure(), "segments.yml", "tags[1].id", "'vip' is used twice");
+        }
+
+        @Test
+        void whenATagNamesAnUndeclaredPurpose() throws IOException {
+            edit("segments.yml", "    purpose: marketing_email\n    rule: \"orders >= 2", "    purpose: telepathy\n    rule: \"orders >= 2");
+            assertFailure(failure(), "segments.yml", "tags[1].purpose", "unknown purpose 'telepathy'");
+        }
+
+        @Test
+        void whenATagRuleIsNotValidCel() throws IOException {
+            edit("segments.yml", "rule: \"orders >= 2 && p_alive", "rule: \"orders >= 'two' && p_alive");
+            assertFailure(failure(), "segments.yml", "tags[1].rule", "not a valid CEL rule");
+        }
+
+        @Test
+        void whenATagHasAHoldout() throws IOException {
+            edit("segments.yml", "    rule: \"value_type == 'high_value' && rfm.frequency >= 4\"",
+                    "    rule: \"value_type == 'high_value' && rfm.frequency >= 4\"\n    holdout: 0.1");
+            assertFailure(failure(), "segments.yml", "tags[0].holdout", "unknown key 'holdout'");
+        }
+
+        @Test
+        void whenADestinationNamesAnUnknownTag() throws IOException {
+            edit("connectors.yml", "tags: [vip]", "tags: [vip, whales]");
+            assertFailure(failure(), "connectors.yml", "destinations[1].tags[1]", "unknown tag 'whales'");
+        }
+
+        @Test
+        void whenADestinationListsASegmentAsATag() throws IOException {
+            edit("connectors.yml", "tags: [vip]", "tags: [champions]");
+            assertFailure(failure(), "connectors.yml", "destinations[1].tags[0]", "unknown tag 'champions'", "it is a segment");
+        }
     }
 
     @Test
