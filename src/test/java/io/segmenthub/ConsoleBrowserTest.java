@@ -58,6 +58,10 @@ class ConsoleBrowserTest {
     static void hub(DynamicPropertyRegistry registry) throws IOException {
         root = Files.createTempDirectory("segmenthub-console");
         fixture = new HubFixture(root).writeConfig();
+        // the small company has four buyers: cluster them into two or three groups for the Segments page
+        Path hubFile = fixture.config.resolve("hub.yml");
+        Files.writeString(hubFile, Files.readString(hubFile).replace("    fx-rates: {GBP: 9.00}\n",
+                "    fx-rates: {GBP: 9.00}\n    clustering: {k-range: [2, 3], seed: 7}\n"));
         StoreUnderTest.register(registry, fixture);
     }
 
@@ -169,6 +173,7 @@ class ConsoleBrowserTest {
         assertThat(browser.getCurrentUrl()).endsWith("/console/segments");
         assertThat(browser.findElement(By.id("segments")).getText()).contains("buyers", "big-spenders");
         assertThat(browser.findElement(By.id("rfm-grid")).getText()).contains("R \\ F");
+        assertThat(browser.findElement(By.id("clusters")).getText()).contains("c1");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("size-chart")));
         screenshot("segments");
 

@@ -46,12 +46,15 @@ class ConsoleController {
     private final AuditController audit;
     private final SubjectController subjects;
     private final ErasureReceipts receipts;
+    private final io.segmenthub.segment.cluster.ClusterStore clusters;
     private final JdbcClient jdbc;
     private final ObjectMapper json;
 
     ConsoleController(RunController runs, SyncRunStore runStore, ConnectorStatuses connectors, ConnectionTest connectionTest,
                       SegmentCatalogController segments, SegmentController kpis, ProfileController profiles, ConsentController consent,
-                      AuditController audit, SubjectController subjects, ErasureReceipts receipts, JdbcClient jdbc, ObjectMapper json) {
+                      AuditController audit, SubjectController subjects, ErasureReceipts receipts,
+                      io.segmenthub.segment.cluster.ClusterStore clusters, JdbcClient jdbc, ObjectMapper json) {
+        this.clusters = clusters;
         this.runs = runs;
         this.runStore = runStore;
         this.connectors = connectors;
@@ -134,6 +137,8 @@ class ConsoleController {
     @GetMapping("/console/segments")
     String segments(Model model) throws IOException {
         model.addAttribute("segments", segments.list());
+        model.addAttribute("clusters", clusters.current());
+        model.addAttribute("unclustered", clusters.profilesWithoutPurchases());
         model.addAttribute("kpis", kpis.kpis(30, "json").getBody());
         model.addAttribute("valueTypes", jdbc.sql("SELECT value_type, COUNT(*) FROM profile_score GROUP BY value_type ORDER BY COUNT(*) DESC")
                 .query((rs, n) -> Map.of("type", rs.getString(1), "count", rs.getLong(2))).list());

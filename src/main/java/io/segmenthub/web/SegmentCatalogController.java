@@ -1,6 +1,5 @@
 package io.segmenthub.web;
 
-import io.segmenthub.segment.SegmentDefinition;
 import io.segmenthub.system.CsvCells;
 import io.segmenthub.system.HubConfig;
 import org.apache.commons.csv.CSVFormat;
@@ -22,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Segment definitions with their current sizes, and a segment's members for analysts: golden ids
+ * Segment and tag definitions with their current sizes, and a segment's or tag's members for analysts: golden ids
  * and scores, never personal data.
  */
 @RestController
@@ -49,9 +48,10 @@ class SegmentCatalogController {
                 .query(rs -> {
                     sizes.put(rs.getString(1), new long[]{rs.getLong(2), rs.getLong(3)});
                 });
-        return config.segments().stream().map(s -> {
+        List<Map<String, Object>> all = new java.util.ArrayList<>(config.segments().stream().map(s -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("id", s.id());
+            out.put("kind", "segment");
             out.put("description", s.description());
             out.put("purpose", s.purpose());
             out.put("rule", s.rule());
@@ -60,13 +60,25 @@ class SegmentCatalogController {
             out.put("size", size[0]);
             out.put("holdoutSize", size[1]);
             return out;
-        }).toList();
+        }).toList());
+        config.tags().forEach(t -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("id", t.id());
+            out.put("kind", "tag");
+            out.put("description", t.description());
+            out.put("purpose", t.purpose());
+            out.put("rule", t.rule());
+            out.put("holdoutShare", 0.0);
+            out.put("size", sizes.getOrDefault(t.id(), new long[2])[0]);
+            out.put("holdoutSize", 0L);
+            all.add(out);
+        });
+        return all;
     }
 
     @GetMapping("/{id}/members")
     ResponseEntity<?> members(@PathVariable String id, @RequestParam(defaultValue = "json") String format) throws IOException {
-        SegmentDefinition segment = config.segmentsById().get(id);
-        if (segment == null) {
+        if (!config.segmentsById().containsKey(id) && !config.tagsById().containsKey(id)) {
             return ResponseEntity.notFound().build();
         }
         List<List<String>> rows = jdbc.sql("""
