@@ -194,12 +194,26 @@ class ApiSecurityTest {
     }
 
     @Test
-    void healthShowsItsComponentsToAdminsOnly() {
-        var anonymous = http.getForEntity("/actuator/health", String.class);
-        assertThat(anonymous.getStatusCode().value()).isEqualTo(200);
-        assertThat(anonymous.getBody()).contains("\"status\"").doesNotContain("components");
-        var admin = http.withBasicAuth("admin", "admin-demo").getForEntity("/actuator/health", String.class);
-        assertThat(admin.getBody()).contains("components").contains("db");
+    void healthShowsItsComponentsToAdminsOnlyAndAnUnreachableSourceDoesNotTakeTheHubDown() throws Exception {
+        Path web = root.resolve("sources/web.jsonl");
+        Path away = root.resolve("web.jsonl.away");
+        Files.move(web, away);
+        try {
+            var anonymous = http.getForEntity("/actuator/health", String.class);
+            assertThat(anonymous.getStatusCode().value()).isEqualTo(200);
+            assertThat(anonymous.getBody()).isEqualTo("{\"status\":\"UP\"}");
+            var admin = http.withBasicAuth("admin", "admin-demo").getForEntity("/actuator/health", Map.class).getBody();
+            assertThat(admin.get("status")).isEqualTo("UP");
+            Map<?, ?> connectors = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) admin.get("components")).get("connectors")).get("components");
+            assertThat(((Map<?, ?>) connectors.get("erp-customers")).get("status")).isEqualTo("UP");
+            assertThat(((Map<?, ?>) connectors.get("newsletter")).get("status")).isEqualTo("UP");
+            Map<?, ?> unreachable = (Map<?, ?>) connectors.get("web");
+            assertThat(unreachable.get("status")).isEqualTo("UNREACHABLE");
+            assertThat(unreachable.get("details").toString()).contains("path=FAILED").contains("does not exist");
+            assertThat(((Map<?, ?>) admin.get("components")).containsKey("db")).isTrue();
+        } finally {
+            Files.move(away, web);
+        }
     }
 
     @Test
