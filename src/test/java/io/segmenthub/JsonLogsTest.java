@@ -7,9 +7,11 @@ import io.segmenthub.pipeline.SyncRun;
 import io.segmenthub.pipeline.SyncRunner;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -52,8 +54,16 @@ class JsonLogsTest {
         StoreUnderTest.register(registry, fixture);
     }
 
+    @BeforeAll
+    static void configureLoggingAgain() {
+        // Spring Boot configures logging once per JVM; runs before this class's context is built, so it configures JSON
+        LoggingSystem.get(JsonLogsTest.class.getClassLoader()).cleanUp();
+    }
+
     @AfterAll
     static void removeTheFolder() {
+        // and let the next test context configure plain-text logging again
+        LoggingSystem.get(JsonLogsTest.class.getClassLoader()).cleanUp();
         org.springframework.util.FileSystemUtils.deleteRecursively(root.toFile());
     }
 
