@@ -120,6 +120,7 @@ class ApiSecurityTest {
                 new Endpoint(HttpMethod.POST, "/api/connectors/crm/test", null, Set.of("admin")),
                 new Endpoint(HttpMethod.POST, "/api/profiles/search", adaRef, Set.of("admin", "compliance")),
                 new Endpoint(HttpMethod.GET, "/api/profiles/" + ada, null, Set.of("admin", "compliance")),
+                new Endpoint(HttpMethod.GET, "/api/profiles/" + ada + "/explain", null, Set.of("admin", "compliance")),
                 new Endpoint(HttpMethod.POST, "/api/profiles/" + ada + "/reveal", Map.of("reason", "ticket 42"), Set.of("compliance")),
                 new Endpoint(HttpMethod.GET, "/api/segments", null, Set.of("analyst", "admin")),
                 new Endpoint(HttpMethod.GET, "/api/segments/buyers/members", null, Set.of("analyst", "admin")),
@@ -191,6 +192,22 @@ class ApiSecurityTest {
                 .startsWith("api:compliance ").endsWith("reason=subject asked by phone");
         var noReason = call(new Endpoint(HttpMethod.POST, "/api/profiles/" + ada + "/reveal", Map.of(), Set.of()), basic("compliance"));
         assertThat(noReason.getStatusCode().value()).isEqualTo(400);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aMergeIsExplainedWithoutPersonalData() {
+        // Ada: CRM contact C-1 and ERP customer K1 share her e-mail and her phone
+        Map<?, ?> explained = http.withBasicAuth("admin", "admin-demo").getForObject("/api/profiles/" + ada + "/explain", Map.class);
+        assertThat((List<Object>) explained.get("links")).contains(Map.of("from", "crm/C-1", "to", "erp/K1", "shared", "email"),
+                Map.of("from", "crm/C-1", "to", "erp/K1", "shared", "phone"));
+        assertThat((List<?>) explained.get("survivorship")).anySatisfy(a -> assertThat(((Map<?, ?>) a).get("attribute")).isEqualTo("email"));
+        String text = explained.toString();
+        for (String plaintext : HubFixture.PLAINTEXT) {
+            assertThat(text).doesNotContain(plaintext);
+        }
+        assertThat(http.withBasicAuth("admin", "admin-demo").getForEntity("/api/profiles/nobody/explain", String.class)
+                .getStatusCode().value()).isEqualTo(404);
     }
 
     @Test

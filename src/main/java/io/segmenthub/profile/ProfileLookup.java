@@ -70,6 +70,51 @@ public class ProfileLookup {
         return Optional.of(view);
     }
 
+    /**
+     * Why the profile holds the records it holds, without personal data: which records share which
+     * kind of blind-indexed identifier, the merges and splits with their evidence, and which record
+     * each surviving attribute came from under which survivorship rule.
+     */
+    public Optional<Map<String, Object>> explain(String goldenId) {
+        if (!exists(goldenId)) {
+            return Optional.empty();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("goldenId", goldenId);
+        out.put("links", jdbc.sql("""
+                        SELECT ra.system, ra.record_id, rb.system, rb.record_id, a.kind
+                        FROM source_record ra JOIN record_index a ON a.source_record_id = ra.id
+                        JOIN record_index b ON b.kind = a.kind AND b.hashed = a.hashed AND b.source_record_id > a.source_record_id
+                        JOIN source_record rb ON rb.id = b.source_record_id
+                        WHERE ra.golden_id = :g AND rb.golden_id = :g AND a.kind <> 'record'
+                        ORDER BY ra.system, ra.record_id, rb.system, rb.record_id, a.kind""")
+                .param("g", goldenId)
+                .query((rs, n) -> Map.of("from", rs.getString(1) + "/" + rs.getString(2), "to", rs.getString(3) + "/" + rs.getString(4),
+                        "shared", rs.getString(5)))
+                .list());
+        out.put("changes", jdbc.sql("""
+                        SELECT kind, golden_id, other_id, evidence, at, run_id FROM profile_change
+                        WHERE golden_id = :g OR other_id = :g ORDER BY id""")
+                .param("g", goldenId)
+                .query((rs, n) -> {
+                    Map<String, Object> change = new LinkedHashMap<>();
+                    change.put("kind", rs.getString(1));
+                    change.put("goldenId", rs.getString(2));
+                    change.put("otherId", rs.getString(3));
+                    change.put("evidence", rs.getString(4));
+                    change.put("at", io.segmenthub.system.Timestamps.read(rs, "at").toString());
+                    change.put("runId", rs.getString(6));
+                    return change;
+                }).list());
+        out.put("survivorship", jdbc.sql("""
+                        SELECT a.attribute, r.system, r.record_id, a.rule FROM golden_attribute a
+                        JOIN source_record r ON r.id = a.source_record_id WHERE a.golden_id = :g ORDER BY a.attribute""")
+                .param("g", goldenId)
+                .query((rs, n) -> Map.of("attribute", rs.getString(1), "from", rs.getString(2) + "/" + rs.getString(3), "rule", rs.getString(4)))
+                .list());
+        return Optional.of(out);
+    }
+
     private boolean exists(String goldenId) {
         return jdbc.sql("SELECT COUNT(*) FROM golden_profile WHERE golden_id = :g AND merged_into IS NULL AND erased_at IS NULL")
                 .param("g", goldenId).query(Long.class).single() > 0;

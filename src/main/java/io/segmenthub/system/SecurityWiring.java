@@ -82,7 +82,7 @@ class SecurityWiring {
                         .requestMatchers("/actuator/**").hasRole(ADMIN)
                         .requestMatchers("/api/connectors/**", "/api/runs/**").hasRole(ADMIN)
                         .requestMatchers(HttpMethod.POST, "/api/profiles/search").hasAnyRole(ADMIN, COMPLIANCE)
-                        .requestMatchers(HttpMethod.GET, "/api/profiles/*").hasAnyRole(ADMIN, COMPLIANCE)
+                        .requestMatchers(HttpMethod.GET, "/api/profiles/*", "/api/profiles/*/explain").hasAnyRole(ADMIN, COMPLIANCE)
                         .requestMatchers(HttpMethod.POST, "/api/profiles/*/reveal").hasRole(COMPLIANCE)
                         .requestMatchers(HttpMethod.GET, "/api/segments", "/api/segments/**").hasAnyRole(ANALYST, ADMIN)
                         .requestMatchers("/api/consent/**", "/api/audit/**", "/api/subjects/**").hasRole(COMPLIANCE)

@@ -47,6 +47,12 @@ class ProfileController {
         return ResponseEntity.of(profiles.masked(goldenId));
     }
 
+    /** Why the profile holds its records: shared identifier kinds, merges with evidence, survivorship. No personal data. */
+    @GetMapping("/{goldenId}/explain")
+    ResponseEntity<Map<String, Object>> explain(@PathVariable String goldenId) {
+        return ResponseEntity.of(profiles.explain(goldenId));
+    }
+
     @PostMapping("/{goldenId}/reveal")
     ResponseEntity<?> reveal(@PathVariable String goldenId, @RequestBody(required = false) Reveal reveal) {
         String reason = reveal == null || reveal.reason() == null || reveal.reason().isBlank() ? null : reveal.reason().strip();
