@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -121,6 +123,41 @@ class IdentityCleanerPropertiesTest {
     @Property(tries = 200)
     void cleaningAnyTextAsAPhoneTwiceEqualsCleaningItOnce(@ForAll("anyText") String phone, @ForAll("regions") String region) {
         assertIdempotent(Attribute.PHONE, phone, region);
+    }
+
+    @Example
+    void impossibleEmailsAreFlaggedAsGiven() {
+        for (String email : List.of("ada@example", "ada@@example.org", "ada@example..org", "ada lovelace@example.org",
+                "ada@😀.org", "=HYPERLINK(\"x\")@example.org", "'; DROP TABLE x;--@example.org", "a".repeat(250) + "@x.org")) {
+            CleanIdentity clean = CLEANER.clean(Map.of(Attribute.EMAIL, email), "GB");
+            assertThat(clean.invalid()).as(email).containsExactly(Attribute.EMAIL);
+            assertThat(clean.get(Attribute.EMAIL)).contains(email);
+        }
+    }
+
+    @Example
+    void impossiblePhonesAreFlaggedAsGiven() {
+        for (String phone : List.of("123", "+44 20 7", "+999 1234 5678", "0000000000", "+1 (555) 😀", "13800138000 OR 1=1",
+                "+86 138 0013 8000 0000 0000")) {
+            CleanIdentity clean = CLEANER.clean(Map.of(Attribute.PHONE, phone), "GB");
+            assertThat(clean.invalid()).as(phone).containsExactly(Attribute.PHONE);
+        }
+    }
+
+    @Example
+    void impossibleBirthDatesAreFlaggedAsGiven() {
+        for (String date : List.of("2026-02-30", "1899-12-31", "9999-12-31", "31/02/1990", "2027-01-01", "1990-13-01", "yesterday")) {
+            CleanIdentity clean = CLEANER.clean(Map.of(Attribute.BIRTH_DATE, date), "GB");
+            assertThat(clean.invalid()).as(date).containsExactly(Attribute.BIRTH_DATE);
+            assertThat(clean.get(Attribute.BIRTH_DATE)).contains(date);
+        }
+    }
+
+    @Example
+    void namesInOtherScriptsAndWithEmojiAreKeptAsWritten() {
+        assertThat(CLEANER.clean(Map.of(Attribute.GIVEN_NAME, "محمد"), "GB").valid(Attribute.GIVEN_NAME)).contains("محمد");
+        assertThat(CLEANER.clean(Map.of(Attribute.GIVEN_NAME, "Zoë 😀"), "GB").valid(Attribute.GIVEN_NAME)).contains("Zoë 😀");
+        assertThat(CLEANER.clean(Map.of(Attribute.GIVEN_NAME, "😀😀"), "GB").invalid()).as("no letters").contains(Attribute.GIVEN_NAME);
     }
 
     private static void assertIdempotent(Attribute attribute, String raw, String region) {
