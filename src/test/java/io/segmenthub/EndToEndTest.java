@@ -176,6 +176,49 @@ class EndToEndTest {
         assertThat(report.format()).contains("crm", "quarantined", "missing record id");
     }
 
+    /**
+     * Bad input of every kind in one source: the run succeeds, every row is accounted for, the bad
+     * ones are quarantined with reasons that hold none of their personal data, and values written
+     * to look like SQL are stored as data.
+     */
+    @Test
+    void aSourceFullOfBadInputIsAccountedForRowByRowAndTheRunSucceeds() throws IOException {
+        String injection = "1' OR '1'='1'; DROP TABLE source_record; --";
+        var web = new java.io.ByteArrayOutputStream();
+        web.writeBytes(("""
+                {"event_id": "E1", "user_id": "U1", "email": "%s", "type": "page_view", "ts": "2026-10-02T10:00:00Z", "consent": {"analytics": true}}\r
+                {"event_id": "E2", "user_id": "U1", "type": "add_to_cart", "ts": "2026-10-02T10:05:00Z", "consent": {"analytics": true}}
+                {"event_id": "%2$s", "user_id": "%2$s", "email": "%2$s", "type": "%2$s", "ts": "2026-10-02T11:00:00Z", "consent": {"analytics": true}}
+                {"event_id": "E4", "user_id": "U4", "email": "not@@valid", "type": "page_view", "ts": "2026-10-02T12:00:00Z", "consent": {"analytics": true}}
+                {"event_id": "E5", "user_id": "U5", "email": "dora.date@example.org", "type": "page_view", "ts": "2026-02-30T10:00:00Z", "consent": {"analytics": true}}
+                {"event_id": "E6", "user_id": "U6", "email": "nina.nested@example.org", "deep": %3$s, "ts": "2026-10-02T10:00:00Z"}
+                {"event_id": "E7", "user_id": "U7", "email": "olga.optout@example.org", "type": "page_view", "ts": "2026-10-02T10:00:00Z", "consent": {"analytics": false}}
+                """).formatted(HubFixture.ADA_EMAIL, injection.replace("\"", "\\\""), "[".repeat(3000) + "]".repeat(3000))
+                .getBytes(StandardCharsets.UTF_8));
+        web.writeBytes("{\"event_id\": \"E8\", \"user_id\": \"U8\", \"email\": \"mallory.m".getBytes(StandardCharsets.UTF_8));
+        web.writeBytes(new byte[] {(byte) 0xFC}); // a Latin-1 byte in a UTF-8 file
+        web.writeBytes("ller@example.org\", \"ts\": \"2026-10-02T10:00:00Z\", \"consent\": {\"analytics\": true}}\n"
+                .getBytes(StandardCharsets.UTF_8));
+        Files.write(root.resolve("sources/web.jsonl"), web.toByteArray());
+
+        SyncRun run = runner.run("nightly", "test");
+
+        RunReport.ConnectorCounts counts = run.report().connector("web");
+        assertThat(counts.pulled()).isEqualTo(8);
+        assertThat(counts.pulled()).isEqualTo(counts.accepted() + counts.quarantinedTotal() + counts.droppedTotal());
+        assertThat(counts.quarantinedTotal()).isEqualTo(3);
+        assertThat(counts.droppedTotal()).isEqualTo(1);
+        List<String> reasons = quarantine.forRun(run.id()).stream().map(e -> e.ref() + " " + e.reason()).toList();
+        assertThat(reasons).anyMatch(r -> r.contains("web.jsonl line 5") && r.contains("unreadable date-time"))
+                .anyMatch(r -> r.contains("web.jsonl line 6") && r.contains("not valid JSON"))
+                .anyMatch(r -> r.contains("web.jsonl line 8") && r.contains("not valid UTF-8"));
+        assertThat(String.join("\n", reasons)).doesNotContain("dora.date", "nina.nested", "mallory", "olga.optout", "example.org");
+        // the injection is data: stored under its own id, and the tables it names are still there
+        assertThat(store.sql("SELECT COUNT(*) FROM source_record WHERE system = 'web' AND record_id = :id").param("id", injection)
+                .query(Long.class).single()).isEqualTo(1);
+        assertThat(audit.verify().intact()).isTrue();
+    }
+
     @Test
     void consentGateDropsDataCollectedWithoutItsPurposesBasis() {
         RunReport report = runner.run("nightly", "test").report();

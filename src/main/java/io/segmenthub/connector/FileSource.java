@@ -18,8 +18,10 @@ import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -155,7 +157,7 @@ public class FileSource {
         protected SourceRow read() {
             while (true) {
                 if (current.hasNext()) {
-                    return current.next();
+                    return notUtf8Quarantined(current.next());
                 }
                 closeCurrent();
                 if (!files.hasNext()) {
@@ -167,7 +169,11 @@ public class FileSource {
 
         private void openNext(Path file) {
             try {
-                Reader reader = withoutBom(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+                // Bytes that are not UTF-8 (a Latin-1 export appended to a UTF-8 file) decode to U+FFFD instead of
+                // failing the whole file: the rows that hold them are quarantined one by one below.
+                Reader reader = withoutBom(new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+                        StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                                .onUnmappableCharacter(CodingErrorAction.REPLACE))));
                 open = reader;
                 String name = file.getFileName().toString();
                 current = switch (format) {
@@ -194,6 +200,15 @@ public class FileSource {
         public void close() {
             closeCurrent();
         }
+    }
+
+    static final String NOT_UTF8 = "row holds bytes that are not valid UTF-8 (or the replacement character U+FFFD); "
+            + "is the file saved in another encoding?";
+
+    /** A row with undecodable bytes is quarantined rather than stored with its letters replaced. */
+    private static SourceRow notUtf8Quarantined(SourceRow row) {
+        return row.unreadable().isEmpty() && row.raw().indexOf('\uFFFD') >= 0
+                ? SourceRow.unreadable(row.ref(), NOT_UTF8, row.raw()) : row;
     }
 
     private static Reader withoutBom(BufferedReader reader) throws IOException {

@@ -16,6 +16,7 @@ import java.util.Locale;
 final class EmailAddress {
 
     private static final int MAX_LENGTH = 254;
+    private static final String ATEXT_SYMBOLS = "!#$%&'*+-/=?^_`{|}~";
 
     private EmailAddress() {
     }
@@ -33,8 +34,19 @@ final class EmailAddress {
         }
         String local = address.substring(0, at);
         String domain = address.substring(at + 1);
-        return local.codePoints().noneMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c))
-                && isDomain(domain);
+        return isDotAtom(local) && isDomain(domain);
+    }
+
+    /**
+     * RFC 5322 section 3.2.3 {@code dot-atom}: atext characters, with dots only between them. Beyond
+     * ASCII any character that is not a space or a control is allowed, as RFC 6531 does for
+     * internationalised addresses. Quotes, parentheses (comments), commas and the like are flagged.
+     */
+    private static boolean isDotAtom(String local) {
+        return !local.startsWith(".") && !local.endsWith(".")
+                && local.codePoints().allMatch(c -> c < 0x80
+                        ? Character.isLetterOrDigit(c) || c == '.' || ATEXT_SYMBOLS.indexOf(c) >= 0
+                        : !Character.isWhitespace(c) && !Character.isSpaceChar(c) && !Character.isISOControl(c));
     }
 
     /** At least two labels: a bare host name is never a customer's public address. */

@@ -36,7 +36,7 @@ public class LineageExport {
                      .setHeader("source_system", "source_record_id", "golden_id").get())) {
             records.forEachLineage((system, recordId, goldenId) -> {
                 try {
-                    csv.printRecord(CsvCells.safe(system), CsvCells.safe(recordId), goldenId == null ? "" : goldenId);
+                    csv.printRecord(CsvCells.safe(system), CsvCells.safe(recordId), CsvCells.safe(goldenId));
                     rows[0]++;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -130,7 +130,14 @@ class IdentityCleanerTest {
                 "john@exa_mple.com",
                 "john@.example.com",
                 "john@example.com.",
-                "john@"
+                "john@",
+                "\"john\"@example.com",
+                "john(comment)@example.com",
+                "john,smith@example.com",
+                "john;drop@example.com",
+                ".john@example.com",
+                "john.@example.com",
+                "=HYPERLINK(\"x\")@example.com"
         })
         void malformedAddressIsFlagged(String raw) {
             assertInvalid(clean(EMAIL, raw), EMAIL, raw);

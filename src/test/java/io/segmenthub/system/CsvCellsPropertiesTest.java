@@ -1,0 +1,48 @@
+package io.segmenthub.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/** The formula-injection guard over arbitrary cells (OWASP "CSV Injection"). */
+class CsvCellsPropertiesTest {
+
+    static boolean startsAFormula(String cell) {
+        return !cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0;
+    }
+
+    @Provide
+    Arbitrary<String> formulas() {
+        return Arbitraries.oneOf(
+                Arbitraries.of("=", "+", "-", "@", "\t", "\r").flatMap(trigger ->
+                        Arbitraries.strings().all().ofMaxLength(30).map(rest -> trigger + rest)),
+                Arbitraries.strings().withChars("=+-@\t\r'\" ,;").ofMinLength(1).ofMaxLength(10));
+    }
+
+    @Property(tries = 300)
+    void aFormulaNeverLeavesTheGuardAsAFormula(@ForAll("formulas") String cell) {
+        assertThat(startsAFormula(CsvCells.safe(cell))).isFalse();
+    }
+
+    @Property(tries = 300)
+    void noCellLeavesTheGuardAsAFormula(@ForAll String cell) {
+        assertThat(startsAFormula(CsvCells.safe(cell))).isFalse();
+    }
+
+    @Property(tries = 300)
+    void theGuardOnlyEverPrependsAnApostropheSoNothingIsLost(@ForAll("formulas") String cell) {
+        String safe = CsvCells.safe(cell);
+
+        assertThat(safe).isIn(cell, "'" + cell);
+        assertThat(safe.equals(cell)).isEqualTo(!startsAFormula(cell));
+    }
+
+    @Property(tries = 300)
+    void guardingTwiceEqualsGuardingOnce(@ForAll("formulas") String cell) {
+        assertThat(CsvCells.safe(CsvCells.safe(cell))).isEqualTo(CsvCells.safe(cell));
+    }
+}
