@@ -99,11 +99,22 @@ class ConsoleController {
         return "redirect:/console/runs";
     }
 
-    /** Polled by the runs page while a run is going. */
+    /**
+     * Polled by the runs page: the run in progress (if any) and the newest run's id and status, so
+     * the page reloads whenever the history it shows is out of date (a run started, ended or failed).
+     */
     @GetMapping("/console/runs/progress")
     @ResponseBody
-    ResponseEntity<Map<String, Object>> progress() {
-        return runs.current();
+    Map<String, Object> progress() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        var current = runs.current();
+        out.put("running", current.getStatusCode().value() == 200);
+        out.put("progress", current.getBody());
+        runStore.recent(1).stream().findFirst().ifPresent(r -> {
+            out.put("latestId", r.id());
+            out.put("latestStatus", r.status());
+        });
+        return out;
     }
 
     @GetMapping("/console/runs/{id}")
