@@ -41,7 +41,7 @@ public class ConnectorStatuses {
     }
 
     public List<Status> all() {
-        List<SyncRunStore.RunSummary> recent = runs.recent(HISTORY);
+        List<Report> recent = recent();
         Map<String, String> marks = watermarks.all();
         List<Status> out = new ArrayList<>();
         for (ConnectorConfig c : config.connectors()) {
@@ -52,15 +52,26 @@ public class ConnectorStatuses {
 
     public Optional<Status> one(String id) {
         return config.connectors().stream().filter(c -> c.id().equals(id)).findFirst()
-                .map(c -> status(c, runs.recent(HISTORY), watermarks.all()));
+                .map(c -> status(c, recent(), watermarks.all()));
     }
 
-    private Status status(ConnectorConfig c, List<SyncRunStore.RunSummary> recent, Map<String, String> marks) {
+    /** A run with its report parsed once, however many connectors look into it. */
+    private record Report(SyncRunStore.RunSummary run, JsonNode connectors) {
+    }
+
+    private List<Report> recent() {
+        return runs.recent(HISTORY).stream()
+                .map(r -> new Report(r, r.reportJson().map(this::parse).map(j -> j.path("connectors")).orElse(null)))
+                .toList();
+    }
+
+    private Status status(ConnectorConfig c, List<Report> recent, Map<String, String> marks) {
         Map<String, Object> lastRun = null;
         Map<String, Object> lastError = null;
-        for (SyncRunStore.RunSummary run : recent) {
-            if (lastRun == null && run.reportJson().isPresent()) {
-                JsonNode counts = parse(run.reportJson().get()).path("connectors").path(c.id());
+        for (Report report : recent) {
+            SyncRunStore.RunSummary run = report.run();
+            if (lastRun == null && report.connectors() != null) {
+                JsonNode counts = report.connectors().path(c.id());
                 if (!counts.isMissingNode()) {
                     lastRun = new LinkedHashMap<>();
                     lastRun.put("runId", run.id());

@@ -48,32 +48,26 @@ class SegmentCatalogController {
                 .query(rs -> {
                     sizes.put(rs.getString(1), new long[]{rs.getLong(2), rs.getLong(3)});
                 });
-        List<Map<String, Object>> all = new java.util.ArrayList<>(config.segments().stream().map(s -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("id", s.id());
-            out.put("kind", "segment");
-            out.put("description", s.description());
-            out.put("purpose", s.purpose());
-            out.put("rule", s.rule());
-            out.put("holdoutShare", s.holdout() == null ? 0.0 : s.holdout());
-            long[] size = sizes.getOrDefault(s.id(), new long[2]);
-            out.put("size", size[0]);
-            out.put("holdoutSize", size[1]);
-            return out;
-        }).toList());
-        config.tags().forEach(t -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("id", t.id());
-            out.put("kind", "tag");
-            out.put("description", t.description());
-            out.put("purpose", t.purpose());
-            out.put("rule", t.rule());
-            out.put("holdoutShare", 0.0);
-            out.put("size", sizes.getOrDefault(t.id(), new long[2])[0]);
-            out.put("holdoutSize", 0L);
-            all.add(out);
-        });
+        List<Map<String, Object>> all = new java.util.ArrayList<>();
+        config.segments().forEach(s -> all.add(entry(s.id(), "segment", s.description(), s.purpose(), s.rule(),
+                s.holdout() == null ? 0.0 : s.holdout(), sizes)));
+        config.tags().forEach(t -> all.add(entry(t.id(), "tag", t.description(), t.purpose(), t.rule(), 0.0, sizes)));
         return all;
+    }
+
+    private static Map<String, Object> entry(String id, String kind, String description, String purpose, String rule, double holdoutShare,
+                                             Map<String, long[]> sizes) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id);
+        out.put("kind", kind);
+        out.put("description", description);
+        out.put("purpose", purpose);
+        out.put("rule", rule);
+        out.put("holdoutShare", holdoutShare);
+        long[] size = sizes.getOrDefault(id, new long[2]);
+        out.put("size", size[0]);
+        out.put("holdoutSize", size[1]);
+        return out;
     }
 
     @GetMapping("/{id}/members")
