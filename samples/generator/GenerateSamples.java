@@ -9,6 +9,7 @@
  *   web/events.jsonl           web analytics (JSON lines)          ~3,000 events, 500 visitors
  *   social/profiles.json       social platform (JSON array)        350 profiles
  *   consent/consent_events.csv consent platform + web forms (CSV)  ~2,000 consent events
+ *   truth/identity.csv         ground truth: which source record is which person (for evaluation only)
  *
  * The same person keeps the same e-mail and mobile number in every system unless the program varies
  * it on purpose (upper case, other format, second address), so identity resolution on e-mail/phone
@@ -138,6 +139,12 @@ public class GenerateSamples {
     static final int[][] seen = new int[Sys.values().length][POOL_SIZE + 1];    // records per system per person
     static final boolean[] emailShown = new boolean[POOL_SIZE + 1], phoneShown = new boolean[POOL_SIZE + 1];
     static final Map<String, Object> summary = new LinkedHashMap<>();
+    /**
+     * Labelled truth, one row per source record with an id: system (as the hub names it), record id,
+     * person ("P0001"; "S…" for a social stranger, "A…" for an anonymous visitor). Filled while the
+     * files are written, without drawing random numbers, so the other files stay as they were.
+     */
+    static final List<String> truth = new ArrayList<>();
 
     /** Marketing-e-mail consent decided once per person so CRM, web and consent files agree. */
     static final int ME_GRANTED = 0, ME_WITHDRAWN = 1, ME_DENIED = 2;
@@ -160,6 +167,7 @@ public class GenerateSamples {
         writeWeb(out.resolve("web/events.jsonl"), pool);
         writeSocial(out.resolve("social/profiles.json"), pool);
         writeConsent(out.resolve("consent/consent_events.csv"), pool);
+        writeTruth(out.resolve("truth/identity.csv"));
         printSummary(out);
     }
 
@@ -279,6 +287,7 @@ public class GenerateSamples {
         for (Row r : rows) {
             objects.add(r.m());
             if (!malformed.contains(r)) saw(Sys.CRM, r.p(), (String) r.m().get("email"), (String) r.m().get("mobile"));
+            if (r.m().get("contact_id") != null) truth("crm", (String) r.m().get("contact_id"), person(r.p()));
         }
         writeFile(file, prettyArray(objects));
         summary.put("crm/contacts.json", rows.size() + " contacts of " + people.size() + " people; duplicates "
@@ -384,6 +393,7 @@ public class GenerateSamples {
                 case "CN" -> "CNY"; case "GB" -> "GBP"; default -> "USD"; });
             customers.add(c);
             customerRows.add(erpCustomerRow(c, i >= people.size()));
+            truth("erp", c.no(), person(p));
         }
         summary.put("erp/erp.sql customers", all.size() + " customers of " + people.size() + " people ("
             + ERP_FROM_CRM + " also in the CRM); duplicates " + ERP_DUPLICATES);
@@ -530,6 +540,7 @@ public class GenerateSamples {
                                            : t.plusSeconds(5 + rnd.nextInt(300));
             }
             if (p != null) saw(Sys.WEB, p, p.email(), null);
+            truth("web", userId, p == null ? "A" + (v + 1) : person(p));
         }
         events.sort(Comparator.comparing(Event::ts).thenComparing(Event::userId));
 
@@ -590,9 +601,11 @@ public class GenerateSamples {
         }
         Collections.shuffle(profiles, rnd);
         List<Map<String, Object>> objects = new ArrayList<>();
+        int strangers = 0;
         for (Profile pr : profiles) {
             objects.add(pr.m());
             if (pr.p() != null) saw(Sys.SOCIAL, pr.p(), (String) pr.m().get("email"), (String) pr.m().get("phone"));
+            truth("social", (String) pr.m().get("handle"), pr.p() == null ? "S" + (++strangers) : person(pr.p()));
         }
         writeFile(file, prettyArray(objects));
         summary.put("social/profiles.json", profiles.size() + " profiles (" + taken + " of pool people, "
@@ -712,6 +725,18 @@ public class GenerateSamples {
     static String csvField(String s) {
         if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) return "\"" + s.replace("\"", "\"\"") + "\"";
         return s;
+    }
+
+    // ------------------------------------------------------------------ ground truth
+    static String person(Person p) { return String.format(Locale.ROOT, "P%04d", p.id()); }
+
+    static void truth(String system, String recordId, String person) { truth.add(system + "," + csvField(recordId) + "," + person); }
+
+    static void writeTruth(Path file) throws IOException {
+        List<String> rows = new ArrayList<>(truth);
+        Collections.sort(rows);
+        writeFile(file, "system,record_id,person\n" + String.join("\n", rows) + "\n");
+        summary.put("truth/identity.csv", rows.size() + " source records labelled with the person they belong to");
     }
 
     // ------------------------------------------------------------------ summary

@@ -7,9 +7,13 @@ import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Builds each golden profile's lineage: for every attribute, which source record supplies the
@@ -23,11 +27,13 @@ public class GoldenProfileBuilder {
     private final SourceRecordStore records;
     private final GoldenProfileStore profiles;
     private final Survivorship survivorship;
+    private final GoldenValues values;
 
-    public GoldenProfileBuilder(SourceRecordStore records, GoldenProfileStore profiles, HubConfig config) {
+    public GoldenProfileBuilder(SourceRecordStore records, GoldenProfileStore profiles, HubConfig config, GoldenValues values) {
         this.records = records;
         this.profiles = profiles;
-        this.survivorship = new Survivorship(config.hub().survivorship().sourcePriority());
+        this.survivorship = new Survivorship(config.hub().survivorship().sourcePriority(), config.hub().survivorship().rules());
+        this.values = values;
     }
 
     @Transactional
@@ -37,11 +43,20 @@ public class GoldenProfileBuilder {
         for (var f : records.identified()) {
             f.goldenId().ifPresent(g -> byGolden.computeIfAbsent(g, k -> new ArrayList<>()).add(f));
         }
+        // rules that compare values see them opened in memory, only for records sharing a profile
+        Map<Long, Map<String, String>> opened = new HashMap<>();
+        if (survivorship.comparesValues()) {
+            Set<Long> shared = new HashSet<>();
+            byGolden.values().stream().filter(m -> m.size() > 1).forEach(m -> m.forEach(f -> shared.add(f.id())));
+            opened = values.openRecords(shared);
+        }
+        Map<Long, Map<String, String>> open = opened;
         List<GoldenProfileStore.Lineage> lineage = new ArrayList<>();
         byGolden.forEach((golden, members) -> {
             for (Attribute attribute : Attribute.values()) {
-                survivorship.winner(attribute, members).ifPresent(w ->
-                        lineage.add(new GoldenProfileStore.Lineage(golden, attribute, w.id(), survivorship.ruleName())));
+                survivorship.winner(attribute, members,
+                                f -> Optional.ofNullable(open.getOrDefault(f.id(), Map.of()).get(attribute.key())))
+                        .ifPresent(w -> lineage.add(new GoldenProfileStore.Lineage(golden, attribute, w.id(), survivorship.ruleFor(attribute))));
             }
         });
         profiles.replaceLineage(lineage);

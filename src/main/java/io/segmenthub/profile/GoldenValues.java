@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -68,6 +69,28 @@ public class GoldenValues {
                             .ifPresent(v -> values.put(attribute.get(), v));
                 });
         return values;
+    }
+
+    /** The attribute values of the given records (open and sealed), in memory only, by record id. */
+    public Map<Long, Map<String, String>> openRecords(java.util.Collection<Long> recordIds) {
+        Map<Long, Map<String, String>> out = new java.util.HashMap<>();
+        List<Long> ids = new java.util.ArrayList<>(new java.util.TreeSet<>(recordIds));
+        for (int i = 0; i < ids.size(); i += 1_000) {
+            jdbc.sql("SELECT id, system, record_id, data_key_id, pii, attributes FROM source_record WHERE id IN (:ids)")
+                    .param("ids", ids.subList(i, Math.min(ids.size(), i + 1_000)))
+                    .query(rs -> {
+                        Map<String, String> values = new java.util.HashMap<>(read(rs.getString(6)));
+                        long dataKey = rs.getLong(4);
+                        boolean hasKey = !rs.wasNull();
+                        byte[] pii = rs.getBytes(5);
+                        if (hasKey && pii != null) {
+                            vault.open(dataKey, pii, rs.getString(2) + "/" + rs.getString(3))
+                                    .map(bytes -> read(new String(bytes, StandardCharsets.UTF_8))).ifPresent(values::putAll);
+                        }
+                        out.put(rs.getLong(1), values);
+                    });
+        }
+        return out;
     }
 
     private Map<String, String> read(String text) {

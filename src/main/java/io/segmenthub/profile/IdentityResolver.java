@@ -35,12 +35,14 @@ public class IdentityResolver {
     private final Clock clock;
     private final Supplier<String> newId;
     private final Optional<ProbabilisticLinks> probabilistic;
+    private ResolutionMode mode = new ResolutionMode(false);
 
     @org.springframework.beans.factory.annotation.Autowired
     public IdentityResolver(SourceRecordStore records, GoldenProfileStore profiles, Clock clock, ProbabilisticLinks probabilistic,
-                            io.segmenthub.system.HubConfig config) {
+                            io.segmenthub.system.HubConfig config, ResolutionMode mode) {
         this(records, profiles, clock, () -> UUID.randomUUID().toString(),
                 config.hub().resolution().probabilisticOrDefault() ? Optional.of(probabilistic) : Optional.empty());
+        this.mode = mode;
     }
 
     IdentityResolver(SourceRecordStore records, GoldenProfileStore profiles, Clock clock, Supplier<String> newId) {
@@ -65,14 +67,23 @@ public class IdentityResolver {
         Map<String, GoldenProfileStore.Profile> existing = profiles.all();
 
         List<long[]> links = List.of();
+        Map<String, Double> linkWeights = new HashMap<>();
+        Map<Long, List<SourceRecordStore.IndexEntry>> joining = indexes;
         if (probabilistic.isPresent()) {
-            ProbabilisticLinks.Links found = probabilistic.get().find();
+            Set<Long> changed = new HashSet<>();
+            facts.stream().filter(f -> run.id().equals(f.runId())).forEach(f -> changed.add(f.id()));
+            ProbabilisticLinks.Links found = probabilistic.get().find(facts, indexes, changed, mode.takeFull(), run.id(), now);
             links = found.pairs();
-            run.report().note("matching", found.records() + " records, " + found.candidatePairs() + " candidate pairs, "
-                    + found.pairs().size() + " probabilistic links (Fellegi-Sunter, EM)"
+            found.joined().forEach(c -> linkWeights.put(c.left() + "-" + c.right(), c.matchWeight()));
+            joining = ProbabilisticLinks.deterministic(indexes);
+            run.report().note("matching", (found.incremental() ? "incremental: " + changed.size() + " new or changed records, " : "full: ")
+                    + found.records() + " records, " + found.openedRecords() + " opened, " + found.comparedPairs() + " pairs compared, "
+                    + found.joined().size() + " links joined (Fellegi-Sunter, EM; shared phones), "
+                    + found.vetoed() + " held apart by the household guard, " + found.uncorroborated() + " uncorroborated"
                     + (found.skippedBlocks() > 0 ? ", " + found.skippedBlocks() + " oversized blocks skipped" : ""));
+            run.report().note("matching.compared-pairs", String.valueOf(found.comparedPairs()));
         }
-        List<List<SourceRecordStore.Facts>> components = components(facts, indexes, links);
+        List<List<SourceRecordStore.Facts>> components = components(facts, joining, links);
         components.sort(Comparator.<List<SourceRecordStore.Facts>>comparingInt(List::size).reversed()
                 .thenComparingLong(c -> c.get(0).id()));
 
@@ -97,13 +108,15 @@ public class IdentityResolver {
                 golden = newId.get();
                 created.add(golden);
                 candidates.stream().findFirst().ifPresent(from -> changes.add(new GoldenProfileStore.Change(
-                        "SPLIT", from, Optional.of(golden), "records no longer share an e-mail or phone with the rest of the profile")));
+                        "SPLIT", from, Optional.of(golden), probabilistic.isPresent()
+                                ? "records no longer share an e-mail with the rest of the profile, nor a phone or a probabilistic link the household guard lets through"
+                                : "records no longer share an e-mail or phone with the rest of the profile")));
             }
             claimed.add(golden);
             for (String other : candidates) {
                 if (!other.equals(golden) && !claimed.contains(other) && !merged.containsKey(other)) {
                     merged.put(other, golden);
-                    changes.add(new GoldenProfileStore.Change("MERGE", golden, Optional.of(other), evidence(component, indexes, links)));
+                    changes.add(new GoldenProfileStore.Change("MERGE", golden, Optional.of(other), evidence(component, indexes, links, linkWeights)));
                 }
             }
             boolean touched = false;
@@ -140,7 +153,7 @@ public class IdentityResolver {
     }
 
     private static String evidence(List<SourceRecordStore.Facts> component, Map<Long, List<SourceRecordStore.IndexEntry>> indexes,
-                                   List<long[]> links) {
+                                   List<long[]> links, Map<String, Double> weights) {
         Map<String, Integer> seen = new HashMap<>();
         Set<String> shared = new TreeSet<>();
         for (var f : component) {
@@ -152,13 +165,21 @@ public class IdentityResolver {
         }
         Set<Long> ids = new HashSet<>();
         component.forEach(f -> ids.add(f.id()));
-        long fuzzy = links.stream().filter(l -> ids.contains(l[0]) && ids.contains(l[1])).count();
-        String probabilistic = fuzzy == 0 ? "" : "probabilistic: " + fuzzy + " Fellegi-Sunter links on names, birth date and address";
+        List<long[]> inside = links.stream().filter(l -> ids.contains(l[0]) && ids.contains(l[1])).toList();
+        long fuzzy = inside.size();
+        StringBuilder pairs = new StringBuilder();
+        for (long[] l : inside.subList(0, Math.min(inside.size(), 8))) {
+            Double w = weights.get(l[0] + "-" + l[1]);
+            pairs.append(pairs.isEmpty() ? "" : ", ").append("records ").append(l[0]).append('-').append(l[1])
+                    .append(w == null || w.isInfinite() ? " (shared phone)" : String.format(java.util.Locale.ROOT, " weight %.1f", w));
+        }
+        String probabilistic = fuzzy == 0 ? "" : "probabilistic: " + fuzzy + " links (Fellegi-Sunter on names, birth date and address, "
+                + "or a shared phone, under the household guard): " + pairs + (fuzzy > 8 ? ", ..." : "") + "; per-comparison evidence in the explain API";
         return shared.isEmpty() ? probabilistic
                 : "deterministic: records share a blind-indexed " + String.join(" and ", shared) + (fuzzy == 0 ? "" : "; " + probabilistic);
     }
 
-    static List<List<SourceRecordStore.Facts>> components(List<SourceRecordStore.Facts> facts,
+    public static List<List<SourceRecordStore.Facts>> components(List<SourceRecordStore.Facts> facts,
                                                           Map<Long, List<SourceRecordStore.IndexEntry>> indexes) {
         return components(facts, indexes, List.of());
     }
@@ -167,7 +188,7 @@ public class IdentityResolver {
      * Connected components of records linked by equal blind indexes or by a probabilistic link
      * (pairs of source-record ids), by union-find with path halving.
      */
-    static List<List<SourceRecordStore.Facts>> components(List<SourceRecordStore.Facts> facts,
+    public static List<List<SourceRecordStore.Facts>> components(List<SourceRecordStore.Facts> facts,
                                                           Map<Long, List<SourceRecordStore.IndexEntry>> indexes,
                                                           List<long[]> links) {
         int n = facts.size();

@@ -15,12 +15,21 @@ import java.util.regex.Pattern;
 final class PersonName {
 
     private static final Pattern SPACE_BETWEEN_HAN = Pattern.compile("(?<=\\p{IsHan}) (?=\\p{IsHan})");
+    /**
+     * Characters no one types as part of a name: control characters (whitespace ones become spaces), and the invisible
+     * bidirectional embeddings, overrides and isolates (Unicode Standard Annex #9, the "Trojan
+     * Source" trick, CVE-2021-42574) that make {@code Ada\u202Eecalevol} display as another name;
+     * also the implicit direction marks, the zero-width space and the byte-order mark. Zero-width
+     * joiners (U+200C, U+200D) stay: Persian, Indic scripts and emoji need them.
+     */
+    private static final Pattern INVISIBLE = Pattern.compile("[[\\p{Cc}&&[^\\s]]\\u200B\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\uFEFF]");
 
     private PersonName() {
     }
 
     static Cleaned clean(String raw) {
-        String name = SPACE_BETWEEN_HAN.matcher(Text.tidy(raw)).replaceAll("");
+        String visible = INVISIBLE.matcher(raw).replaceAll("");
+        String name = SPACE_BETWEEN_HAN.matcher(Text.tidy(visible)).replaceAll("");
         if (name.codePoints().anyMatch(Character::isDigit) || name.codePoints().noneMatch(Character::isLetter)) {
             return Cleaned.invalid(raw);
         }

@@ -2,24 +2,35 @@ package io.segmenthub.profile;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenthub.crypto.BlindIndex;
 import io.segmenthub.crypto.PersonalDataVault;
 import io.segmenthub.profile.matching.BlockingKeys;
 import io.segmenthub.profile.matching.BlockingRule;
+import io.segmenthub.profile.matching.Comparison;
 import io.segmenthub.profile.matching.Comparisons;
+import io.segmenthub.profile.matching.FellegiSunterModel;
 import io.segmenthub.profile.matching.MatchEngine;
 import io.segmenthub.profile.matching.MatchRecord;
 import io.segmenthub.profile.matching.MatchResult;
 import io.segmenthub.profile.matching.MatchSettings;
+import io.segmenthub.profile.matching.ScoredPair;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +38,10 @@ import java.util.regex.Pattern;
  * store's own records, see {@link MatchEngine}): names with typos, nicknames, swapped fields and
  * pinyin versus hanzi, birth dates with transposed digits, shared postcodes and streets. The
  * records' personal data is opened only in memory, for the length of the resolution; nothing
- * plaintext is written back.
+ * plaintext is written back: the store keeps the joining links with their evidence (ids and
+ * weights), blind indexes of each record's blocking keys and the learned model's numbers, so the
+ * next run compares only new and changed records (see {@link MatchStateStore}). Joins go through
+ * the household guard ({@link GuardedLinking}).
  */
 @Component
 public class ProbabilisticLinks {
@@ -35,19 +49,40 @@ public class ProbabilisticLinks {
     private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() { };
     private static final Pattern HAN = Pattern.compile("\\p{IsHan}+");
 
-    /** What the engine found, without personal data: pairs of source-record ids and counts. */
-    public record Links(List<long[]> pairs, long candidatePairs, int skippedBlocks, int records) {
+    /**
+     * What one resolution found, without personal data: the links that joined records (store ids,
+     * weights, evidence) and counts.
+     *
+     * @param comparedPairs  record pairs compared (all candidate pairs on a full resolution, only
+     *                       those touching a new or changed record on an incremental one)
+     * @param openedRecords  records whose personal data was opened in memory for the comparison
+     * @param vetoed         joins the household guard refused
+     * @param uncorroborated pairs over the threshold that agreed on nothing singling a person out
+     */
+    public record Links(List<GuardedLinking.Candidate> joined, long comparedPairs, int skippedBlocks, int records,
+                        int openedRecords, int vetoed, int uncorroborated, boolean incremental) {
+
+        /** The joined pairs as store ids. */
+        public List<long[]> pairs() {
+            return joined.stream().map(c -> new long[]{c.left(), c.right()}).toList();
+        }
     }
 
     private final JdbcClient jdbc;
     private final PersonalDataVault vault;
     private final ObjectMapper json;
-    private final MatchEngine engine = new MatchEngine(settings());
+    private final BlindIndex blindIndex;
+    private final MatchStateStore state;
+    private final MatchSettings settings = settings();
+    private final MatchEngine engine = new MatchEngine(settings);
+    private final GuardedLinking linking = new GuardedLinking(settings.comparisons());
 
-    public ProbabilisticLinks(JdbcClient jdbc, PersonalDataVault vault, ObjectMapper json) {
+    public ProbabilisticLinks(JdbcClient jdbc, PersonalDataVault vault, ObjectMapper json, BlindIndex blindIndex, MatchStateStore state) {
         this.jdbc = jdbc;
         this.vault = vault;
         this.json = json;
+        this.blindIndex = blindIndex;
+        this.state = state;
     }
 
     /** Blocking and comparisons over the hub's canonical, cleaned attributes. */
@@ -75,36 +110,312 @@ public class ProbabilisticLinks {
                         Comparisons.text("city")));
     }
 
-    public Links find() {
-        List<MatchRecord> records = new ArrayList<>();
-        jdbc.sql("SELECT id, system, record_id, data_key_id, pii, attributes, invalid FROM source_record WHERE present <> '' ORDER BY id")
-                .query(rs -> {
-                    Map<String, String> values = new HashMap<>(read(rs.getString("attributes")));
-                    long dataKey = rs.getLong("data_key_id");
-                    boolean hasKey = !rs.wasNull();
-                    byte[] pii = rs.getBytes("pii");
-                    if (hasKey && pii != null) {
-                        vault.open(dataKey, pii, rs.getString("system") + "/" + rs.getString("record_id"))
-                                .map(b -> read(new String(b, StandardCharsets.UTF_8))).ifPresent(values::putAll);
-                    }
-                    for (String invalid : rs.getString("invalid").split(",")) {
-                        values.remove(invalid); // an invalid value is no evidence either way
-                    }
-                    records.add(new MatchRecord(String.valueOf(rs.getLong("id")), fields(values)));
-                });
-        if (records.size() < 2) {
-            return new Links(List.of(), 0, 0, records.size());
+    /**
+     * Links records by Fellegi-Sunter scores and shared phones, under the household guard, on top
+     * of the deterministic groups (records sharing a blind-indexed e-mail).
+     *
+     * @param changed records new or changed in this run; unless {@code full}, only pairs touching
+     *                them are compared and the links found before between other records are kept
+     * @param full    compare every candidate pair and learn the model again
+     */
+    public Links find(List<SourceRecordStore.Facts> facts, Map<Long, List<SourceRecordStore.IndexEntry>> indexes,
+                      Set<Long> changed, boolean full, String runId, Instant now) {
+        List<List<Long>> groups = IdentityResolver.components(facts, deterministic(indexes)).stream()
+                .map(c -> c.stream().map(SourceRecordStore.Facts::id).toList()).toList();
+        Set<Long> known = new HashSet<>();
+        facts.forEach(f -> known.add(f.id()));
+        Set<Long> touched = new TreeSet<>(changed);
+        touched.retainAll(known);
+        Optional<MatchStateStore.Model> stored = state.model().filter(m -> m.settings().equals(signature()));
+        if (full || stored.isEmpty() || touched.size() * 2 > facts.size()) {
+            return full(facts, indexes, groups, runId, now);
         }
-        MatchResult result = engine.resolve(records);
-        // link the members of each of the engine's clusters, not every pair above the threshold:
-        // the clusters come from average linkage, which is what keeps one weak link from chaining people
-        List<long[]> pairs = new ArrayList<>();
-        for (List<String> cluster : result.clusters()) {
-            for (int i = 1; i < cluster.size(); i++) {
-                pairs.add(new long[]{Long.parseLong(cluster.get(0)), Long.parseLong(cluster.get(i))});
+        return incremental(facts, indexes, groups, touched, stored.get(), runId);
+    }
+
+    private Links full(List<SourceRecordStore.Facts> facts, Map<Long, List<SourceRecordStore.IndexEntry>> indexes,
+                       List<List<Long>> groups, String runId, Instant now) {
+        Map<Long, MatchRecord> open = open(null);
+        List<MatchRecord> records = new ArrayList<>(open.values());
+        List<GuardedLinking.Candidate> candidates = new ArrayList<>();
+        long compared = 0;
+        int skipped = 0;
+        FellegiSunterModel model = null;
+        if (records.size() >= 2) {
+            try {
+                MatchResult result = engine.resolve(records);
+                model = result.model();
+                compared = result.candidatePairs();
+                skipped = result.skippedBlocks().size();
+                for (ScoredPair p : result.matches()) {
+                    long a = Long.parseLong(p.pair().left());
+                    long b = Long.parseLong(p.pair().right());
+                    candidates.add(candidate(model, open.get(a), open.get(b), false));
+                }
+            } catch (IllegalArgumentException e) {
+                // blocking found no candidate pairs to learn from: nothing to link probabilistically
             }
         }
-        return new Links(pairs, result.candidatePairs(), result.skippedBlocks().size(), records.size());
+        candidates.addAll(phonePairs(indexes, null, open, model));
+        List<MatchStateStore.Key> keys = new ArrayList<>();
+        open.forEach((id, r) -> keys.addAll(keys(id, r)));
+        state.replaceAllKeys(keys);
+        if (model != null) {
+            state.saveModel(new MatchStateStore.Model(signature(), parameters(model)), runId, now);
+        }
+        GuardedLinking.Outcome outcome = linking.link(groups, candidates, open);
+        state.replaceLinks(outcome.joined(), runId);
+        return new Links(outcome.joined(), compared, skipped, facts.size(), open.size(), outcome.vetoed(), outcome.uncorroborated(), false);
+    }
+
+    private Links incremental(List<SourceRecordStore.Facts> facts, Map<Long, List<SourceRecordStore.IndexEntry>> indexes,
+                              List<List<Long>> groups, Set<Long> changed, MatchStateStore.Model stored, String runId) {
+        Map<Long, MatchRecord> opened = changed.isEmpty() ? Map.of() : open(changed);
+        List<MatchStateStore.Key> keys = new ArrayList<>();
+        opened.forEach((id, r) -> keys.addAll(keys(id, r)));
+        state.replaceKeys(changed, keys);
+
+        Map<Long, Set<Long>> neighbours = state.sharingABlock(changed, settings.maxBlockSize());
+        Map<Long, Set<Long>> phoneMates = phoneMates(indexes);
+        // open what the guard must see: the changed records, their candidates, and everyone already with them
+        Set<Long> wanted = new HashSet<>(changed);
+        neighbours.values().forEach(wanted::addAll);
+        changed.forEach(id -> wanted.addAll(phoneMates.getOrDefault(id, Set.of())));
+        Map<Long, String> goldenOf = new HashMap<>();
+        facts.forEach(f -> f.goldenId().ifPresent(g -> goldenOf.put(f.id(), g)));
+        Set<String> goldens = new HashSet<>();
+        wanted.forEach(id -> Optional.ofNullable(goldenOf.get(id)).ifPresent(goldens::add));
+        facts.stream().filter(f -> f.goldenId().map(goldens::contains).orElse(false)).forEach(f -> wanted.add(f.id()));
+        for (List<Long> group : groups) {
+            if (group.stream().anyMatch(wanted::contains)) {
+                wanted.addAll(group);
+            }
+        }
+        wanted.removeAll(opened.keySet());
+        Map<Long, MatchRecord> open = new HashMap<>(opened);
+        if (!wanted.isEmpty()) {
+            open.putAll(open(wanted));
+        }
+        FellegiSunterModel model = restore(stored.parameters(), open.values());
+
+        List<GuardedLinking.Candidate> candidates = new ArrayList<>();
+        for (var kept : state.links()) {
+            if (!changed.contains(kept.left()) && !changed.contains(kept.right())) {
+                candidates.add(kept);
+            }
+        }
+        long compared = 0;
+        Set<String> seen = new HashSet<>();
+        for (long c : changed) {
+            MatchRecord left = open.get(c);
+            if (left == null) {
+                continue;
+            }
+            for (long n : neighbours.getOrDefault(c, Set.of())) {
+                MatchRecord right = open.get(n);
+                if (right == null || !seen.add(Math.min(c, n) + ":" + Math.max(c, n))) {
+                    continue;
+                }
+                compared++;
+                GuardedLinking.Candidate candidate = candidate(model, left, right, false);
+                if (candidate.matchProbability() >= settings.matchThreshold()) {
+                    candidates.add(candidate);
+                }
+            }
+        }
+        candidates.addAll(phonePairs(indexes, changed, open, model));
+        GuardedLinking.Outcome outcome = linking.link(groups, candidates, open);
+        state.replaceLinks(outcome.joined(), runId);
+        return new Links(outcome.joined(), compared, 0, facts.size(), open.size(), outcome.vetoed(), outcome.uncorroborated(), true);
+    }
+
+    /** Only e-mails join records outright; a shared phone may be a household's landline, so it goes through the guard. */
+    public static Map<Long, List<SourceRecordStore.IndexEntry>> deterministic(Map<Long, List<SourceRecordStore.IndexEntry>> indexes) {
+        Map<Long, List<SourceRecordStore.IndexEntry>> emails = new HashMap<>();
+        indexes.forEach((id, list) -> emails.put(id, list.stream().filter(i -> i.kind().equals("email")).toList()));
+        return emails;
+    }
+
+    private static Map<Long, Set<Long>> phoneMates(Map<Long, List<SourceRecordStore.IndexEntry>> indexes) {
+        Map<String, List<Long>> byPhone = new HashMap<>();
+        indexes.forEach((id, list) -> list.stream().filter(i -> i.kind().equals("phone"))
+                .forEach(i -> byPhone.computeIfAbsent(i.value(), k -> new ArrayList<>()).add(id)));
+        Map<Long, Set<Long>> mates = new HashMap<>();
+        for (List<Long> ids : byPhone.values()) {
+            if (ids.size() < 2 || ids.size() > 50) {
+                continue; // a number shared by more than 50 records is a switchboard, not a person
+            }
+            for (Long a : ids) {
+                for (Long b : ids) {
+                    if (!a.equals(b)) {
+                        mates.computeIfAbsent(a, k -> new HashSet<>()).add(b);
+                    }
+                }
+            }
+        }
+        return mates;
+    }
+
+    /** Pairs sharing a blind-indexed phone (touching {@code only}, when given), scored when both sides are open. */
+    private List<GuardedLinking.Candidate> phonePairs(Map<Long, List<SourceRecordStore.IndexEntry>> indexes, Set<Long> only,
+                                                      Map<Long, MatchRecord> open, FellegiSunterModel model) {
+        List<GuardedLinking.Candidate> pairs = new ArrayList<>();
+        phoneMates(indexes).forEach((a, mates) -> {
+            for (Long b : mates) {
+                if (a < b && (only == null || only.contains(a) || only.contains(b))) {
+                    MatchRecord left = open.get(a);
+                    MatchRecord right = open.get(b);
+                    pairs.add(model != null && left != null && right != null ? candidate(model, left, right, true)
+                            : new GuardedLinking.Candidate(a, b, Double.POSITIVE_INFINITY, 1.0, "{\"sharedPhone\":true}", true));
+                }
+            }
+        });
+        return pairs;
+    }
+
+    /** A scored pair with its evidence: per comparison the level and the weight it added (ids and numbers only). */
+    private GuardedLinking.Candidate candidate(FellegiSunterModel model, MatchRecord left, MatchRecord right, boolean sharedPhone) {
+        int[] levels = model.comparisonLevels(left, right);
+        double[] weights = model.comparisonWeights(levels, left, right);
+        double weight = model.priorWeight();
+        List<Map<String, Object>> parts = new ArrayList<>();
+        for (int c = 0; c < levels.length; c++) {
+            weight += weights[c];
+            Map<String, Object> part = new LinkedHashMap<>();
+            part.put("comparison", model.comparisons().get(c).name());
+            part.put("level", model.comparisons().get(c).label(levels[c]));
+            part.put("weight", Math.round(weights[c] * 100) / 100.0);
+            parts.add(part);
+        }
+        double probability = FellegiSunterModel.probability(weight);
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("sharedPhone", sharedPhone);
+        evidence.put("prior", Math.round(model.priorWeight() * 100) / 100.0);
+        evidence.put("comparisons", parts);
+        try {
+            return new GuardedLinking.Candidate(Long.parseLong(left.id()), Long.parseLong(right.id()), weight, probability,
+                    json.writeValueAsString(evidence), sharedPhone);
+        } catch (IOException e) {
+            throw new IllegalStateException("match evidence could not be written", e);
+        }
+    }
+
+    /** The blind-indexed blocking keys and term-frequency values of a record. */
+    private List<MatchStateStore.Key> keys(long id, MatchRecord record) {
+        List<MatchStateStore.Key> keys = new ArrayList<>();
+        for (BlockingRule rule : settings.blockingRules()) {
+            for (String key : rule.keys().apply(record)) {
+                keys.add(new MatchStateStore.Key(id, "block", blindIndex.of("match-block", rule.name() + "|" + key)));
+            }
+        }
+        for (Comparison comparison : settings.comparisons()) {
+            if (FellegiSunterModel.termFrequencyAdjusted(comparison)) {
+                record.field(comparison.field()).ifPresent(v -> keys.add(new MatchStateStore.Key(id, "tf:" + comparison.field(),
+                        blindIndex.of("match-tf", comparison.field() + "|" + v))));
+            }
+        }
+        return keys;
+    }
+
+    /** The stored model, with term frequencies of the open records' values counted over the store's blind indexes. */
+    private FellegiSunterModel restore(String parameters, Collection<MatchRecord> open) {
+        try {
+            Map<String, Object> p = json.readValue(parameters, new TypeReference<>() { });
+            double[][] m = json.convertValue(p.get("m"), double[][].class);
+            double[][] u = json.convertValue(p.get("u"), double[][].class);
+            List<Map<String, Double>> tf = new ArrayList<>();
+            for (Comparison comparison : settings.comparisons()) {
+                Map<String, Double> shares = new HashMap<>();
+                if (FellegiSunterModel.termFrequencyAdjusted(comparison)) {
+                    String kind = "tf:" + comparison.field();
+                    Map<String, String> hashOf = new HashMap<>();
+                    open.forEach(r -> r.field(comparison.field()).ifPresent(v ->
+                            hashOf.put(v, blindIndex.of("match-tf", comparison.field() + "|" + v))));
+                    Map<String, Long> counts = state.counts(kind, hashOf.values());
+                    long holding = Math.max(1, state.holding(kind));
+                    hashOf.forEach((v, h) -> shares.put(v, counts.getOrDefault(h, 0L) / (double) holding));
+                }
+                tf.add(shares);
+            }
+            return FellegiSunterModel.restore(settings.comparisons(), m, u, ((Number) p.get("lambda")).doubleValue(),
+                    ((Number) p.get("iterations")).intValue(), tf);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored match model is not readable JSON", e);
+        }
+    }
+
+    private String parameters(FellegiSunterModel model) {
+        List<Comparison> comparisons = model.comparisons();
+        double[][] m = new double[comparisons.size()][];
+        double[][] u = new double[comparisons.size()][];
+        for (int c = 0; c < comparisons.size(); c++) {
+            int levels = comparisons.get(c).levels().size();
+            m[c] = new double[levels];
+            u[c] = new double[levels];
+            for (int l = 0; l < levels; l++) {
+                m[c][l] = model.m(c, l);
+                u[c][l] = model.u(c, l);
+            }
+        }
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("lambda", model.lambda());
+        p.put("iterations", model.iterations());
+        p.put("m", m);
+        p.put("u", u);
+        try {
+            return json.writeValueAsString(p);
+        } catch (IOException e) {
+            throw new IllegalStateException("match model could not be written", e);
+        }
+    }
+
+    /** What the stored model depends on: blocking rule names, comparisons and their levels. */
+    private String signature() {
+        StringBuilder s = new StringBuilder();
+        settings.blockingRules().forEach(r -> s.append(r.name()).append(';'));
+        for (Comparison c : settings.comparisons()) {
+            s.append(c.name()).append('[');
+            c.levels().forEach(l -> s.append(l.label()).append(','));
+            s.append(']');
+        }
+        return s.toString();
+    }
+
+    /** The records' identity attributes, opened in memory only: all of them, or those with the given ids. */
+    private Map<Long, MatchRecord> open(Set<Long> ids) {
+        Map<Long, MatchRecord> records = new LinkedHashMap<>();
+        String sql = "SELECT id, system, record_id, data_key_id, pii, attributes, invalid FROM source_record WHERE present <> ''";
+        List<List<Long>> chunks = new ArrayList<>();
+        if (ids == null) {
+            chunks.add(null);
+        } else {
+            List<Long> all = new ArrayList<>(new TreeSet<>(ids));
+            for (int i = 0; i < all.size(); i += 1_000) {
+                chunks.add(all.subList(i, Math.min(all.size(), i + 1_000)));
+            }
+        }
+        for (List<Long> chunk : chunks) {
+            var statement = jdbc.sql(sql + (chunk == null ? "" : " AND id IN (:ids)") + " ORDER BY id");
+            if (chunk != null) {
+                statement = statement.param("ids", chunk);
+            }
+            statement.query(rs -> {
+                Map<String, String> values = new HashMap<>(read(rs.getString("attributes")));
+                long dataKey = rs.getLong("data_key_id");
+                boolean hasKey = !rs.wasNull();
+                byte[] pii = rs.getBytes("pii");
+                if (hasKey && pii != null) {
+                    vault.open(dataKey, pii, rs.getString("system") + "/" + rs.getString("record_id"))
+                            .map(b -> read(new String(b, StandardCharsets.UTF_8))).ifPresent(values::putAll);
+                }
+                for (String invalid : rs.getString("invalid").split(",")) {
+                    values.remove(invalid); // an invalid value is no evidence either way
+                }
+                long id = rs.getLong("id");
+                records.put(id, new MatchRecord(String.valueOf(id), fields(values)));
+            });
+        }
+        return records;
     }
 
     /** The fields the comparisons read, lower-cased; a full name alone is split into given and family name. */
@@ -118,6 +429,8 @@ public class ProbabilisticLinks {
         }
         String full = values.get("full_name");
         if (full != null && !full.isBlank() && !fields.containsKey("given_name") && !fields.containsKey("family_name")) {
+            // a display name ("小伟", "Emma ✈️") is no evidence that two given names differ
+            fields.put(GuardedLinking.NAME_FROM_DISPLAY, "true");
             String name = full.strip().toLowerCase(Locale.ROOT);
             if (HAN.matcher(name).matches() && name.length() >= 2) {
                 fields.put("family_name", name.substring(0, 1)); // Chinese order: family name first

@@ -28,6 +28,7 @@ public class ProfileLookup {
     private final SubjectIdentifiers identifiers;
     private final GoldenValues values;
     private final AuditLog audit;
+    private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
 
     public ProfileLookup(JdbcClient jdbc, SubjectIdentifiers identifiers, GoldenValues values, AuditLog audit) {
         this.jdbc = jdbc;
@@ -40,8 +41,7 @@ public class ProfileLookup {
     public List<View> search(Optional<String> email, Optional<String> phone, Optional<String> goldenId, String actor) {
         List<String> goldens;
         if (goldenId.filter(g -> !g.isBlank()).isPresent()) {
-            String wanted = goldenId.get().strip();
-            goldens = exists(wanted) ? List.of(wanted) : List.of();
+            goldens = current(goldenId.get().strip()).map(List::of).orElse(List.of());
         } else {
             List<String> subjects = identifiers.all(email, phone);
             goldens = jdbc.sql("""
@@ -55,15 +55,18 @@ public class ProfileLookup {
         return goldens.stream().map(g -> view(g, false)).toList();
     }
 
+    /** The masked profile; an id merged into another profile resolves to the survivor. */
     public Optional<View> masked(String goldenId) {
-        return exists(goldenId) ? Optional.of(view(goldenId, false)) : Optional.empty();
+        return current(goldenId).map(g -> view(g, false));
     }
 
     /** The profile with its personal data in plain text; the reveal is audited before anything is returned. */
-    public Optional<View> reveal(String goldenId, String actor, String reason) {
-        if (!exists(goldenId)) {
+    public Optional<View> reveal(String requestedId, String actor, String reason) {
+        Optional<String> survivor = current(requestedId);
+        if (survivor.isEmpty()) {
             return Optional.empty();
         }
+        String goldenId = survivor.get();
         View view = view(goldenId, true);
         audit.append(List.of(new AuditLog.Entry(null, actor, "PII_REVEAL", goldenId,
                 "attributes=" + String.join(",", view.attributes().keySet()) + " reason=" + reason)));
@@ -72,26 +75,53 @@ public class ProfileLookup {
 
     /**
      * Why the profile holds the records it holds, without personal data: which records share which
-     * kind of blind-indexed identifier, the merges and splits with their evidence, and which record
-     * each surviving attribute came from under which survivorship rule.
+     * kind of blind-indexed identifier, the probabilistic links that joined records (per comparison
+     * the level and weight, the total match weight and probability), the merges and splits with their
+     * evidence, and which record each surviving attribute came from under which survivorship rule.
+     * An alias (a profile merged into another) explains the survivor.
      */
-    public Optional<Map<String, Object>> explain(String goldenId) {
-        if (!exists(goldenId)) {
+    public Optional<Map<String, Object>> explain(String requestedId) {
+        Optional<String> survivor = current(requestedId);
+        if (survivor.isEmpty()) {
             return Optional.empty();
         }
+        String goldenId = survivor.get();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("goldenId", goldenId);
+        if (!goldenId.equals(requestedId)) {
+            out.put("requestedId", requestedId); // an alias: the profile it was merged into answers
+        }
+        out.put("aliases", jdbc.sql("SELECT golden_id FROM golden_profile WHERE merged_into = :g ORDER BY golden_id")
+                .param("g", goldenId).query(String.class).list());
         out.put("links", jdbc.sql("""
                         SELECT ra.system, ra.record_id, rb.system, rb.record_id, a.kind
                         FROM source_record ra JOIN record_index a ON a.source_record_id = ra.id
                         JOIN record_index b ON b.kind = a.kind AND b.hashed = a.hashed AND b.source_record_id > a.source_record_id
                         JOIN source_record rb ON rb.id = b.source_record_id
-                        WHERE ra.golden_id = :g AND rb.golden_id = :g AND a.kind <> 'record'
+                        WHERE ra.golden_id = :g AND rb.golden_id = :g AND a.kind IN ('email', 'phone')
                         ORDER BY ra.system, ra.record_id, rb.system, rb.record_id, a.kind""")
                 .param("g", goldenId)
                 .query((rs, n) -> Map.of("from", rs.getString(1) + "/" + rs.getString(2), "to", rs.getString(3) + "/" + rs.getString(4),
                         "shared", rs.getString(5)))
                 .list());
+        out.put("matches", jdbc.sql("""
+                        SELECT ra.system, ra.record_id, rb.system, rb.record_id, l.match_weight, l.match_probability, l.evidence, l.run_id
+                        FROM match_link l JOIN source_record ra ON ra.id = l.left_record_id
+                        JOIN source_record rb ON rb.id = l.right_record_id
+                        WHERE ra.golden_id = :g AND rb.golden_id = :g
+                        ORDER BY l.match_weight DESC, ra.system, ra.record_id, rb.system, rb.record_id""")
+                .param("g", goldenId)
+                .query((rs, n) -> {
+                    Map<String, Object> match = new LinkedHashMap<>();
+                    match.put("from", rs.getString(1) + "/" + rs.getString(2));
+                    match.put("to", rs.getString(3) + "/" + rs.getString(4));
+                    double weight = rs.getDouble(5);
+                    match.put("matchWeight", Double.isInfinite(weight) ? null : Math.round(weight * 100) / 100.0);
+                    match.put("matchProbability", rs.getDouble(6));
+                    match.put("evidence", evidence(rs.getString(7)));
+                    match.put("runId", rs.getString(8));
+                    return match;
+                }).list());
         out.put("changes", jdbc.sql("""
                         SELECT kind, golden_id, other_id, evidence, at, run_id FROM profile_change
                         WHERE golden_id = :g OR other_id = :g ORDER BY id""")
@@ -113,6 +143,22 @@ public class ProfileLookup {
                 .query((rs, n) -> Map.of("attribute", rs.getString(1), "from", rs.getString(2) + "/" + rs.getString(3), "rule", rs.getString(4)))
                 .list());
         return Optional.of(out);
+    }
+
+    private Object evidence(String stored) {
+        try {
+            return json.readTree(stored);
+        } catch (java.io.IOException e) {
+            return stored;
+        }
+    }
+
+    /** The active profile an id names: itself, or the survivor it was merged into. */
+    private Optional<String> current(String goldenId) {
+        return jdbc.sql("SELECT golden_id, merged_into FROM golden_profile WHERE golden_id = :g")
+                .param("g", goldenId)
+                .query((rs, n) -> Optional.ofNullable(rs.getString(2)).orElse(rs.getString(1))).optional()
+                .filter(this::exists);
     }
 
     private boolean exists(String goldenId) {

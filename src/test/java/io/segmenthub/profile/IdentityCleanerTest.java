@@ -516,4 +516,34 @@ class IdentityCleanerTest {
                 CITY, "北京",
                 BIRTH_DATE, "1988-03-09"));
     }
+
+    /** Controls, bidi overrides (CVE-2021-42574, "Trojan Source"), direction marks, zero-width spaces and BOMs. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "Ada\u202Eecalevol|Adaecalevol",
+            "A\u0000da\u0007|Ada",
+            "\u2067Ada\u2069 Lovelace|Ada Lovelace",
+            "张\u200B伟|张伟",
+            "\uFEFFAda\u200E|Ada",
+            "Ada\tLovelace|Ada Lovelace"})
+    void invisibleCharactersAreStrippedFromNames(String raw, String expected) {
+        String unescaped = org.apache.commons.text.StringEscapeUtils.unescapeJava(raw);
+
+        CleanIdentity cleaned = clean(GIVEN_NAME, unescaped);
+
+        assertThat(cleaned.valid(GIVEN_NAME)).contains(expected);
+    }
+
+    @Test
+    void zeroWidthJoinersThatScriptsAndEmojiNeedAreKept() {
+        assertThat(clean(GIVEN_NAME, "\u0645\u200C\u0631\u06CC\u0645").valid(GIVEN_NAME)).contains("\u0645\u200C\u0631\u06CC\u0645");
+    }
+
+    @Test
+    void anInvalidNameIsFlaggedAndKeptAsGiven() {
+        CleanIdentity cleaned = clean(GIVEN_NAME, "\u202E1\u202C");
+
+        assertThat(cleaned.invalid()).contains(GIVEN_NAME);
+        assertThat(cleaned.get(GIVEN_NAME)).contains("\u202E1\u202C");
+    }
 }

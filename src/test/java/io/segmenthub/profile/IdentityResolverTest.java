@@ -186,6 +186,21 @@ class IdentityResolverTest {
         }
 
         @Test
+        void aLookupByTheAbsorbedIdAnswersWithTheSurvivor() {
+            record(3, "crm", "run-3", T3, "email:e-ann", "phone:p-ann");
+            resolve("run-3", T3);
+            var lookup = new ProfileLookup(jdbc, null, new GoldenValues(jdbc, null, new com.fasterxml.jackson.databind.ObjectMapper()), null);
+
+            assertThat(lookup.masked("a-newer")).get().extracting(ProfileLookup.View::goldenId).isEqualTo("z-older");
+            assertThat(lookup.masked("a-newer").get().sources()).hasSize(3);
+            assertThat(lookup.explain("a-newer")).get().satisfies(explained -> {
+                assertThat(explained).containsEntry("goldenId", "z-older").containsEntry("requestedId", "a-newer");
+                assertThat(explained.get("aliases")).asList().containsExactly("a-newer");
+            });
+            assertThat(lookup.masked("never-issued")).isEmpty();
+        }
+
+        @Test
         void theMergeIsRecordedWithItsEvidence() {
             record(3, "crm", "run-3", T3, "email:e-ann", "phone:p-ann");
 

@@ -82,6 +82,60 @@ class SurvivorshipTest {
     }
 
     @Nested
+    class RulesPerAttribute {
+
+        final Survivorship rules = new Survivorship(List.of("erp", "crm", "social", "web"), java.util.Map.of(
+                "street", Survivorship.LONGEST, "given_name", Survivorship.MOST_FREQUENT,
+                "city", Survivorship.MOST_COMPLETE, "email", Survivorship.MOST_RECENT));
+
+        @Test
+        void longestPrefersTheFullerValueOverSourcePriority() {
+            var erp = record(1, "erp", MAR, List.of("street"), List.of());
+            var crm = record(2, "crm", JAN, List.of("street"), List.of());
+            java.util.Map<Long, String> street = java.util.Map.of(1L, "1 High St", 2L, "Flat 2, 1 High Street");
+
+            assertThat(rules.winner(Attribute.STREET, List.of(erp, crm), f -> Optional.ofNullable(street.get(f.id())))).contains(crm);
+            assertThat(rules.ruleFor(Attribute.STREET)).isEqualTo("longest");
+        }
+
+        @Test
+        void mostFrequentTakesTheValueMostRecordsAgreeOn() {
+            var erp = record(1, "erp", MAR, List.of("given_name"), List.of());
+            var crm = record(2, "crm", JAN, List.of("given_name"), List.of());
+            var web = record(3, "web", JAN, List.of("given_name"), List.of());
+            java.util.Map<Long, String> name = java.util.Map.of(1L, "Bob", 2L, "Robert", 3L, "robert ");
+
+            assertThat(rules.winner(Attribute.GIVEN_NAME, List.of(erp, crm, web), f -> Optional.ofNullable(name.get(f.id())))).contains(crm);
+        }
+
+        @Test
+        void mostCompleteTakesTheRecordWithTheMostValidAttributes() {
+            var erp = record(1, "erp", MAR, List.of("city"), List.of());
+            var web = record(2, "web", JAN, List.of("city", "email", "phone", "street"), List.of("phone"));
+
+            assertThat(rules.winner(Attribute.CITY, List.of(erp, web))).contains(web);
+        }
+
+        @Test
+        void mostRecentForOneAttributeWhileTheOthersKeepSourcePriority() {
+            var erp = valid(1, "erp", JAN);
+            var web = valid(2, "web", MAR);
+
+            assertThat(rules.winner(Attribute.EMAIL, List.of(erp, web))).contains(web);
+            assertThat(rules.winner(Attribute.PHONE, List.of(erp, web))).contains(erp);
+            assertThat(rules.comparesValues()).isTrue();
+        }
+
+        @Test
+        void anUnknownRuleOrAttributeIsRefusedNamingTheKey() {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Survivorship(List.of(), java.util.Map.of("email", "loudest")))
+                    .hasMessageContaining("survivorship.rules.email").hasMessageContaining("loudest");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Survivorship(List.of(), java.util.Map.of("shoe_size", "longest")))
+                    .hasMessageContaining("shoe_size");
+        }
+    }
+
+    @Nested
     class NoWinner {
 
         @Test

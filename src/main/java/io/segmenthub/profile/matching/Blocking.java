@@ -19,6 +19,12 @@ final class Blocking {
     }
 
     static Candidates candidates(List<MatchRecord> records, List<BlockingRule> rules, int maxBlockSize) {
+        return candidates(records, rules, maxBlockSize, Sources.DEDUPLICATE);
+    }
+
+    /** Only pairs whose two records come from different sources when {@code sources} says linkage. */
+    static Candidates candidates(List<MatchRecord> records, List<BlockingRule> rules, int maxBlockSize,
+                                 Sources sources) {
         long[] pairs = new long[1024];
         int count = 0;
         List<SkippedBlock> skipped = new ArrayList<>();
@@ -38,6 +44,9 @@ final class Blocking {
                     for (int b = a + 1; b < block.size(); b++) {
                         int i = Math.min(block.get(a), block.get(b));
                         int j = Math.max(block.get(a), block.get(b));
+                        if (!sources.comparable(i, j)) {
+                            continue;
+                        }
                         if (count == pairs.length) {
                             pairs = Arrays.copyOf(pairs, pairs.length * 2);
                         }

@@ -111,7 +111,10 @@ public final class BlockingKeys {
 
         /** Lower-case ASCII; Han characters become pinyin syllables separated by spaces. */
         static String latin(String value) {
-            boolean ascii = value.chars().allMatch(c -> c < 128);
+            boolean ascii = true;
+            for (int i = 0; i < value.length() && ascii; i++) {
+                ascii = value.charAt(i) < 128;
+            }
             if (ascii) {
                 return value.toLowerCase(Locale.ROOT);
             }

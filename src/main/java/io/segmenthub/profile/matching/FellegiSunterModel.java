@@ -100,15 +100,7 @@ public final class FellegiSunterModel {
             if (level == Comparison.NULL_LEVEL) {
                 continue;
             }
-            Comparison comparison = comparisons.get(c);
-            if (comparison.levels().get(level).termFrequencyAdjusted()) {
-                Map<String, Double> tf = termFrequencies.get(c);
-                double share = Math.max(tf.getOrDefault(left.value(comparison.field()), 0.0),
-                        tf.getOrDefault(right.value(comparison.field()), 0.0));
-                w += share > 0 ? log2(m[c][level] / share) : weight(c, level);
-            } else {
-                w += weight(c, level);
-            }
+            w += comparisonWeight(c, level, left, right);
         }
         return w;
     }
@@ -135,6 +127,62 @@ public final class FellegiSunterModel {
     @Override
     public String toString() {
         return describe();
+    }
+
+    /** The level of each comparison for a pair ({@link Comparison#NULL_LEVEL} where a side lacks the field). */
+    public int[] comparisonLevels(MatchRecord left, MatchRecord right) {
+        return levels(left, right);
+    }
+
+    /** One comparison's weight at a level; a term-frequency-adjusted level weighs the rarer the value the more. */
+    private double comparisonWeight(int c, int level, MatchRecord left, MatchRecord right) {
+        Comparison comparison = comparisons.get(c);
+        if (!comparison.levels().get(level).termFrequencyAdjusted()) {
+            return weight(c, level);
+        }
+        Map<String, Double> tf = termFrequencies.get(c);
+        double share = Math.max(tf.getOrDefault(left.value(comparison.field()), 0.0),
+                tf.getOrDefault(right.value(comparison.field()), 0.0));
+        return share > 0 ? log2(m[c][level] / share) : weight(c, level);
+    }
+
+    /**
+     * What each comparison adds to the match weight of a pair at the given levels, term-frequency
+     * adjustments included: the parts {@link #matchWeight(MatchRecord, MatchRecord)} sums after the prior.
+     */
+    public double[] comparisonWeights(int[] levels, MatchRecord left, MatchRecord right) {
+        double[] weights = new double[levels.length];
+        for (int c = 0; c < levels.length; c++) {
+            int level = levels[c];
+            if (level == Comparison.NULL_LEVEL) {
+                continue;
+            }
+            weights[c] = comparisonWeight(c, level, left, right);
+        }
+        return weights;
+    }
+
+    /**
+     * A model learned earlier (its m, u and λ kept as numbers) with term frequencies given from
+     * outside, e.g. counted over blind indexes in a store, so that new records can be scored without
+     * learning again.
+     */
+    public static FellegiSunterModel restore(List<Comparison> comparisons, double[][] m, double[][] u, double lambda,
+                                             int iterations, List<Map<String, Double>> termFrequencies) {
+        if (m.length != comparisons.size() || u.length != comparisons.size() || termFrequencies.size() != comparisons.size()) {
+            throw new IllegalArgumentException("m, u and term frequencies need one entry per comparison");
+        }
+        for (int c = 0; c < comparisons.size(); c++) {
+            if (m[c].length != comparisons.get(c).levels().size() || u[c].length != m[c].length) {
+                throw new IllegalArgumentException("comparison '" + comparisons.get(c).name() + "' has another number of levels");
+            }
+        }
+        return new FellegiSunterModel(comparisons, m, u, lambda, iterations, termFrequencies);
+    }
+
+    /** Whether a comparison has a term-frequency-adjusted level (its values' shares matter). */
+    public static boolean termFrequencyAdjusted(Comparison comparison) {
+        return comparison.levels().stream().anyMatch(ComparisonLevel::termFrequencyAdjusted);
     }
 
     /** Value shares per comparison for its term-frequency-adjusted levels. */

@@ -24,16 +24,44 @@ public final class MatchEngine {
     private static final Logger log = LoggerFactory.getLogger(MatchEngine.class);
 
     private final MatchSettings settings;
+    /** Indices of the guard's comparisons in {@link MatchSettings#comparisons()}. */
+    private final int[] guard;
 
     public MatchEngine(MatchSettings settings) {
         this.settings = settings;
+        this.guard = settings.guard().stream().mapToInt(name -> {
+            for (int c = 0; c < settings.comparisons().size(); c++) {
+                if (settings.comparisons().get(c).name().equals(name)) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException(name);
+        }).toArray();
+    }
+
+    /** Whether the guard keeps a pair apart: every guard comparison present and at its "else" level. */
+    boolean guarded(int[] levels) {
+        if (guard.length == 0) {
+            return false;
+        }
+        for (int c : guard) {
+            if (levels[c] != settings.comparisons().get(c).levels().size() - 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private double probability(FellegiSunterModel model, MatchRecord left, MatchRecord right) {
+        int[] levels = model.levels(left, right);
+        return guarded(levels) ? 0 : FellegiSunterModel.probability(model.matchWeight(levels, left, right));
     }
 
     /** Learns a model from the records themselves (no labels). */
     public FellegiSunterModel train(List<MatchRecord> records) {
         checkIds(records);
         Blocking.Candidates candidates = Blocking.candidates(records, settings.blockingRules(), settings.maxBlockSize());
-        return train(records, levels(records, candidates.pairs(), settings.comparisons()));
+        return train(records, levels(records, candidates.pairs(), settings.comparisons()), Sources.DEDUPLICATE);
     }
 
     /** Learns a model from the records, then scores and clusters them with it. */
@@ -43,21 +71,40 @@ public final class MatchEngine {
 
     /** Scores and clusters the records with a model learned before (on these or other records). */
     public MatchResult resolve(List<MatchRecord> records, FellegiSunterModel trained) {
+        return run(records, Sources.DEDUPLICATE, trained);
+    }
+
+    /**
+     * Links two sources, each assumed free of duplicates (Splink's {@code link_only}): only pairs
+     * with one record from each side are compared, scored and clustered, and two records of one
+     * side never end up in one cluster through a record of the other. The model is learned by EM on
+     * the cross-source candidate pairs, u from random cross-source pairs. Record ids must be unique
+     * over both sides.
+     */
+    public MatchResult link(List<MatchRecord> left, List<MatchRecord> right) {
+        List<MatchRecord> records = new ArrayList<>(left.size() + right.size());
+        records.addAll(left);
+        records.addAll(right);
+        return run(records, new Sources(left.size()), null);
+    }
+
+    private MatchResult run(List<MatchRecord> records, Sources sources, FellegiSunterModel trained) {
         checkIds(records);
-        Blocking.Candidates candidates = Blocking.candidates(records, settings.blockingRules(), settings.maxBlockSize());
+        Blocking.Candidates candidates = Blocking.candidates(records, settings.blockingRules(), settings.maxBlockSize(),
+                sources);
         if (!candidates.skipped().isEmpty()) {
             log.warn("matching skipped {} blocks over the cap of {} records: {}", candidates.skipped().size(),
                     settings.maxBlockSize(), candidates.skipped());
         }
         long[] pairs = candidates.pairs();
         int[][] levels = levels(records, pairs, settings.comparisons());
-        FellegiSunterModel model = trained != null ? trained : train(records, levels);
+        FellegiSunterModel model = trained != null ? trained : train(records, levels, sources);
 
         double[] probabilities = new double[pairs.length];
         double[] weights = new double[pairs.length];
         IntStream.range(0, pairs.length).parallel().forEach(k -> {
-            weights[k] = model.matchWeight(levels[k], records.get(Blocking.left(pairs[k])),
-                    records.get(Blocking.right(pairs[k])));
+            weights[k] = guarded(levels[k]) ? Double.NEGATIVE_INFINITY : model.matchWeight(levels[k],
+                    records.get(Blocking.left(pairs[k])), records.get(Blocking.right(pairs[k])));
             probabilities[k] = FellegiSunterModel.probability(weights[k]);
         });
         List<ScoredPair> matches = new ArrayList<>();
@@ -72,17 +119,17 @@ public final class MatchEngine {
 
         List<List<String>> clusters = Clustering.cluster(records.size(), pairs, probabilities,
                         settings.matchThreshold(), settings.clusterThreshold(),
-                        (i, j) -> model.matchProbability(records.get(i), records.get(j)))
+                        (i, j) -> sources.comparable(i, j) ? probability(model, records.get(i), records.get(j)) : 0)
                 .stream().map(c -> c.stream().map(i -> records.get(i).id()).sorted().toList()).toList();
         log.info("matching: {} records, {} candidate pairs, {} skipped blocks, {} matches, {} entities",
                 records.size(), pairs.length, candidates.skipped().size(), matches.size(), clusters.size());
         return new MatchResult(model, pairs.length, candidates.skipped(), matches, clusters);
     }
 
-    private FellegiSunterModel train(List<MatchRecord> records, int[][] candidateLevels) {
+    private FellegiSunterModel train(List<MatchRecord> records, int[][] candidateLevels, Sources sources) {
         List<Comparison> comparisons = settings.comparisons();
         int k = comparisons.size();
-        double[][] uRandom = randomPairU(records, comparisons);
+        double[][] uRandom = randomPairU(records, comparisons, sources);
         double[][] m0 = new double[k][];
         for (int c = 0; c < k; c++) {
             m0[c] = initialM(comparisons.get(c).levels().size());
@@ -106,26 +153,31 @@ public final class MatchEngine {
         // EM's λ is the match rate among candidate pairs; the model keeps the rate among all pairs
         // (Splink's probability_two_random_records_match), assuming blocking finds nearly every match,
         // so that pairs blocking did not produce can be scored with the same model.
-        double allPairs = (double) records.size() * (records.size() - 1) / 2;
+        double allPairs = sources.allPairs(records.size());
         double lambda = Math.min(1 - 1e-6, Math.max(1e-15, estimate.lambda() * candidateLevels.length / allPairs));
         return new FellegiSunterModel(comparisons, estimate.m(), estimate.u(), lambda,
                 estimate.iterations(), FellegiSunterModel.termFrequencies(records, comparisons));
     }
 
     /** u per level from random record pairs (almost all non-matches), lightly smoothed so no level has u = 0. */
-    private double[][] randomPairU(List<MatchRecord> records, List<Comparison> comparisons) {
+    private double[][] randomPairU(List<MatchRecord> records, List<Comparison> comparisons, Sources sources) {
         int k = comparisons.size();
         long[][] counts = new long[k][];
         for (int c = 0; c < k; c++) {
             counts[c] = new long[comparisons.get(c).levels().size()];
         }
         int size = records.size();
-        if (size >= 2) {
-            long allPairs = (long) size * (size - 1) / 2;
+        long allPairs = (long) sources.allPairs(size);
+        if (allPairs >= 1) {
             int draws = (int) Math.min(settings.randomPairs(), allPairs);
             SplittableRandom random = new SplittableRandom(settings.seed());
             int[][] drawn = new int[draws][2];
             for (int d = 0; d < draws; d++) {
+                if (sources.linkage()) {
+                    drawn[d][0] = random.nextInt(sources.split());
+                    drawn[d][1] = sources.split() + random.nextInt(size - sources.split());
+                    continue;
+                }
                 int i = random.nextInt(size);
                 int j = random.nextInt(size - 1);
                 drawn[d][0] = i;

@@ -13,14 +13,26 @@ import java.util.List;
  * @param randomPairs          how many random pairs to draw for u
  * @param maxIterations        EM iterations at most
  * @param seed                 seed of the random pair sample, so that runs are reproducible
+ * @param guard                names of comparisons that tell people apart (say given name and birth
+ *                             date): a pair that disagrees on all of them (each at its "else" level,
+ *                             none missing) is never a match, however much else it shares. Two members
+ *                             of one household share an address, a landline and often a family name,
+ *                             evidence that Fellegi-Sunter, assuming comparisons independent, would
+ *                             add up past any threshold. Empty for no guard.
  */
 public record MatchSettings(List<BlockingRule> blockingRules, List<Comparison> comparisons, int maxBlockSize,
                             double matchThreshold, double clusterThreshold, boolean uFromRandomPairs,
-                            int randomPairs, int maxIterations, long seed) {
+                            int randomPairs, int maxIterations, long seed, List<String> guard) {
 
     public MatchSettings {
         blockingRules = List.copyOf(blockingRules);
         comparisons = List.copyOf(comparisons);
+        guard = List.copyOf(guard);
+        for (String name : guard) {
+            if (comparisons.stream().noneMatch(c -> c.name().equals(name))) {
+                throw new IllegalArgumentException("guard names comparison '" + name + "', which is not configured");
+            }
+        }
         if (blockingRules.isEmpty() || comparisons.isEmpty()) {
             throw new IllegalArgumentException("at least one blocking rule and one comparison are needed");
         }
@@ -41,6 +53,14 @@ public record MatchSettings(List<BlockingRule> blockingRules, List<Comparison> c
         }
     }
 
+    /** Settings without a guard. */
+    public MatchSettings(List<BlockingRule> blockingRules, List<Comparison> comparisons, int maxBlockSize,
+                         double matchThreshold, double clusterThreshold, boolean uFromRandomPairs, int randomPairs,
+                         int maxIterations, long seed) {
+        this(blockingRules, comparisons, maxBlockSize, matchThreshold, clusterThreshold, uFromRandomPairs, randomPairs,
+                maxIterations, seed, List.of());
+    }
+
     /**
      * The defaults, used unchanged for every benchmark data set: a pair matches when it is more
      * likely a match than not (the Bayes decision at probability 0.5), and clusters merge when their
@@ -52,21 +72,27 @@ public record MatchSettings(List<BlockingRule> blockingRules, List<Comparison> c
 
     public MatchSettings withMaxBlockSize(int max) {
         return new MatchSettings(blockingRules, comparisons, max, matchThreshold, clusterThreshold, uFromRandomPairs,
-                randomPairs, maxIterations, seed);
+                randomPairs, maxIterations, seed, guard);
     }
 
     public MatchSettings withThresholds(double match, double cluster) {
         return new MatchSettings(blockingRules, comparisons, maxBlockSize, match, cluster, uFromRandomPairs,
-                randomPairs, maxIterations, seed);
+                randomPairs, maxIterations, seed, guard);
     }
 
     public MatchSettings withUFromRandomPairs(boolean fromRandomPairs) {
         return new MatchSettings(blockingRules, comparisons, maxBlockSize, matchThreshold, clusterThreshold,
-                fromRandomPairs, randomPairs, maxIterations, seed);
+                fromRandomPairs, randomPairs, maxIterations, seed, guard);
     }
 
     public MatchSettings withSeed(long newSeed) {
         return new MatchSettings(blockingRules, comparisons, maxBlockSize, matchThreshold, clusterThreshold,
-                uFromRandomPairs, randomPairs, maxIterations, newSeed);
+                uFromRandomPairs, randomPairs, maxIterations, newSeed, guard);
+    }
+
+    /** The same settings with a guard over the named comparisons (see {@link #guard}). */
+    public MatchSettings withGuard(String... comparisonNames) {
+        return new MatchSettings(blockingRules, comparisons, maxBlockSize, matchThreshold, clusterThreshold,
+                uFromRandomPairs, randomPairs, maxIterations, seed, List.of(comparisonNames));
     }
 }

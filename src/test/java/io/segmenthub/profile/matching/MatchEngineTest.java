@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -89,6 +91,98 @@ class MatchEngineTest {
         assertThat(engine.resolve(records, model).clusters()).isEqualTo(engine.resolve(records).clusters());
         assertThat(model.iterations()).isGreaterThan(1);
         assertThat(model.lambda()).isBetween(0.0, 0.01);
+    }
+
+    @Nested
+    class Linkage {
+
+        @Test
+        void onlyPairsAcrossTheTwoSourcesAreComparedAndClustered() {
+            List<MatchRecord> people = people();
+            List<MatchRecord> left = new ArrayList<>();
+            List<MatchRecord> right = new ArrayList<>();
+            for (MatchRecord r : people) {
+                (r.id().endsWith("-a") ? left : right).add(r);
+            }
+            // a duplicate inside the left source: linkage must not pair it with its twin
+            MatchRecord twin = left.get(0);
+            left.add(new MatchRecord("twin", twin.fields()));
+
+            MatchResult result = new MatchEngine(settings()).link(left, right);
+
+            assertThat(result.matches()).isNotEmpty().allSatisfy(p ->
+                    assertThat(p.pair().left().endsWith("-a") || p.pair().left().equals("twin"))
+                            .isNotEqualTo(p.pair().right().endsWith("-a") || p.pair().right().equals("twin")));
+            assertThat(result.matchedPairs()).doesNotContain(RecordPair.of(twin.id(), "twin"));
+            assertThat(result.clusters()).noneMatch(c -> c.contains("twin") && c.contains(twin.id()));
+            List<List<String>> truth = new ArrayList<>();
+            for (int p = 0; p < 300; p += 3) {
+                truth.add(List.of("p" + p + "-a", "p" + p + "-b"));
+            }
+            Set<RecordPair> withoutTwin = new HashSet<>(result.matchedPairs());
+            withoutTwin.removeIf(p -> p.left().equals("twin") || p.right().equals("twin"));
+            assertThat(Evaluation.ofPairs(withoutTwin, Evaluation.pairsOf(truth)).f1()).isEqualTo(1.0);
+        }
+    }
+
+    @Nested
+    class HouseholdGuard {
+
+        /**
+         * Two people at one address with one landline, one family e-mail and one family name: only
+         * given name and birth date differ.
+         */
+        List<MatchRecord> household() {
+            List<MatchRecord> records = new ArrayList<>(people());
+            for (int h = 0; h < 40; h++) {
+                String family = FAMILY[h % FAMILY.length] + "-" + GIVEN[h % GIVEN.length];
+                Map<String, String> shared = Map.of("family", family, "phone", "+44161" + (4_000_000 + h),
+                        "street", (h + 1) + " mill lane", "email", "home" + h + "@example.net");
+                String parentBorn = (1950 + h) + "-03-14";
+                records.add(new MatchRecord("h" + h + "-1", with(shared, "given", "anna", "dob", parentBorn)));
+                records.add(new MatchRecord("h" + h + "-1b", with(shared, "given", "anna", "dob", parentBorn)));
+                records.add(new MatchRecord("h" + h + "-2", with(shared, "given", "hugo", "dob", (1990 + h % 10) + "-11-27")));
+            }
+            return records;
+        }
+
+        Map<String, String> with(Map<String, String> shared, String... more) {
+            Map<String, String> fields = new java.util.HashMap<>(shared);
+            for (int i = 0; i < more.length; i += 2) {
+                fields.put(more[i], more[i + 1]);
+            }
+            return fields;
+        }
+
+        MatchSettings householdSettings() {
+            return MatchSettings.of(
+                    List.of(BlockingRule.exact("email"), BlockingRule.exact("dob"), BlockingRule.exact("phone")),
+                    List.of(Comparisons.name("given", "family"), Comparisons.name("family", "given"),
+                            Comparisons.date("dob"), Comparisons.email("email"), Comparisons.exact("phone", false),
+                            Comparisons.text("street")));
+        }
+
+        @Test
+        void keepsApartPeopleWhoShareAnAddressAndLandlineButNotANameOrBirthDate() {
+            MatchResult result = new MatchEngine(householdSettings().withGuard("given", "dob")).resolve(household());
+
+            assertThat(result.matchedPairs()).contains(RecordPair.of("h0-1", "h0-1b"))
+                    .doesNotContain(RecordPair.of("h0-1", "h0-2"), RecordPair.of("h0-1b", "h0-2"));
+            assertThat(result.clusters()).noneMatch(c -> c.contains("h0-1") && c.contains("h0-2"));
+        }
+
+        @Test
+        void withoutTheGuardTheSharedHouseholdOutweighsTheDifferences() {
+            MatchResult result = new MatchEngine(householdSettings()).resolve(household());
+
+            assertThat(result.matchedPairs()).contains(RecordPair.of("h0-1", "h0-2"));
+        }
+
+        @Test
+        void aGuardMustNameConfiguredComparisons() {
+            assertThatThrownBy(() -> householdSettings().withGuard("given", "shoe_size"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shoe_size");
+        }
     }
 
     @Nested
