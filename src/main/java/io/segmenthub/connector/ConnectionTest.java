@@ -50,10 +50,15 @@ public class ConnectionTest {
 
     private final HubConfig config;
     private final Watermarks watermarks;
+    private final org.apache.camel.CamelContext camel;
+    private final io.segmenthub.connector.http.HttpConnectionTest http;
 
-    public ConnectionTest(HubConfig config, Watermarks watermarks) {
+    public ConnectionTest(HubConfig config, Watermarks watermarks, org.apache.camel.CamelContext camel,
+                          io.segmenthub.connector.http.HttpConnectionTest http) {
         this.config = config;
         this.watermarks = watermarks;
+        this.camel = camel;
+        this.http = http;
     }
 
     /** Tests the connector or destination with this id; empty when there is neither. */
@@ -70,13 +75,22 @@ public class ConnectionTest {
                         NamedParameterUtils.buildValueArray(parsed, params, null), mappedColumns(c.mapping()), steps);
             } else if (c.file() != null) {
                 file(c.file(), c.mapping(), steps);
+            } else if (c.salesforce() != null) {
+                io.segmenthub.connector.salesforce.SalesforceConnectionTest.run(camel, c, Optional.empty(), steps);
+            } else if (c.http() != null) {
+                steps.addAll(http.test(c));
             }
             return Optional.of(new Result(id, steps.stream().allMatch(Step::ok), steps));
         }
         return config.destinations().stream().filter(d -> d.id().equals(id)).findFirst().map(d -> {
             List<Step> steps = new ArrayList<>();
-            if (d.jdbc() != null) {
+            if (d.salesforce() != null) {
+                io.segmenthub.connector.salesforce.SalesforceConnectionTest.run(camel, config.connector(d.salesforce().connector()),
+                        Optional.ofNullable(d.salesforce().field()), steps);
+            } else if (d.jdbc() != null) {
                 database(d.jdbc().url(), d.jdbc().username(), d.jdbc().password(), null, new Object[0], Set.of(), steps);
+            } else if (d.http() != null) {
+                steps.addAll(http.test(d));
             } else if (d.file() != null) {
                 Path dir = Path.of(d.file().dir());
                 Path existing = dir;
@@ -178,6 +192,19 @@ public class ConnectionTest {
                 steps.add(new Step("schema", false, e.getMessage()));
             }
         }
+    }
+
+    /** Every source field the mapping reads, dotted names included. */
+    public static Set<String> mappedFields(RecordMapping m) {
+        Set<String> fields = new HashSet<>();
+        Stream.of(m.id(), m.updatedAt(), m.tcfString()).filter(f -> f != null && !f.isBlank()).forEach(fields::add);
+        fields.addAll(m.identity().values());
+        fields.addAll(m.consent().values());
+        fields.addAll(m.metrics().values());
+        if (m.event() != null) {
+            Stream.of(m.event().id(), m.event().type(), m.event().at()).forEach(fields::add);
+        }
+        return fields;
     }
 
     /** The top-level source fields the mapping reads. */

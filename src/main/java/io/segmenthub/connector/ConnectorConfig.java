@@ -22,7 +22,20 @@ public record ConnectorConfig(
         @Positive Integer batchSize,
         @Valid FileSettings file,
         @Valid JdbcSettings jdbc,
-        @Valid @NotNull RecordMapping mapping) {
+        @Valid io.segmenthub.connector.salesforce.SalesforceSettings salesforce,
+        @Valid @NotNull RecordMapping mapping,
+        @Valid io.segmenthub.connector.http.HttpSettings http) {
+
+    public ConnectorConfig(String id, ConnectorType type, String system, ConnectorKind kind, String purpose, String region, Integer batchSize,
+                           FileSettings file, JdbcSettings jdbc, RecordMapping mapping) {
+        this(id, type, system, kind, purpose, region, batchSize, file, jdbc, null, mapping, null);
+    }
+
+    public ConnectorConfig(String id, ConnectorType type, String system, ConnectorKind kind, String purpose, String region, Integer batchSize,
+                           FileSettings file, JdbcSettings jdbc, io.segmenthub.connector.salesforce.SalesforceSettings salesforce,
+                           RecordMapping mapping) {
+        this(id, type, system, kind, purpose, region, batchSize, file, jdbc, salesforce, mapping, null);
+    }
 
     public String systemName() {
         return system == null ? id : system;

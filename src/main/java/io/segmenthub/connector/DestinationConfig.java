@@ -24,7 +24,9 @@ public record DestinationConfig(
         String system,
         List<String> fields,
         @Valid FileTarget file,
-        @Valid JdbcTarget jdbc) {
+        @Valid JdbcTarget jdbc,
+        @Valid io.segmenthub.connector.salesforce.SalesforceTarget salesforce,
+        @Valid io.segmenthub.connector.http.HttpTarget http) {
 
     public DestinationConfig {
         segments = segments == null ? List.of() : List.copyOf(segments);
@@ -37,8 +39,13 @@ public record DestinationConfig(
         this(id, type, purpose, segments, List.of(), system, fields, file, jdbc);
     }
 
+    public DestinationConfig(String id, DestinationType type, String purpose, List<String> segments, List<String> tags, String system,
+                             List<String> fields, FileTarget file, JdbcTarget jdbc) {
+        this(id, type, purpose, segments, tags, system, fields, file, jdbc, null, null);
+    }
+
     public enum DestinationType {
-        FILE, JDBC;
+        FILE, JDBC, SALESFORCE, HTTP;
 
         public String templateId() {
             return "destination-" + name().toLowerCase(java.util.Locale.ROOT);

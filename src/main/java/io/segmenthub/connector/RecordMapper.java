@@ -33,7 +33,7 @@ import java.util.Set;
  * cannot be mapped becomes a {@link Quarantined} entry with the reason; its values never appear in
  * the reason.
  */
-final class RecordMapper {
+public final class RecordMapper {
 
     sealed interface Mapped permits Person, Consent, Rejected { }
 
@@ -52,7 +52,7 @@ final class RecordMapper {
         this(connector, purposes, fallbackTime, TcfConsent.none());
     }
 
-    RecordMapper(ConnectorConfig connector, Set<String> purposes, Instant fallbackTime, TcfConsent tcf) {
+    public RecordMapper(ConnectorConfig connector, Set<String> purposes, Instant fallbackTime, TcfConsent tcf) {
         this.tcf = tcf;
         this.connector = connector;
         this.purposes = purposes;

@@ -13,13 +13,14 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Turns a lazy stream of source rows into batches of mapped records, so a pull never holds more
  * than one batch in memory. Camel's splitter iterates it in streaming mode and closes it (and the
  * file or result set behind it) when the split ends, also on failure.
  */
-final class SourceBatches implements Iterator<SourceBatch>, Closeable {
+public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
 
     private final String connectorId;
     private final Iterator<SourceRow> rows;
@@ -27,8 +28,11 @@ final class SourceBatches implements Iterator<SourceBatch>, Closeable {
     private final int batchSize;
     private final Function<SourceRow, Optional<String>> watermarkOf;
     private final Closeable resource;
+    private boolean exhausted;
+    private boolean closed;
+    private RuntimeException failure;
 
-    SourceBatches(String connectorId, Iterator<SourceRow> rows, RecordMapper mapper, int batchSize,
+    public SourceBatches(String connectorId, Iterator<SourceRow> rows, RecordMapper mapper, int batchSize,
                   Function<SourceRow, Optional<String>> watermarkOf, Closeable resource) {
         this.connectorId = connectorId;
         this.rows = rows;
@@ -38,10 +42,23 @@ final class SourceBatches implements Iterator<SourceBatch>, Closeable {
         this.resource = resource;
     }
 
+    /**
+     * Whether another batch follows. A pull that stopped early (a read failed, or the splitter closed
+     * it after a failed batch) cannot resume mid-stream: when Camel's redelivery asks again, this
+     * throws instead of answering "no more rows", so the run fails and commits no watermark rather
+     * than succeeding with part of the source.
+     */
     @Override
     public boolean hasNext() {
-        boolean more = rows.hasNext();
+        if (exhausted) {
+            return false;
+        }
+        if (failure != null || closed) {
+            throw interrupted();
+        }
+        boolean more = read(rows::hasNext);
         if (!more) {
+            exhausted = true;
             close();
         }
         return more;
@@ -49,7 +66,7 @@ final class SourceBatches implements Iterator<SourceBatch>, Closeable {
 
     @Override
     public SourceBatch next() {
-        if (!rows.hasNext()) {
+        if (!hasNext()) {
             throw new NoSuchElementException();
         }
         List<SourceRecord> records = new ArrayList<>();
@@ -57,8 +74,8 @@ final class SourceBatches implements Iterator<SourceBatch>, Closeable {
         List<Quarantined> quarantined = new ArrayList<>();
         Optional<String> watermark = Optional.empty();
         int n = 0;
-        while (n < batchSize && rows.hasNext()) {
-            SourceRow row = rows.next();
+        while (n < batchSize && read(rows::hasNext)) {
+            SourceRow row = read(rows::next);
             n++;
             RecordMapper.Mapped mapped = mapper.map(row);
             if (mapped instanceof RecordMapper.Person p) {
@@ -76,8 +93,35 @@ final class SourceBatches implements Iterator<SourceBatch>, Closeable {
         return new SourceBatch(connectorId, records, consents, quarantined, watermark);
     }
 
+    private <T> T read(Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        }
+    }
+
+    /**
+     * Not a {@link ConnectorException} and without the first failure as its cause, so the pull's
+     * redelivery policy does not retry it again; the first failure rides along as suppressed.
+     */
+    private SourceInterruptedException interrupted() {
+        var e = new SourceInterruptedException("connector '" + connectorId + "': the pull stopped before the end of the source"
+                + (failure == null ? "" : " (" + failure.getMessage() + ")")
+                + " and cannot resume mid-stream; the run fails and the next run reads again from the last committed watermark");
+        if (failure != null) {
+            e.addSuppressed(failure);
+        }
+        return e;
+    }
+
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             resource.close();
         } catch (IOException e) {

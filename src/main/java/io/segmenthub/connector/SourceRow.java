@@ -8,13 +8,13 @@ import java.util.Optional;
  * row number) without personal data, {@code raw} is its text for the quarantine. A row the reader
  * could not parse at all carries the reason instead of fields.
  */
-record SourceRow(String ref, Map<String, Object> fields, String raw, Optional<String> unreadable) {
+public record SourceRow(String ref, Map<String, Object> fields, String raw, Optional<String> unreadable) {
 
-    SourceRow(String ref, Map<String, Object> fields, String raw) {
+    public SourceRow(String ref, Map<String, Object> fields, String raw) {
         this(ref, fields, raw, Optional.empty());
     }
 
-    static SourceRow unreadable(String ref, String reason, String raw) {
+    public static SourceRow unreadable(String ref, String reason, String raw) {
         return new SourceRow(ref, Map.of(), raw, Optional.of(reason));
     }
 }

@@ -132,14 +132,28 @@ class JdbcDestinationTest {
         }
 
         @Test
-        void aFailingPushChangesNothing() {
+        void aRowTheTableRefusesIsRejectedAloneAndTheOthersAreWritten() {
             destination().write(push("champions", List.of("G-1:K-1"), List.of()), run);
             String tooLong = "G-" + "9".repeat(60); // golden_id is VARCHAR(40)
 
-            assertThatThrownBy(() -> destination().write(push("champions", List.of("G-2:K-2", tooLong), List.of("G-1")), run))
-                    .isInstanceOf(ConnectorException.class);
+            SegmentPush written = destination().write(push("champions", List.of("G-2:K-2", tooLong), List.of("G-1")), run);
 
-            assertThat(rows()).containsExactly("champions/G-1/K-1");
+            assertThat(written.rejected()).containsOnlyKeys(tooLong);
+            assertThat(written.rejected().get(tooLong)).startsWith("refused by table hub_segment_members: ").doesNotContain("SQL statement");
+            assertThat(written.acceptedAdds()).extracting(Row::goldenId).containsExactly("G-2");
+            assertThat(written.acceptedRemoves()).extracting(Row::goldenId).containsExactly("G-1");
+            assertThat(rows()).containsExactly("champions/G-2/K-2");
+        }
+
+        @Test
+        void aRowRefusedByACheckConstraintLeavesTheOthersWritten() {
+            destination().write(push("champions", List.of(), List.of()), run);
+            target().sql("ALTER TABLE hub_segment_members ADD CONSTRAINT no_k3 CHECK (external_id <> 'K-3')").update();
+
+            SegmentPush written = destination().write(push("champions", List.of("G-1:K-1", "G-3:K-3", "G-4:K-4"), List.of()), run);
+
+            assertThat(written.rejected()).containsOnlyKeys("G-3");
+            assertThat(rows()).containsExactly("champions/G-1/K-1", "champions/G-4/K-4");
         }
     }
 }
