@@ -34,17 +34,24 @@ public class PushStateStore {
         return pushed;
     }
 
+    /** Moves the state by the rows the destination accepted; refused rows stay as they were, to be planned again. */
     public void apply(SegmentPush push, String runId, Instant at) {
-        if (!push.removes().isEmpty()) {
+        List<SegmentPush.Row> removes = push.acceptedRemoves();
+        List<SegmentPush.Row> adds = push.acceptedAdds();
+        if (!removes.isEmpty()) {
             named.batchUpdate("DELETE FROM push_state WHERE destination_id = :d AND segment_id = :s AND golden_id = :g",
-                    push.removes().stream().map(r -> new MapSqlParameterSource().addValue("d", push.destinationId())
+                    removes.stream().map(r -> new MapSqlParameterSource().addValue("d", push.destinationId())
                             .addValue("s", push.segmentId()).addValue("g", r.goldenId())).toArray(MapSqlParameterSource[]::new));
         }
-        if (!push.adds().isEmpty()) {
+        if (!adds.isEmpty()) {
+            // delete-then-insert: an add confirmed again (a recovered push) leaves one row
+            named.batchUpdate("DELETE FROM push_state WHERE destination_id = :d AND segment_id = :s AND golden_id = :g",
+                    adds.stream().map(r -> new MapSqlParameterSource().addValue("d", push.destinationId())
+                            .addValue("s", push.segmentId()).addValue("g", r.goldenId())).toArray(MapSqlParameterSource[]::new));
             named.batchUpdate("""
                             INSERT INTO push_state (destination_id, segment_id, golden_id, external_id, pushed_at, run_id)
                             VALUES (:d, :s, :g, :e, :at, :run)""",
-                    push.adds().stream().map(r -> new MapSqlParameterSource().addValue("d", push.destinationId())
+                    adds.stream().map(r -> new MapSqlParameterSource().addValue("d", push.destinationId())
                             .addValue("s", push.segmentId()).addValue("g", r.goldenId())
                             .addValue("e", r.externalId().isEmpty() ? null : r.externalId())
                             .addValue("at", Timestamps.utc(at)).addValue("run", runId)).toArray(MapSqlParameterSource[]::new));

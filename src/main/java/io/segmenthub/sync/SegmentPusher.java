@@ -32,11 +32,14 @@ import java.util.TreeMap;
  * what the last successful push left there. A withdrawal therefore shows up as a remove on the
  * next push. A destination that receives e-mail addresses needs the consent to have been given for
  * that very address (consent attached to one address is not used for another address of the same
- * person). The state moves only when the destination confirmed the write.
+ * person). The state moves only when the destination confirmed the write, and only by the rows it
+ * accepted. Between plan and confirmation the push sits in the {@link PushOutbox}, so a run that
+ * stops in between leaves the next run able to ask the destination what arrived.
  */
 @Component
 public class SegmentPusher {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SegmentPusher.class);
 
     private final HubConfig config;
     private final MembershipStore memberships;
@@ -48,9 +51,12 @@ public class SegmentPusher {
     private final ErasureReceipts receipts;
     private final ConsentLedger ledger;
     private final Clock clock;
+    private final PushOutbox outbox;
 
     public SegmentPusher(HubConfig config, MembershipStore memberships, PushStateStore state, ConsentView consent, JdbcClient jdbc,
-                         GoldenValues values, AuditLog audit, ErasureReceipts receipts, ConsentLedger ledger, Clock clock) {
+                         GoldenValues values, AuditLog audit, ErasureReceipts receipts, ConsentLedger ledger, Clock clock,
+                         PushOutbox outbox) {
+        this.outbox = outbox;
         this.config = config;
         this.memberships = memberships;
         this.state = state;
@@ -118,23 +124,70 @@ public class SegmentPusher {
             List<SegmentPush.Row> adds = rows(addIds, desired, destination.fields());
             plans.add(new SegmentPush(destination.id(), segment.id(), destination.fields(), adds, removes, withheld, unmapped, reasons));
         }
+        long leftOver = outbox.count(destination.id());
+        if (leftOver > 0) {
+            // a destination that cannot tell what arrived: its unconfirmed rows are planned again (at least once)
+            log.warn("run={} destination={} {} unconfirmed rows of an interrupted run planned again", run.id(), destination.id(), leftOver);
+        }
+        outbox.stage(destination.id(), plans, run.id(), clock.instant());
         return plans;
     }
 
-    /** The destination wrote the push: move the state and audit every member sent or removed. */
+    /** What interrupted runs planned for the destination and did not confirm; its writer decides what arrived. */
+    public List<PushOutbox.Pending> unconfirmed(String destinationId) {
+        return outbox.pending(destinationId, config.destination(destinationId).fields());
+    }
+
+    /**
+     * An interrupted run's push, of which the destination holds the rows of {@code delivered}:
+     * those are confirmed now (state, audit, receipts) and never sent again; the rest is forgotten
+     * and planned afresh.
+     */
+    @Transactional
+    public void recover(PushOutbox.Pending pending, java.util.Set<String> delivered, SyncRun run) {
+        SegmentPush arrived = pending.push().onlyFor(delivered);
+        if (!arrived.isEmpty()) {
+            state.apply(arrived, run.id(), clock.instant());
+            audit(arrived, run, " recovered_from=" + pending.runId());
+            receipts.record(arrived, run.id(), clock.instant());
+            run.report().destination(arrived.destinationId()).recovered(arrived.adds().size() + arrived.removes().size());
+            log.info("run={} destination={} segment={} confirmed {} rows delivered by interrupted run {}", run.id(),
+                    arrived.destinationId(), arrived.segmentId(), arrived.adds().size() + arrived.removes().size(), pending.runId());
+        }
+        outbox.clear(pending.push().destinationId(), pending.push().segmentId());
+    }
+
+    /**
+     * The destination wrote the push: move the state and audit every member sent or removed. Rows
+     * it refused are counted by reason and left out of the state, so the next run plans them again.
+     */
     @Transactional
     public SyncRun confirm(SegmentPush push, SyncRun run) {
-        state.apply(push, run.id(), clock.instant());
+        SegmentPush accepted = push.accepted();
+        state.apply(accepted, run.id(), clock.instant());
+        audit(accepted, run, "");
+        receipts.record(accepted, run.id(), clock.instant());
+        outbox.clear(push.destinationId(), push.segmentId());
+        var counts = run.report().destination(push.destinationId());
+        counts.add(accepted.adds().size(), accepted.removes().size(), push.withheld(), push.unmapped());
+        if (!push.rejected().isEmpty()) {
+            Map<String, Long> byReason = new TreeMap<>();
+            push.rejected().values().forEach(reason -> byReason.merge(reason, 1L, Long::sum));
+            counts.rejected(byReason);
+            log.warn("run={} destination={} segment={} refused {} rows, retried on the next run: {}", run.id(), push.destinationId(),
+                    push.segmentId(), push.rejected().size(), byReason);
+        }
+        return run;
+    }
+
+    private void audit(SegmentPush push, SyncRun run, String suffix) {
         List<AuditLog.Entry> entries = new ArrayList<>();
         String personal = push.fields().stream().filter(f -> Attribute.fromKey(f).isPresent()).toList().toString();
         push.adds().forEach(r -> entries.add(new AuditLog.Entry(run.id(), "sync", "PUSH_ADD", r.goldenId(),
-                "destination=" + push.destinationId() + " segment=" + push.segmentId() + " personal_fields=" + personal)));
+                "destination=" + push.destinationId() + " segment=" + push.segmentId() + " personal_fields=" + personal + suffix)));
         push.removes().forEach(r -> entries.add(new AuditLog.Entry(run.id(), "sync", "PUSH_REMOVE", r.goldenId(),
-                "destination=" + push.destinationId() + " segment=" + push.segmentId() + " reason=" + push.reasonFor(r.goldenId()))));
+                "destination=" + push.destinationId() + " segment=" + push.segmentId() + " reason=" + push.reasonFor(r.goldenId()) + suffix)));
         audit.append(entries);
-        receipts.record(push, run.id(), clock.instant());
-        run.report().destination(push.destinationId()).add(push.adds().size(), push.removes().size(), push.withheld(), push.unmapped());
-        return run;
     }
 
     private List<SegmentPush.Row> rows(List<String> goldenIds, Map<String, String> externalIds, List<String> fields) {

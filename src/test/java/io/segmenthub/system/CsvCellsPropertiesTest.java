@@ -11,16 +11,24 @@ import net.jqwik.api.Provide;
 /** The formula-injection guard over arbitrary cells (OWASP "CSV Injection"). */
 class CsvCellsPropertiesTest {
 
+    /** What a spreadsheet runs: a trigger first, or after leading blanks, in ASCII or full-width form. */
     static boolean startsAFormula(String cell) {
-        return !cell.isEmpty() && "=+-@\t\r".indexOf(cell.charAt(0)) >= 0;
+        if (cell.isEmpty()) {
+            return false;
+        }
+        if ("\t\r\n".indexOf(cell.charAt(0)) >= 0) {
+            return true;
+        }
+        String rest = cell.replaceFirst("^[\\s\\p{Z}]+", "");
+        return !rest.isEmpty() && "=+-@\uFF1D\uFF0B\uFF0D\uFF20\uFE62\uFE63\uFE66\uFE6B".indexOf(rest.charAt(0)) >= 0;
     }
 
     @Provide
     Arbitrary<String> formulas() {
         return Arbitraries.oneOf(
-                Arbitraries.of("=", "+", "-", "@", "\t", "\r").flatMap(trigger ->
+                Arbitraries.of("=", "+", "-", "@", "\t", "\r", "\n", "  =", "\u3000+", "\u00A0-", "\uFF1D", "\uFF0B", "\uFF0D", "\uFF20").flatMap(trigger ->
                         Arbitraries.strings().all().ofMaxLength(30).map(rest -> trigger + rest)),
-                Arbitraries.strings().withChars("=+-@\t\r'\" ,;").ofMinLength(1).ofMaxLength(10));
+                Arbitraries.strings().withChars("=+-@\t\r\n'\" ,;\u3000\uFF1D\uFF20").ofMinLength(1).ofMaxLength(10));
     }
 
     @Property(tries = 300)

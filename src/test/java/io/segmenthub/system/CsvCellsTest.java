@@ -18,6 +18,16 @@ class CsvCellsTest {
                 Arguments.of("-2+3", "'-2+3"),
                 Arguments.of("@SUM(A1)", "'@SUM(A1)"),
                 Arguments.of("\t=1", "'\t=1"),
+                Arguments.of("  =1+1", "'  =1+1"),
+                Arguments.of("\u00A0@SUM(A1)", "'\u00A0@SUM(A1)"),
+                Arguments.of("\u3000+86 138", "'\u3000+86 138"),
+                Arguments.of("\uFF1DHYPERLINK(\"http://x\")", "'\uFF1DHYPERLINK(\"http://x\")"),
+                Arguments.of("\uFF0B1", "'\uFF0B1"),
+                Arguments.of("\uFF0D1", "'\uFF0D1"),
+                Arguments.of("\uFF20SUM(A1)", "'\uFF20SUM(A1)"),
+                Arguments.of("\n=1", "'\n=1"),
+                Arguments.of("   ", "   "),
+                Arguments.of("Ada = Lovelace", "Ada = Lovelace"),
                 Arguments.of("ada@example.org", "ada@example.org"),
                 Arguments.of("K100001", "K100001"));
     }
