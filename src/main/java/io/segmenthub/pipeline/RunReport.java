@@ -191,6 +191,26 @@ public final class RunReport {
         long removes;
         long withheldWithoutConsent;
         long unmapped;
+        long rejected;
+        long recovered;
+        Map<String, Long> rejectedBy = new java.util.TreeMap<>();
+
+        /** Rows the destination refused (counted by reason, no personal data): retried on the next run. */
+        public synchronized void rejected(Map<String, Long> byReason) {
+            byReason.forEach((reason, n) -> {
+                rejected += n;
+                rejectedBy.merge(reason, n, Long::sum);
+            });
+        }
+
+        /** Rows an interrupted run had delivered without confirming, confirmed now instead of sent again. */
+        public synchronized void recovered(long rows) {
+            recovered += rows;
+        }
+
+        public long rejected() { return rejected; }
+        public long recovered() { return recovered; }
+        public synchronized Map<String, Long> rejectedBy() { return Map.copyOf(rejectedBy); }
 
         public synchronized void add(long adds, long removes, long withheld, long unmapped) {
             this.adds += adds;

@@ -28,17 +28,44 @@ public class SyncRunStore {
                 .param("at", Timestamps.utc(run.startedAt())).update();
     }
 
+    /**
+     * Records how the run ended. Tried up to three times: when the store's connections were all
+     * dropped (a database restart), the pool hands out dead ones, each failing once and being
+     * evicted, and the run that failed for that very reason must still be recorded as failed.
+     */
     public void finished(String runId, String status, Instant at, String error, String reportJson) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                update(runId, status, at, error, reportJson);
+                return;
+            } catch (org.springframework.dao.DataAccessResourceFailureException | org.springframework.dao.TransientDataAccessException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void update(String runId, String status, Instant at, String error, String reportJson) {
         jdbc.sql("UPDATE sync_run SET status = :status, finished_at = :at, error = :error, report = :report WHERE id = :id")
                 .param("id", runId).param("status", status).param("at", Timestamps.utc(at))
                 .param("error", error == null ? null : error.length() > 2000 ? error.substring(0, 2000) : error)
                 .param("report", reportJson).update();
     }
 
-    /** Runs left RUNNING by a process that died: they did not commit their watermarks, so mark them failed. */
-    public int abandonInterrupted(Instant at) {
+    /**
+     * Runs left RUNNING by a process that died: they did not commit their watermarks, so mark them
+     * failed. {@code live} is the run the live run lease covers (on another instance): not that one.
+     */
+    public int abandonInterrupted(Instant at, Optional<String> live) {
         return jdbc.sql("UPDATE sync_run SET status = 'FAILED', finished_at = :at, error = 'interrupted: the hub stopped during the run' "
-                + "WHERE status = 'RUNNING'").param("at", Timestamps.utc(at)).update();
+                + "WHERE status = 'RUNNING' AND id <> :live").param("at", Timestamps.utc(at)).param("live", live.orElse("")).update();
+    }
+
+    /** Marks one run failed if it is still RUNNING (its holder died); true if it was. */
+    public boolean abandon(String runId, Instant at, String reason) {
+        return jdbc.sql("UPDATE sync_run SET status = 'FAILED', finished_at = :at, error = :error WHERE id = :id AND status = 'RUNNING'")
+                .param("at", Timestamps.utc(at)).param("error", reason).param("id", runId).update() == 1;
     }
 
     public List<RunSummary> recent(int limit) {

@@ -8,6 +8,7 @@ import io.segmenthub.connector.ConnectorConfig;
 import io.segmenthub.connector.ConnectorKind;
 import io.segmenthub.connector.DestinationConfig;
 import io.segmenthub.connector.Watermarks;
+import io.segmenthub.schedule.RunLease;
 import io.segmenthub.system.HubConfig;
 import io.segmenthub.system.SyncSchedule;
 import org.apache.camel.ProducerTemplate;
@@ -48,12 +49,14 @@ public class SyncRunner {
     private final ObjectMapper json;
     private final Clock clock;
     private final RunMetrics metrics;
+    private final RunLease lease;
     private final ReentrantLock oneAtATime = new ReentrantLock();
     private volatile SyncRun current;
 
     public SyncRunner(HubConfig config, ProducerTemplate camel, SyncRunStore runs, Watermarks watermarks, AuditLog audit,
-                      AuditCheckpoints checkpoints, ObjectMapper json, Clock clock, RunMetrics metrics) {
+                      AuditCheckpoints checkpoints, ObjectMapper json, Clock clock, RunMetrics metrics, RunLease lease) {
         this.metrics = metrics;
+        this.lease = lease;
         this.config = config;
         this.camel = camel;
         this.runs = runs;
@@ -69,27 +72,21 @@ public class SyncRunner {
         return java.util.Optional.ofNullable(current);
     }
 
-    /** Called by the Quartz route of a scheduled sync. */
-    public void runScheduled(String syncId) {
-        try {
-            run(syncId, "schedule");
-        } catch (SyncFailedException e) {
-            log.error("run={} sync={} failed: {}", e.runId(), syncId, e.getMessage());
-        } catch (SyncBusyException e) {
-            log.warn("sync={} skipped: {}", syncId, e.getMessage());
-        }
-    }
-
     public SyncRun run(String syncId, String trigger) {
         if (!oneAtATime.tryLock()) {
-            throw new SyncBusyException("another sync run is in progress");
+            SyncRun going = current;
+            throw new SyncBusyException("sync run " + (going == null ? "(starting)" : going.id()) + " is in progress on this instance ("
+                    + lease.instanceId() + ")", lease.instanceId(), going == null ? null : going.startedAt());
         }
-        try {
+        // the run lease keeps runs apart across instances too; it throws SyncBusyException naming the holder
+        try (RunLease.Held held = lease.acquire(syncId)) {
             SyncRun run = begin(syncId, trigger);
+            held.running(run.id());
             current = run;
             MDC.put("run", run.id());
             try {
                 camel.requestBody("direct:sync-run", run);
+                held.confirm(); // still ours: no other instance has started a run over this one
                 complete(run);
                 return run;
             } catch (RuntimeException e) {

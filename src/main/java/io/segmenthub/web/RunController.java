@@ -7,6 +7,7 @@ import io.segmenthub.pipeline.SyncBusyException;
 import io.segmenthub.pipeline.SyncFailedException;
 import io.segmenthub.pipeline.SyncRunStore;
 import io.segmenthub.pipeline.SyncRunner;
+import io.segmenthub.schedule.RunLease;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -36,24 +37,49 @@ class RunController {
     private final SyncRunStore runs;
     private final QuarantineStore quarantine;
     private final ObjectMapper json;
+    private final RunLease lease;
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "sync-api");
         t.setDaemon(true);
         return t;
     });
 
-    RunController(SyncRunner runner, SyncRunStore runs, QuarantineStore quarantine, ObjectMapper json) {
+    private io.segmenthub.profile.ResolutionMode resolutionMode;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    void setResolutionMode(io.segmenthub.profile.ResolutionMode resolutionMode) {
+        this.resolutionMode = resolutionMode;
+    }
+
+    RunController(SyncRunner runner, SyncRunStore runs, QuarantineStore quarantine, ObjectMapper json, RunLease lease) {
         this.runner = runner;
+        this.lease = lease;
         this.runs = runs;
         this.quarantine = quarantine;
         this.json = json;
     }
 
-    /** Starts a run in the background; poll {@code GET /api/runs} for it. 409 while another run is going. */
+    /**
+     * Starts a run in the background; poll {@code GET /api/runs} for it. 409 while another run is
+     * going, on this instance or any other sharing the store, naming the instance and since when.
+     */
     @PostMapping
-    ResponseEntity<Map<String, Object>> start(@RequestParam(defaultValue = SyncRunner.DEFAULT_SYNC) String sync) {
-        if (runs.recent(1).stream().anyMatch(r -> r.status().equals("RUNNING"))) {
-            return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", "another sync run is in progress"));
+    ResponseEntity<Map<String, Object>> start(@RequestParam(defaultValue = SyncRunner.DEFAULT_SYNC) String sync,
+                                              @RequestParam(defaultValue = "false") boolean fullResolve) {
+        var held = lease.live();
+        if (held.isPresent()) {
+            var l = held.get();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", "sync run " + l.runId().orElse("(starting)") + " of sync '" + l.syncId() + "' is in progress on instance "
+                    + l.holder() + " since " + l.since());
+            body.put("holder", l.holder());
+            body.put("since", l.since().toString());
+            body.put("run", l.runId().orElse(null));
+            body.put("lastHeartbeat", l.heartbeatAt().toString());
+            return ResponseEntity.status(HttpStatus.CONFLICT).body(body);
+        }
+        if (fullResolve && resolutionMode != null) {
+            resolutionMode.requestFull();
         }
         Instant requested = Instant.now();
         String who = Actors.current("api");
@@ -88,6 +114,12 @@ class RunController {
             out.put("total", progress.total());
             out.put("recordsPulled", run.report().connectors().values().stream().mapToLong(c -> c.pulled()).sum());
             out.put("stageMillis", run.report().stageMillis());
+            out.put("instance", lease.instanceId());
+            lease.current().ifPresent(l -> {
+                out.put("leaseHolder", l.holder());
+                out.put("leaseHeartbeatAt", l.heartbeatAt().toString());
+                out.put("leaseExpiresAt", l.expiresAt().toString());
+            });
             return ResponseEntity.ok(out);
         }).orElse(ResponseEntity.noContent().build());
     }
