@@ -173,6 +173,17 @@ class ApiSecurityTest {
     }
 
     @Test
+    void jiandaoyunWebhooksNeedNoLoginButOnlyPostToAConnectorWithWebhooks() {
+        var headers = new HttpHeaders();
+        headers.setContentType(org.springframework.http.MediaType.APPLICATION_JSON);
+        // past security (which would answer 401) to the controller: the quickstart's crm has no webhook
+        assertThat(http.exchange("/api/webhooks/jiandaoyun/crm", HttpMethod.POST, new HttpEntity<>("{}", headers), String.class)
+                .getStatusCode().value()).isEqualTo(404);
+        assertThat(http.exchange("/api/webhooks/jiandaoyun/crm", HttpMethod.GET, new HttpEntity<>(headers), String.class)
+                .getStatusCode().value()).isEqualTo(401);
+    }
+
+    @Test
     void startingARunNeedsTheAdminRole() {
         assertThat(call(new Endpoint(HttpMethod.POST, "/api/runs?sync=nightly", null, Set.of()), basic("analyst")).getStatusCode().value())
                 .isEqualTo(403);

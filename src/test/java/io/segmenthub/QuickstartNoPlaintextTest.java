@@ -43,19 +43,7 @@ class QuickstartNoPlaintextTest {
 
     @DynamicPropertySource
     static void quickstart(DynamicPropertyRegistry registry) {
-        Path data = root.resolve("data");
-        registry.add("segmenthub.config-dir", () -> "config");
-        registry.add("segmenthub.data-dir", data::toString);
-        registry.add("segmenthub.keystore", () -> data.resolve("keystore.bcfks").toString());
-        registry.add("segmenthub.keystore-password", () -> HubFixture.PASSWORD);
-        registry.add("segmenthub.schedules-enabled", () -> "false");
-        registry.add("spring.flyway.clean-disabled", () -> "false");
-        // the ERP and the pushed files of the quickstart config go to this test's own folder
-        registry.add("ERP_DB_URL", () -> "jdbc:h2:file:" + data.resolve("erp").toAbsolutePath());
-        registry.add("SEGMENT_HUB_OUT_DIR", () -> root.resolve("out").toString());
-        if (!StoreUnderTest.onPostgres()) {
-            registry.add("spring.datasource.url", () -> "jdbc:h2:file:" + data.resolve("hub").toAbsolutePath());
-        }
+        Quickstart.register(registry, root);
     }
 
     @Autowired SyncRunner runner;

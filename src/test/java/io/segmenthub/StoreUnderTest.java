@@ -59,7 +59,9 @@ final class StoreUnderTest {
             try (ResultSet rs = c.getMetaData().getTables(null, null, "%", new String[]{"TABLE"})) {
                 while (rs.next()) {
                     String schema = rs.getString("TABLE_SCHEM");
-                    if (schema != null && (schema.equalsIgnoreCase("INFORMATION_SCHEMA") || schema.startsWith("pg_"))) {
+                    // the store is the connection's own schema; a test may keep other data (an ERP) in another one
+                    if (schema != null && (schema.equalsIgnoreCase("INFORMATION_SCHEMA") || schema.startsWith("pg_")
+                            || c.getSchema() != null && !schema.equalsIgnoreCase(c.getSchema()))) {
                         continue;
                     }
                     tables.add(rs.getString("TABLE_NAME"));

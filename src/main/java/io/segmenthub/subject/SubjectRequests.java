@@ -95,6 +95,9 @@ public class SubjectRequests {
         for (Held h : held) {
             h.dataKey().ifPresent(vault::shred);
             jdbc.sql("DELETE FROM record_index WHERE source_record_id = :id").param("id", h.id()).update();
+            // the record's matching keys (blind indexes of its names, birth date, address) and links go too
+            jdbc.sql("DELETE FROM match_key WHERE source_record_id = :id").param("id", h.id()).update();
+            jdbc.sql("DELETE FROM match_link WHERE left_record_id = :id OR right_record_id = :id").param("id", h.id()).update();
             jdbc.sql("DELETE FROM purchase WHERE system = :s AND record_id = :r").param("s", h.system()).param("r", h.recordId()).update();
             jdbc.sql("DELETE FROM engagement_event WHERE system = :s AND record_id = :r").param("s", h.system()).param("r", h.recordId()).update();
             jdbc.sql("DELETE FROM golden_attribute WHERE source_record_id = :id").param("id", h.id()).update();

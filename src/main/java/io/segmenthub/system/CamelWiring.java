@@ -3,6 +3,8 @@ package io.segmenthub.system;
 import io.segmenthub.connector.ConnectorConfig;
 import io.segmenthub.connector.DestinationConfig;
 import io.segmenthub.pipeline.SyncRunStore;
+import io.segmenthub.schedule.QuartzSchedule;
+import io.segmenthub.schedule.RunLease;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.slf4j.Logger;
@@ -24,7 +26,8 @@ class CamelWiring {
     private static final Logger log = LoggerFactory.getLogger(CamelWiring.class);
 
     @Bean
-    CamelContextConfiguration hubRoutes(HubConfig config, HubProperties properties, SyncRunStore runs, Clock clock) {
+    CamelContextConfiguration hubRoutes(HubConfig config, HubProperties properties, SyncRunStore runs, Clock clock,
+                                        RunLease lease, QuartzSchedule quartz) {
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camelContext) {
@@ -40,16 +43,18 @@ class CamelWiring {
                     for (DestinationConfig d : config.destinations()) {
                         camel.addRouteFromTemplate("push-" + d.id(), d.type().templateId(), Map.of("destinationId", d.id()));
                     }
-                    int interrupted = runs.abandonInterrupted(clock.instant());
+                    // a run under a live lease is going on elsewhere (another instance, or the hub beside this command)
+                    int interrupted = runs.abandonInterrupted(clock.instant(), lease.liveRun());
                     if (interrupted > 0) {
                         log.warn("{} runs were left unfinished by a stopped hub; marked failed (their watermarks were not committed)", interrupted);
                     }
                     if (properties.schedulesEnabled()) {
                         for (SyncSchedule sync : config.syncs()) {
-                            camel.addRouteFromTemplate("schedule-" + sync.id(), "sync-schedule",
-                                    Map.of("syncId", sync.id(), "cron", sync.cron()));
-                            log.info("sync={} scheduled with cron '{}'", sync.id(), sync.cron());
+                            camel.addRouteFromTemplate("schedule-" + sync.id(), "sync-schedule", Map.of("syncId", sync.id(),
+                                    "cron", sync.cron(), "misfire", String.valueOf(sync.misfire().quartzInstruction())));
+                            log.info("sync={} scheduled with cron '{}' (misfire: {})", sync.id(), sync.cron(), sync.misfire());
                         }
+                        quartz.start(config.syncs());
                     }
                 } catch (Exception e) {
                     throw new HubStartupException("Cannot create the routes from config: " + e.getMessage(), e);

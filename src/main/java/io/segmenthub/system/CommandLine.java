@@ -117,8 +117,18 @@ public class CommandLine implements ApplicationRunner {
         return Optional.empty();
     }
 
+    private io.segmenthub.profile.ResolutionMode resolutionMode;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    void setResolutionMode(io.segmenthub.profile.ResolutionMode resolutionMode) {
+        this.resolutionMode = resolutionMode;
+    }
+
     private int sync(ApplicationArguments args) {
         String syncId = option(args, "sync").orElse(SyncRunner.DEFAULT_SYNC);
+        if (args.containsOption("full-resolve") && resolutionMode != null) {
+            resolutionMode.requestFull(); // compare every record again, not only new and changed ones
+        }
         try {
             SyncRun run = syncs.run(syncId, args.getNonOptionArgs().isEmpty() ? "start" : "cli");
             out.println("Sync run " + run.id() + " succeeded.");

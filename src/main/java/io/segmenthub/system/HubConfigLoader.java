@@ -228,6 +228,14 @@ public final class HubConfigLoader {
             if (d.type() == DestinationConfig.DestinationType.JDBC && d.jdbc() == null) {
                 throw new ConfigException(connectorsFile, at + ".jdbc", "a jdbc destination needs jdbc settings (url, table)");
             }
+            io.segmenthub.connector.salesforce.SalesforceConfigCheck.destination(connectorsFile, at, d, config.connectors(),
+                    Set.copyOf(java.util.stream.Stream.concat((d.segments().isEmpty() ? segmentIds : d.segments()).stream(),
+                            d.tags().stream()).toList()));
+            if (d.type() == DestinationConfig.DestinationType.HTTP && (d.http() == null || d.system() == null)) {
+                throw new ConfigException(connectorsFile, at + (d.http() == null ? ".http" : ".system"), d.http() == null
+                        ? "an http destination needs http settings (base-url, request)"
+                        : "an http destination writes onto its system's own records: name that system");
+            }
             for (int s = 0; s < d.segments().size(); s++) {
                 if (!segmentIds.contains(d.segments().get(s))) {
                     throw new ConfigException(connectorsFile, at + ".segments[" + s + "]", "unknown segment '" + d.segments().get(s) + "'"
@@ -335,6 +343,10 @@ public final class HubConfigLoader {
         }
         if (c.type() == ConnectorType.JDBC && c.jdbc() == null) {
             throw new ConfigException(file, at + ".jdbc", "a jdbc connector needs jdbc settings (url, query)");
+        }
+        io.segmenthub.connector.salesforce.SalesforceConfigCheck.connector(file, at, c);
+        if (c.type() == ConnectorType.HTTP && c.http() == null) {
+            throw new ConfigException(file, at + ".http", "an http connector needs http settings (base-url, request, records)");
         }
         var mapping = c.mapping();
         if (c.kindOrDefault() == ConnectorKind.CONSENT) {

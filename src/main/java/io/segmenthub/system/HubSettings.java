@@ -36,9 +36,14 @@ public record HubSettings(
      * {@code probabilistic: true} the Fellegi-Sunter engine also links records by names, birth
      * date and address. Off by default until it is measured on labelled data like the user's own.
      */
-    public record Resolution(Boolean probabilistic) {
+    public record Resolution(Boolean probabilistic, Boolean fullResolve) {
         public boolean probabilisticOrDefault() {
             return probabilistic != null && probabilistic;
+        }
+
+        /** Compare every record on every run instead of only new and changed ones (default: incremental). */
+        public boolean fullResolveOrDefault() {
+            return fullResolve != null && fullResolve;
         }
     }
 
@@ -55,16 +60,29 @@ public record HubSettings(
 
     public HubSettings {
         tcf = tcf == null ? new Tcf(null, null) : tcf;
-        resolution = resolution == null ? new Resolution(null) : resolution;
+        resolution = resolution == null ? new Resolution(null, null) : resolution;
         survivorship = survivorship == null ? new Survivorship(List.of()) : survivorship;
         scoring = scoring == null ? new Scoring(null, null, null, null) : scoring;
         defaultRegion = defaultRegion == null ? "CN" : defaultRegion;
     }
 
-    /** Survivorship: the most recent non-empty value wins, unless a source priority is set. */
-    public record Survivorship(List<String> sourcePriority) {
+    /**
+     * Survivorship: the most recent non-empty value wins, unless a source priority is set; {@code rules}
+     * picks another rule per attribute: source-priority, most-recent, most-frequent, most-complete, longest.
+     */
+    public record Survivorship(List<String> sourcePriority,
+                               Map<@Pattern(regexp = "given_name|family_name|full_name|email|phone|street|city|postcode|country|birth_date",
+                                       message = "is not an identity attribute") String,
+                                   @Pattern(regexp = "source-priority|most-recent|most-frequent|most-complete|longest",
+                                           message = "must be one of source-priority, most-recent, most-frequent, most-complete, longest")
+                                   String> rules) {
+        public Survivorship(List<String> sourcePriority) {
+            this(sourcePriority, null);
+        }
+
         public Survivorship {
             sourcePriority = sourcePriority == null ? List.of() : List.copyOf(sourcePriority);
+            rules = rules == null ? Map.of() : Map.copyOf(rules);
         }
     }
 

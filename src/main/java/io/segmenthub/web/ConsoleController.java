@@ -93,7 +93,7 @@ class ConsoleController {
 
     @PostMapping("/console/runs")
     String startRun(@RequestParam(defaultValue = "manual") String sync, RedirectAttributes flash) {
-        var answer = runs.start(sync);
+        var answer = runs.start(sync, false);
         flash.addFlashAttribute("message", answer.getStatusCode().is2xxSuccessful() ? "Run of '" + sync + "' started."
                 : String.valueOf(answer.getBody().get("error")));
         return "redirect:/console/runs";

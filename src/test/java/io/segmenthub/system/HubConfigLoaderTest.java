@@ -69,6 +69,15 @@ class HubConfigLoaderTest {
     }
 
     @Test
+    void aSyncMaySkipTicksItMissedInsteadOfRunningOnceLate() throws IOException {
+        edit("hub.yml", "cron: \"0 0 2 * * ?\"", "cron: \"0 0 2 * * ?\"\n    misfire: skip");
+
+        assertThat(load().syncs().get(0).misfire()).isEqualTo(SyncSchedule.Misfire.SKIP);
+        assertThat(SyncSchedule.Misfire.SKIP.quartzInstruction()).isEqualTo(org.quartz.CronTrigger.MISFIRE_INSTRUCTION_DO_NOTHING);
+        assertThat(SyncSchedule.Misfire.RUN_ONCE.quartzInstruction()).isEqualTo(org.quartz.CronTrigger.MISFIRE_INSTRUCTION_FIRE_ONCE_NOW);
+    }
+
+    @Test
     void loadsTheRepositorysConfigFolder() {
         HubConfig config = load();
 
@@ -77,7 +86,10 @@ class HubConfigLoaderTest {
         assertThat(config.destinations()).extracting(d -> d.id()).containsExactly("email-marketing", "erp-key-accounts");
         assertThat(config.purposes()).containsOnlyKeys("customer_account", "profiling", "analytics", "marketing_email", "marketing_sms");
         assertThat(config.segments()).hasSize(5);
-        assertThat(config.syncs()).singleElement().satisfies(s -> assertThat(s.cron()).isEqualTo("0 0 2 * * ?"));
+        assertThat(config.syncs()).singleElement().satisfies(s -> {
+            assertThat(s.cron()).isEqualTo("0 0 2 * * ?");
+            assertThat(s.misfire()).isEqualTo(SyncSchedule.Misfire.RUN_ONCE);
+        });
         assertThat(config.hub().personalData()).contains("email", "phone").doesNotContain("country", "city");
         assertThat(config.tags()).extracting(t -> t.id()).containsExactly("vip", "churn-risk");
         assertThat(config.destination("erp-key-accounts").tags()).containsExactly("vip");
@@ -155,6 +167,15 @@ class HubConfigLoaderTest {
         void whenRestartsIsZero() throws IOException {
             edit("hub.yml", "seed: 42,", "seed: 42, restarts: 0,");
             assertFailure(failure(), "hub.yml", "hub.scoring.clustering.restarts", "must be at least 1");
+        }
+
+        @Test
+        void whenASurvivorshipRuleIsUnknown() throws IOException {
+            edit("hub.yml", "source-priority: [erp, crm, social, web]", "source-priority: [erp, crm, social, web]\n    rules: {street: loudest}");
+            ConfigException e = failure();
+            assertThat(e.file().getFileName()).hasToString("hub.yml");
+            assertThat(e.key()).startsWith("hub.survivorship.rules");
+            assertThat(e.problem()).contains("must be one of source-priority, most-recent, most-frequent, most-complete, longest");
         }
 
         @Test
@@ -407,6 +428,13 @@ class HubConfigLoaderTest {
             edit("hub.yml", "cron: \"0 0 2 * * ?\"", "cron: \"every night at two\"");
 
             assertFailure(failure(), "hub.yml", "syncs[0].cron", "'every night at two' is not a Quartz cron expression");
+        }
+
+        @Test
+        void whenAMisfirePolicyIsUnknown() throws IOException {
+            edit("hub.yml", "cron: \"0 0 2 * * ?\"", "cron: \"0 0 2 * * ?\"\n    misfire: later");
+
+            assertFailure(failure(), "hub.yml", "syncs[0].misfire", "'later' is not valid", "expected one of run-once, skip");
         }
 
         @Test
