@@ -1,11 +1,16 @@
 package io.segmenthub.crypto;
 
 import io.segmenthub.system.Timestamps;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,14 +25,21 @@ public class PersonalDataVault {
     public record Sealed(long dataKeyId, byte[] ciphertext) {
     }
 
+    /** A value to seal and the row it belongs to ({@code aad}). */
+    public record Plain(byte[] plaintext, String aad) {
+    }
+
     private volatile EnvelopeCipher cipher;
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate named;
     private final Clock clock;
     private final java.util.function.Supplier<MasterKeys> reopen;
 
-    public PersonalDataVault(EnvelopeCipher cipher, JdbcClient jdbc, Clock clock, java.util.function.Supplier<MasterKeys> reopen) {
+    public PersonalDataVault(EnvelopeCipher cipher, JdbcClient jdbc, NamedParameterJdbcTemplate named, Clock clock,
+                             java.util.function.Supplier<MasterKeys> reopen) {
         this.cipher = cipher;
         this.jdbc = jdbc;
+        this.named = named;
         this.clock = clock;
         this.reopen = reopen;
     }
@@ -52,6 +64,36 @@ public class PersonalDataVault {
                 .update(holder, "id");
         long id = holder.getKey().longValue();
         return new Sealed(id, cipher.seal(key.key(), plaintext, aad(aad)));
+    }
+
+    /** {@link #sealNew(byte[], String)} for many values, the data keys stored in one batch; results in the order given. */
+    public List<Sealed> sealNew(List<Plain> values) {
+        if (values.isEmpty()) {
+            return List.of();
+        }
+        EnvelopeCipher current = cipher;
+        List<DataKey> keys = new ArrayList<>(values.size());
+        MapSqlParameterSource[] rows = new MapSqlParameterSource[values.size()];
+        Object at = Timestamps.utc(clock.instant());
+        for (int i = 0; i < values.size(); i++) {
+            DataKey key = current.newDataKey();
+            keys.add(key);
+            rows[i] = new MapSqlParameterSource().addValue("master", key.wrapped().masterKeyId())
+                    .addValue("wrapped", key.wrapped().wrapped()).addValue("at", at);
+        }
+        var holder = new GeneratedKeyHolder();
+        named.batchUpdate("INSERT INTO data_key (master_key_id, wrapped, created_at) VALUES (:master, :wrapped, :at)", rows, holder,
+                new String[]{"id"});
+        List<Map<String, Object>> ids = holder.getKeyList();
+        if (ids.size() != values.size()) {
+            throw new IllegalStateException("the store returned " + ids.size() + " data key ids for " + values.size() + " keys");
+        }
+        List<Sealed> sealed = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            long id = ((Number) ids.get(i).values().iterator().next()).longValue();
+            sealed.add(new Sealed(id, current.seal(keys.get(i).key(), values.get(i).plaintext(), aad(values.get(i).aad()))));
+        }
+        return sealed;
     }
 
     /** Seals again under the row's existing data key (the record changed, the key did not). */

@@ -129,6 +129,7 @@ public class IngestStage {
         List<ActivityStore.Owned<EngagementEvent>> events = new ArrayList<>();
         List<ConsentEvent> flagEvents = new ArrayList<>();
         List<Admitted> admitted = new ArrayList<>();
+        List<Fresh> fresh = new ArrayList<>();
 
         for (Coalesced rows : batch) {
             SourceRecord record = rows.record();
@@ -147,17 +148,22 @@ public class IngestStage {
             admitted.add(new Admitted(record, rows.rows(), identity, indexes, subjects));
         }
         counts.consentEvents(ledger.record(flagEvents, run.id()));
+        // the batch's consent events and erasures, read once (nothing below writes either)
+        List<String> allSubjects = admitted.stream().flatMap(a -> a.subjects().stream()).toList();
+        Map<String, List<ConsentEvent>> consentBySubject = ledger.eventsOf(allSubjects, purpose.id());
+        Map<String, Instant> erasures = tombstones.erasures(allSubjects);
 
         for (Admitted a : admitted) {
             // Consent gate: data collected for a purpose without a lawful basis for it is not stored.
-            Optional<ConsentEvent> decisive = ledger.latestEvent(a.subjects(), purpose.id());
+            Optional<ConsentEvent> decisive = ConsentLedger.latest(a.subjects().stream()
+                    .flatMap(s -> consentBySubject.getOrDefault(s, List.of()).stream()).toList());
             Optional<ConsentStatus> state = decisive.flatMap(e -> e.effectiveAt(now));
             if (!purpose.basis().permits(state)) {
                 counts.dropped(purpose.id(), a.rows());
                 continue;
             }
             // An erased person stays erased, unless they came back with a consent given after the erasure.
-            Optional<Instant> erased = tombstones.erasedAt(a.subjects());
+            Optional<Instant> erased = a.subjects().stream().map(erasures::get).filter(java.util.Objects::nonNull).max(Instant::compareTo);
             if (erased.isPresent() && !ledger.grantedSince(a.subjects(), erased.get())) {
                 counts.dropped(RunReport.ERASED, a.rows());
                 continue;
@@ -186,6 +192,13 @@ public class IngestStage {
                 continue;
             }
             byte[] plaintext = write(sealedValues).getBytes(StandardCharsets.UTF_8);
+            if (before == null) { // new records are sealed and inserted together, in batches, below
+                fresh.add(new Fresh(new SourceRecordStore.Protected(system, record.recordId(), connector.id(), record.updatedAt(),
+                        Optional.empty(), Optional.empty(), write(openValues), present, invalid, contentHash, a.indexes()),
+                        sealedValues.isEmpty() ? null : new PersonalDataVault.Plain(plaintext, aad)));
+                counts.stored(1);
+                continue;
+            }
             Optional<Long> dataKey;
             Optional<byte[]> pii;
             if (sealedValues.isEmpty()) {
@@ -206,15 +219,33 @@ public class IngestStage {
             }
             var stored = new SourceRecordStore.Protected(system, record.recordId(), connector.id(),
                     record.updatedAt(), dataKey, pii, write(openValues), present, invalid, contentHash, a.indexes());
-            if (before == null) {
-                records.insert(stored, run.id(), now);
-            } else {
-                records.update(before.id(), stored, run.id(), now);
-            }
+            records.update(before.id(), stored, run.id(), now);
             counts.stored(1);
         }
+        insertFresh(fresh, run.id(), now);
         counts.transactions(activity.addPurchases(purchases, run.id()));
         counts.events(activity.addEvents(events, run.id()));
+    }
+
+    /** Seals the new records' personal data under fresh data keys and inserts them, each in one batch. */
+    private void insertFresh(List<Fresh> fresh, String runId, Instant now) {
+        List<PersonalDataVault.Sealed> sealed = vault.sealNew(fresh.stream().map(Fresh::plain).filter(java.util.Objects::nonNull).toList());
+        List<SourceRecordStore.Protected> rows = new ArrayList<>(fresh.size());
+        int next = 0;
+        for (Fresh f : fresh) {
+            SourceRecordStore.Protected r = f.record();
+            if (f.plain() != null) {
+                PersonalDataVault.Sealed s = sealed.get(next++);
+                r = new SourceRecordStore.Protected(r.system(), r.recordId(), r.connectorId(), r.sourceUpdatedAt(), Optional.of(s.dataKeyId()),
+                        Optional.of(s.ciphertext()), r.attributesJson(), r.present(), r.invalid(), r.contentHash(), r.indexes());
+            }
+            rows.add(r);
+        }
+        records.insertAll(rows, runId, now);
+    }
+
+    /** A record not in the store yet, and its personal data to seal (null when it carries none). */
+    private record Fresh(SourceRecordStore.Protected record, PersonalDataVault.Plain plain) {
     }
 
     private record Admitted(SourceRecord record, int rows, CleanIdentity identity, List<SourceRecordStore.IndexEntry> indexes,

@@ -65,17 +65,34 @@ public class SourceRecordStore {
         return found;
     }
 
-    public long insert(Protected r, String runId, Instant now) {
+    /** Inserts new records and their blind indexes in batches; ids in the order given. */
+    public List<Long> insertAll(List<Protected> rows, String runId, Instant now) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
         var holder = new GeneratedKeyHolder();
-        jdbc.sql("""
+        named.batchUpdate("""
                         INSERT INTO source_record (system, record_id, connector_id, source_updated_at, ingested_at, run_id,
                                                    data_key_id, pii, attributes, present, invalid, content_hash)
-                        VALUES (:system, :recordId, :connector, :updated, :now, :run, :dataKey, :pii, :attributes, :present, :invalid, :hash)""")
-                .params(params(r, runId, now).getValues())
-                .update(holder, "id");
-        long id = holder.getKey().longValue();
-        replaceIndexes(id, r.indexes());
-        return id;
+                        VALUES (:system, :recordId, :connector, :updated, :now, :run, :dataKey, :pii, :attributes, :present, :invalid, :hash)""",
+                rows.stream().map(r -> params(r, runId, now)).toArray(MapSqlParameterSource[]::new), holder, new String[]{"id"});
+        List<Map<String, Object>> keys = holder.getKeyList();
+        if (keys.size() != rows.size()) {
+            throw new IllegalStateException("the store returned " + keys.size() + " ids for " + rows.size() + " source records");
+        }
+        List<Long> ids = new java.util.ArrayList<>(rows.size());
+        List<MapSqlParameterSource> indexes = new java.util.ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            long id = ((Number) keys.get(i).values().iterator().next()).longValue();
+            ids.add(id);
+            rows.get(i).indexes().stream().distinct().forEach(x -> indexes.add(new MapSqlParameterSource().addValue("id", id)
+                    .addValue("kind", x.kind()).addValue("value", x.value())));
+        }
+        if (!indexes.isEmpty()) {
+            named.batchUpdate("INSERT INTO record_index (source_record_id, kind, hashed) VALUES (:id, :kind, :value)",
+                    indexes.toArray(MapSqlParameterSource[]::new));
+        }
+        return ids;
     }
 
     public void update(long id, Protected r, String runId, Instant now) {

@@ -33,6 +33,21 @@ public class Tombstones {
                 .single();
     }
 
+    /** When each of these identifiers was erased, for those that were: for a whole batch of records in a few queries. */
+    public java.util.Map<String, Instant> erasures(Collection<String> subjects) {
+        java.util.Map<String, Instant> erased = new java.util.HashMap<>();
+        java.util.List<String> all = java.util.List.copyOf(new java.util.LinkedHashSet<>(subjects));
+        for (int from = 0; from < all.size(); from += 1_000) {
+            jdbc.sql("SELECT subject, erased_at FROM erasure_tombstone WHERE subject IN (:subjects)")
+                    .param("subjects", all.subList(from, Math.min(all.size(), from + 1_000)))
+                    .query(rs -> {
+                        erased.merge(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant(),
+                                (a, b) -> a.isAfter(b) ? a : b);
+                    });
+        }
+        return erased;
+    }
+
     void add(Collection<String> subjects, String requestId, Instant at) {
         for (String subject : subjects) {
             jdbc.sql("""

@@ -5,6 +5,7 @@ import io.segmenthub.crypto.CryptoException;
 import io.segmenthub.crypto.EnvelopeCipher;
 import io.segmenthub.crypto.MasterKeys;
 import io.segmenthub.crypto.PersonalDataVault;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import io.segmenthub.profile.IdentityCleaner;
 import jakarta.validation.Validator;
@@ -59,8 +60,9 @@ class HubWiring {
     }
 
     @Bean
-    PersonalDataVault personalDataVault(EnvelopeCipher cipher, JdbcClient jdbc, Clock clock, HubProperties properties) {
-        return new PersonalDataVault(cipher, jdbc, clock,
+    PersonalDataVault personalDataVault(EnvelopeCipher cipher, JdbcClient jdbc, NamedParameterJdbcTemplate named, Clock clock,
+                                        HubProperties properties) {
+        return new PersonalDataVault(cipher, jdbc, named, clock,
                 () -> MasterKeys.openOrCreate(Path.of(properties.keystore()), properties.keystorePassword().toCharArray()));
     }
 

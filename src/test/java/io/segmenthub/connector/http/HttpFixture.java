@@ -76,7 +76,7 @@ final class HttpFixture implements AutoCloseable {
         MockEnvironment environment = new MockEnvironment();
         env.forEach((k, v) -> environment.setProperty(k, v.replace("{{wiremock}}", api.baseUrl())));
         config = new HubConfigLoader(environment, Validation.buildDefaultValidatorFactory().getValidator()).load(dir);
-        var vault = new PersonalDataVault(cipher(), jdbc, clock, () -> null);
+        var vault = new PersonalDataVault(cipher(), jdbc, new org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate(dataSource), clock, () -> null);
         watermarks = new Watermarks(jdbc, clock);
         state = new HttpStateStore(jdbc, vault, clock);
         ObjectMapper json = new ObjectMapper();
