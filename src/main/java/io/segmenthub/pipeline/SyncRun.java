@@ -23,6 +23,7 @@ public final class SyncRun {
     private final Map<String, String> pendingWatermarks = new LinkedHashMap<>();
     private final List<Runnable> afterSuccess = new ArrayList<>();
     private volatile Progress progress = new Progress("starting", null, 0, 0);
+    private long stageStartedNanos = System.nanoTime();
 
     /** Where a running run is: the stage, the connector or destination in hand, and how many of how many are done. */
     public record Progress(String stage, String step, int done, int total) {
@@ -47,7 +48,19 @@ public final class SyncRun {
 
     public Progress progress() { return progress; }
 
-    public void progress(String stage, String step, int done, int total) {
+    /**
+     * Moves the run to {@code stage}. Pull and push, which span several connectors or destinations
+     * and their I/O, are timed here by the wall clock (the other stages time themselves).
+     */
+    public synchronized void progress(String stage, String step, int done, int total) {
+        String previous = progress.stage();
+        if (!previous.equals(stage)) {
+            long now = System.nanoTime();
+            if (previous.equals("pull") || previous.equals("push")) {
+                report.stageTook(previous, (now - stageStartedNanos) / 1_000_000);
+            }
+            stageStartedNanos = now;
+        }
         this.progress = new Progress(stage, step, done, total);
     }
 

@@ -86,6 +86,7 @@ public class SyncRunner {
             MDC.put("run", run.id());
             try {
                 camel.requestBody("direct:sync-run", run);
+                run.progress("commit", null, 0, 1);
                 held.confirm(); // still ours: no other instance has started a run over this one
                 complete(run);
                 return run;
