@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(Reliability.class)
 class ProcessKillIT {
 
-    private static final List<String> STAGES = List.of("starting", "pull", "resolve", "golden", "score", "cluster", "segments", "push");
+    private static final List<String> STAGES = List.of("starting", "pull", "resolve", "golden", "score", "cluster", "segments", "push", "commit");
 
     @TempDir
     Path root;
