@@ -1,0 +1,172 @@
+package io.segmenthub.bench;
+
+import io.segmenthub.SegmentHub;
+import io.segmenthub.pipeline.SyncRun;
+import io.segmenthub.pipeline.SyncRunner;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import javax.sql.DataSource;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole sync, end to end, over a {@link BenchWorld} of {@code bench.pipeline.records} customer
+ * records (default 100,000) on the store(s) named by {@code bench.store} ({@code h2},
+ * {@code postgres} or {@code both}; PostgreSQL at {@code bench.pg.url}, default the localhost server,
+ * in a database {@code segmenthub_bench} made afresh): a first full run, then a run after one record
+ * in a hundred changed in every source. Prints per stage the wall time and records per second, and
+ * per run the peak heap (sampled every 10 ms) and the store's size on disk; writes the table to
+ * {@code target/pipeline-bench.md}.
+ *
+ * <p>Run with {@code mvn -Pbench test -Dtest=PipelineBench -Dbench.pipeline.records=1000000 -Dbench.store=both}.
+ * The hub runs in this JVM (heap capped by the bench profile), with its shipped settings but for the
+ * folders; the ERP source is an H2 file in both cases so that only the hub store differs.
+ */
+class PipelineBench {
+
+    /** Pull and push are wall-clock spans (sources and destinations included); ingest is the part of pull spent storing. */
+    private static final List<String> STAGES = List.of("pull", "resolve", "golden", "score", "cluster", "segments", "push");
+
+    @Test
+    void fullSyncThenOnePercentChanged() throws Exception {
+        int records = Integer.getInteger("bench.pipeline.records", 100_000);
+        String stores = System.getProperty("bench.store", "h2");
+        Path root = Files.createTempDirectory("segment-hub-bench");
+        StringBuilder table = new StringBuilder();
+        table.append("| store | run | stage | wall s | source rows/s |\n|---|---|---|---:|---:|\n");
+        List<String> summary = new ArrayList<>();
+        String counts = "";
+        for (String store : stores.equals("both") ? List.of("h2", "postgres") : List.of(stores)) {
+            long started = System.nanoTime();
+            BenchWorld world = new BenchWorld(root.resolve("world-" + store), records, 42).write();
+            counts = String.format(Locale.ROOT, "%,d identity records (CRM %,d, ERP %,d customers + %,d orders, web %,d, social %,d): %,d source rows",
+                    records, world.crm, world.erp, world.orders, world.web, world.social, world.sourceRows());
+            System.out.printf(Locale.ROOT, "%nworld: %s, written in %.1f s%n", counts, (System.nanoTime() - started) / 1e9);
+            Path data = root.resolve("data-" + store);
+            Files.createDirectories(data);
+            try (ConfigurableApplicationContext hub = start(world, data, store)) {
+                SyncRunner runner = hub.getBean(SyncRunner.class);
+                DataSource ds = hub.getBean(DataSource.class);
+                Measured first = measure(runner, "full");
+                long firstSize = storeSize(ds, data, store);
+                long changed = world.change(1);
+                Measured second = measure(runner, "1 % changed");
+                long secondSize = storeSize(ds, data, store);
+                for (Measured m : List.of(first, second)) {
+                    m.stages.forEach((stage, ms) -> table.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %s |%n", store, m.label,
+                            stage, ms / 1000.0, ms == 0 ? "" : String.format(Locale.ROOT, "%,d", (long) (world.sourceRows() * 1000.0 / ms)))));
+                }
+                summary.add(String.format(Locale.ROOT, "| %s | full | %.1f | %,d | %d | %d | %.0f |", store, first.wallMs / 1000.0,
+                        (long) (world.sourceRows() * 1000.0 / first.wallMs), first.peakHeap >> 20, firstSize >> 20, first.profiles));
+                summary.add(String.format(Locale.ROOT, "| %s | %,d rows changed | %.1f (%.1f %% of full) | %,d | %d | %d | %.0f |", store, changed,
+                        second.wallMs / 1000.0, 100.0 * second.wallMs / first.wallMs, (long) (changed * 1000.0 / second.wallMs),
+                        second.peakHeap >> 20, secondSize >> 20, second.profiles));
+                assertThat(first.profiles).isPositive();
+            }
+        }
+        table.insert(0, counts + "\n\n");
+        table.append("\n| store | run | wall s | rows/s | peak heap MiB | store MiB | profiles |\n|---|---|---:|---:|---:|---:|---:|\n");
+        summary.forEach(s -> table.append(s).append('\n'));
+        System.out.println();
+        System.out.println(table);
+        Files.writeString(Path.of("target", "pipeline-bench.md"), table.toString());
+    }
+
+    private record Measured(String label, long wallMs, long peakHeap, Map<String, Long> stages, double profiles) {
+    }
+
+    private static Measured measure(SyncRunner runner, String label) throws InterruptedException {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        AtomicLong peak = new AtomicLong(memory.getHeapMemoryUsage().getUsed());
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        long t0 = System.nanoTime();
+        SyncRun run = runner.run("nightly", "bench");
+        long wall = (System.nanoTime() - t0) / 1_000_000;
+        sampler.interrupt();
+        sampler.join();
+        Map<String, Long> stages = new LinkedHashMap<>();
+        Map<String, Long> took = new TreeMap<>(run.report().stageMillis());
+        long known = 0;
+        for (String stage : STAGES) {
+            if (took.containsKey(stage)) {
+                stages.put(stage, took.get(stage));
+                known += took.get(stage);
+            }
+        }
+        stages.put("(of pull: ingest)", took.getOrDefault("ingest", 0L));
+        stages.put("commit and the rest", Math.max(0, wall - known));
+        stages.put("whole run", wall);
+        System.out.printf(Locale.ROOT, "run %s: %.1f s, peak heap %d MiB, stages %s%n", label, wall / 1000.0, peak.get() >> 20, took);
+        return new Measured(label, wall, peak.get(), stages, run.report().profiles().total());
+    }
+
+    private static ConfigurableApplicationContext start(BenchWorld world, Path data, String store) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "--segmenthub.config-dir=" + world.config,
+                "--segmenthub.data-dir=" + data,
+                "--segmenthub.keystore=" + data.resolve("keystore.bcfks"),
+                "--segmenthub.keystore-password=" + UUID.randomUUID(),
+                "--segmenthub.schedules-enabled=false",
+                "--server.port=0",
+                "--logging.level.io.segmenthub=WARN"));
+        if (System.getProperty("bench.h2.url") != null && store.equals("h2")) {
+            // e.g. to measure the shipped WRITE_DELAY=0 against H2's default
+            args.add("--spring.datasource.url=" + System.getProperty("bench.h2.url").replace("DATA", data.toAbsolutePath().toString()));
+        }
+        if (store.equals("postgres")) {
+            String admin = System.getProperty("bench.pg.url", "jdbc:postgresql://127.0.0.1:5432/postgres");
+            try (Connection c = DriverManager.getConnection(admin, "postgres", ""); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS segmenthub_bench WITH (FORCE)");
+                s.execute("CREATE DATABASE segmenthub_bench");
+            }
+            args.add("--spring.profiles.active=postgres");
+            args.add("--spring.datasource.url=" + admin.substring(0, admin.lastIndexOf('/') + 1) + "segmenthub_bench");
+            args.add("--spring.datasource.username=postgres");
+            args.add("--spring.datasource.password=");
+        }
+        return new SpringApplicationBuilder(SegmentHub.class).run(args.toArray(String[]::new));
+    }
+
+    private static long storeSize(DataSource ds, Path data, String store) throws Exception {
+        if (store.equals("postgres")) {
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_database_size(current_database())")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+        try (var files = Files.list(data)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("hub.")).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+}
