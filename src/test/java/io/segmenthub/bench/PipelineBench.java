@@ -88,6 +88,12 @@ class PipelineBench {
         System.out.println();
         System.out.println(table);
         Files.writeString(Path.of("target", "pipeline-bench.md"), table.toString());
+        if (!Boolean.getBoolean("bench.keep")) {
+            // a large run leaves gigabytes of sources and stores behind
+            try (var files = Files.walk(root)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     private record Measured(String label, long wallMs, long peakHeap, Map<String, Long> stages, double profiles) {
