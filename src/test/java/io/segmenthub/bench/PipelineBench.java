@@ -145,6 +145,10 @@ class PipelineBench {
                 "--segmenthub.schedules-enabled=false",
                 "--server.port=0",
                 "--logging.level.io.segmenthub=WARN"));
+        String extra = System.getProperty("bench.args", "").trim(); // e.g. to try a store setting: --spring.x=y
+        if (!extra.isEmpty()) {
+            args.addAll(List.of(extra.split("\\s+")));
+        }
         if (System.getProperty("bench.h2.url") != null && store.equals("h2")) {
             // e.g. to measure the shipped WRITE_DELAY=0 against H2's default
             args.add("--spring.datasource.url=" + System.getProperty("bench.h2.url").replace("DATA", data.toAbsolutePath().toString()));
