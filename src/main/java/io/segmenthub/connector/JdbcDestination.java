@@ -64,10 +64,7 @@ public class JdbcDestination {
         String table = target.table();
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
         try {
-            if (target.createTableOrDefault()) {
-                jdbc.execute("CREATE TABLE IF NOT EXISTS " + table + " (segment_id VARCHAR(64) NOT NULL, golden_id VARCHAR(40) NOT NULL, "
-                        + "external_id VARCHAR(200), updated_at TIMESTAMP NOT NULL, PRIMARY KEY (segment_id, golden_id))");
-            }
+            ensureTable(jdbc, target);
             if (push.isEmpty()) {
                 return push;
             }
@@ -121,6 +118,13 @@ public class JdbcDestination {
         }
         var target = config.destination(destinationId).jdbc();
         JdbcTemplate jdbc = new JdbcTemplate(connections.get(target.url(), target.username(), target.password()));
+        // a run stopped before its first write to a table the hub creates: the table is not there yet, nothing arrived
+        try {
+            ensureTable(jdbc, target);
+        } catch (DataAccessException e) {
+            throw new ConnectorException("destination '" + destinationId + "': cannot create table " + target.table()
+                    + " to confirm an interrupted push: " + firstLine(e), e);
+        }
         for (PushOutbox.Pending p : pending) {
             Set<String> present;
             try {
@@ -136,6 +140,14 @@ public class JdbcDestination {
             pusher.recover(p, delivered, run);
         }
         return run;
+    }
+
+    /** Creates the members table when the destination says the hub owns it ({@code create-table}). */
+    private static void ensureTable(JdbcTemplate jdbc, DestinationConfig.JdbcTarget target) {
+        if (target.createTableOrDefault()) {
+            jdbc.execute("CREATE TABLE IF NOT EXISTS " + target.table() + " (segment_id VARCHAR(64) NOT NULL, golden_id VARCHAR(40) NOT NULL, "
+                    + "external_id VARCHAR(200), updated_at TIMESTAMP NOT NULL, PRIMARY KEY (segment_id, golden_id))");
+        }
     }
 
     private interface Write {
