@@ -1,6 +1,7 @@
 package io.segmenthub.consent;
 
 import io.segmenthub.audit.AuditLog;
+import io.segmenthub.system.InLists;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +26,6 @@ import java.util.Optional;
  */
 @Repository
 public class ConsentLedger {
-
-    /** Identifiers per IN list: well under PostgreSQL's 32,767 bind parameters and H2's plan cache sweet spot. */
-    private static final int IN_CHUNK = 1_000;
 
     private static final String INSERT = """
             INSERT INTO consent_event (subject, purpose, status, occurred_at, recorded_at, source_system, evidence, expires_at, run_id)
@@ -89,14 +88,7 @@ public class ConsentLedger {
         if (subjects.isEmpty()) {
             return Optional.empty();
         }
-        List<ConsentEvent> events = jdbc.sql("""
-                        SELECT subject, purpose, status, occurred_at, source_system, evidence, expires_at
-                        FROM consent_event WHERE purpose = :purpose AND subject IN (:subjects)""")
-                .param("purpose", purpose)
-                .param("subjects", subjects)
-                .query((rs, n) -> map(rs))
-                .list();
-        return latest(events);
+        return latest(eventsOf(subjects, purpose).values().stream().flatMap(List::stream).toList());
     }
 
     /**
@@ -105,13 +97,12 @@ public class ConsentLedger {
      */
     public Map<String, List<ConsentEvent>> eventsOf(Collection<String> subjects, String purpose) {
         Map<String, List<ConsentEvent>> bySubject = new HashMap<>();
-        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(subjects));
-        for (int from = 0; from < all.size(); from += IN_CHUNK) {
+        for (List<String> chunk : InLists.of(List.copyOf(new LinkedHashSet<>(subjects)))) {
             jdbc.sql("""
                             SELECT subject, purpose, status, occurred_at, source_system, evidence, expires_at
                             FROM consent_event WHERE purpose = :purpose AND subject IN (:subjects)""")
                     .param("purpose", purpose)
-                    .param("subjects", all.subList(from, Math.min(all.size(), from + IN_CHUNK)))
+                    .param("subjects", chunk)
                     .query((rs, n) -> map(rs))
                     .list()
                     .forEach(e -> bySubject.computeIfAbsent(e.subject(), k -> new ArrayList<>()).add(e));

@@ -3,6 +3,7 @@ package io.segmenthub.profile;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenthub.crypto.PersonalDataVault;
+import io.segmenthub.system.InLists;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -75,9 +76,9 @@ public class GoldenValues {
     public Map<Long, Map<String, String>> openRecords(java.util.Collection<Long> recordIds) {
         Map<Long, Map<String, String>> out = new java.util.HashMap<>();
         List<Long> ids = new java.util.ArrayList<>(new java.util.TreeSet<>(recordIds));
-        for (int i = 0; i < ids.size(); i += 1_000) {
+        for (List<Long> chunk : InLists.of(ids)) {
             jdbc.sql("SELECT id, system, record_id, data_key_id, pii, attributes FROM source_record WHERE id IN (:ids)")
-                    .param("ids", ids.subList(i, Math.min(ids.size(), i + 1_000)))
+                    .param("ids", chunk)
                     .query(rs -> {
                         Map<String, String> values = new java.util.HashMap<>(read(rs.getString(6)));
                         long dataKey = rs.getLong(4);

@@ -1,5 +1,6 @@
 package io.segmenthub.profile;
 
+import io.segmenthub.system.InLists;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -31,8 +32,6 @@ public class MatchStateStore {
     /** The stored model: which settings it was learned with, and its parameters as JSON. */
     public record Model(String settings, String parameters) {
     }
-
-    private static final int CHUNK = 1_000;
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate named;
@@ -98,9 +97,8 @@ public class MatchStateStore {
 
     public void replaceKeys(Collection<Long> recordIds, List<Key> keys) {
         List<Long> ids = new ArrayList<>(recordIds);
-        for (int i = 0; i < ids.size(); i += CHUNK) {
-            jdbc.sql("DELETE FROM match_key WHERE source_record_id IN (:ids)").param("ids", ids.subList(i, Math.min(ids.size(), i + CHUNK)))
-                    .update();
+        for (List<Long> chunk : InLists.of(ids)) {
+            jdbc.sql("DELETE FROM match_key WHERE source_record_id IN (:ids)").param("ids", chunk).update();
         }
         insert(keys);
     }
@@ -121,13 +119,13 @@ public class MatchStateStore {
     public Map<Long, Set<Long>> sharingABlock(Collection<Long> recordIds, int maxBlockSize) {
         Map<Long, Set<Long>> out = new HashMap<>();
         List<Long> ids = new ArrayList<>(recordIds);
-        for (int i = 0; i < ids.size(); i += CHUNK) {
+        for (List<Long> chunk : InLists.of(ids)) {
             jdbc.sql("""
                             SELECT a.source_record_id, b.source_record_id FROM match_key a
                             JOIN match_key b ON b.kind = a.kind AND b.hashed = a.hashed AND b.source_record_id <> a.source_record_id
                             WHERE a.kind = 'block' AND a.source_record_id IN (:ids)
                               AND a.hashed NOT IN (SELECT hashed FROM match_key WHERE kind = 'block' GROUP BY hashed HAVING COUNT(*) > :max)""")
-                    .param("ids", ids.subList(i, Math.min(ids.size(), i + CHUNK))).param("max", maxBlockSize)
+                    .param("ids", chunk).param("max", maxBlockSize)
                     .query(rs -> {
                         out.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(rs.getLong(2));
                     });
@@ -139,9 +137,9 @@ public class MatchStateStore {
     public Map<String, Long> counts(String kind, Collection<String> hashed) {
         Map<String, Long> counts = new HashMap<>();
         List<String> values = new ArrayList<>(new HashSet<>(hashed));
-        for (int i = 0; i < values.size(); i += CHUNK) {
+        for (List<String> chunk : InLists.of(values)) {
             jdbc.sql("SELECT hashed, COUNT(*) FROM match_key WHERE kind = :kind AND hashed IN (:h) GROUP BY hashed")
-                    .param("kind", kind).param("h", values.subList(i, Math.min(values.size(), i + CHUNK)))
+                    .param("kind", kind).param("h", chunk)
                     .query(rs -> {
                         counts.put(rs.getString(1), rs.getLong(2));
                     });

@@ -14,6 +14,7 @@ import io.segmenthub.profile.matching.MatchRecord;
 import io.segmenthub.profile.matching.MatchResult;
 import io.segmenthub.profile.matching.MatchSettings;
 import io.segmenthub.profile.matching.ScoredPair;
+import io.segmenthub.system.InLists;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -389,10 +390,7 @@ public class ProbabilisticLinks {
         if (ids == null) {
             chunks.add(null);
         } else {
-            List<Long> all = new ArrayList<>(new TreeSet<>(ids));
-            for (int i = 0; i < all.size(); i += 1_000) {
-                chunks.add(all.subList(i, Math.min(all.size(), i + 1_000)));
-            }
+            chunks.addAll(InLists.of(new ArrayList<>(new TreeSet<>(ids))));
         }
         for (List<Long> chunk : chunks) {
             var statement = jdbc.sql(sql + (chunk == null ? "" : " AND id IN (:ids)") + " ORDER BY id");

@@ -1,5 +1,6 @@
 package io.segmenthub.subject;
 
+import io.segmenthub.system.InLists;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -7,6 +8,10 @@ import org.springframework.stereotype.Repository;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,19 +32,15 @@ public class Tombstones {
         if (subjects.isEmpty()) {
             return Optional.empty();
         }
-        return jdbc.sql("SELECT MAX(erased_at) FROM erasure_tombstone WHERE subject IN (:subjects)")
-                .param("subjects", subjects)
-                .query((rs, n) -> Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)).map(OffsetDateTime::toInstant))
-                .single();
+        return erasures(subjects).values().stream().max(Instant::compareTo);
     }
 
     /** When each of these identifiers was erased, for those that were: for a whole batch of records in a few queries. */
-    public java.util.Map<String, Instant> erasures(Collection<String> subjects) {
-        java.util.Map<String, Instant> erased = new java.util.HashMap<>();
-        java.util.List<String> all = java.util.List.copyOf(new java.util.LinkedHashSet<>(subjects));
-        for (int from = 0; from < all.size(); from += 1_000) {
+    public Map<String, Instant> erasures(Collection<String> subjects) {
+        Map<String, Instant> erased = new HashMap<>();
+        for (List<String> chunk : InLists.of(List.copyOf(new LinkedHashSet<>(subjects)))) {
             jdbc.sql("SELECT subject, erased_at FROM erasure_tombstone WHERE subject IN (:subjects)")
-                    .param("subjects", all.subList(from, Math.min(all.size(), from + 1_000)))
+                    .param("subjects", chunk)
                     .query(rs -> {
                         erased.merge(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant(),
                                 (a, b) -> a.isAfter(b) ? a : b);
