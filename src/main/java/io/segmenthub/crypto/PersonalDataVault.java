@@ -55,15 +55,7 @@ public class PersonalDataVault {
 
     /** Seals under a fresh data key, which is stored wrapped. {@code aad} binds the ciphertext to its row. */
     public Sealed sealNew(byte[] plaintext, String aad) {
-        DataKey key = cipher.newDataKey();
-        var holder = new GeneratedKeyHolder();
-        jdbc.sql("INSERT INTO data_key (master_key_id, wrapped, created_at) VALUES (:master, :wrapped, :at)")
-                .param("master", key.wrapped().masterKeyId())
-                .param("wrapped", key.wrapped().wrapped())
-                .param("at", Timestamps.utc(clock.instant()))
-                .update(holder, "id");
-        long id = holder.getKey().longValue();
-        return new Sealed(id, cipher.seal(key.key(), plaintext, aad(aad)));
+        return sealNew(List.of(new Plain(plaintext, aad))).get(0);
     }
 
     /** {@link #sealNew(byte[], String)} for many values, the data keys stored in one batch; results in the order given. */

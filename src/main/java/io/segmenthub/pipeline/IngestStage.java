@@ -233,13 +233,8 @@ public class IngestStage {
         List<SourceRecordStore.Protected> rows = new ArrayList<>(fresh.size());
         int next = 0;
         for (Fresh f : fresh) {
-            SourceRecordStore.Protected r = f.record();
-            if (f.plain() != null) {
-                PersonalDataVault.Sealed s = sealed.get(next++);
-                r = new SourceRecordStore.Protected(r.system(), r.recordId(), r.connectorId(), r.sourceUpdatedAt(), Optional.of(s.dataKeyId()),
-                        Optional.of(s.ciphertext()), r.attributesJson(), r.present(), r.invalid(), r.contentHash(), r.indexes());
-            }
-            rows.add(r);
+            PersonalDataVault.Sealed s = f.plain() == null ? null : sealed.get(next++);
+            rows.add(s == null ? f.record() : f.record().withPii(s.dataKeyId(), s.ciphertext()));
         }
         records.insertAll(rows, runId, now);
     }

@@ -30,6 +30,12 @@ public class SourceRecordStore {
     public record Protected(String system, String recordId, String connectorId, Instant sourceUpdatedAt,
                             Optional<Long> dataKeyId, Optional<byte[]> pii, String attributesJson,
                             String present, String invalid, String contentHash, List<IndexEntry> indexes) {
+
+        /** The same record with its personal data sealed under the given data key. */
+        public Protected withPii(long dataKey, byte[] sealed) {
+            return new Protected(system, recordId, connectorId, sourceUpdatedAt, Optional.of(dataKey), Optional.of(sealed), attributesJson,
+                    present, invalid, contentHash, indexes);
+        }
     }
 
     /** A blind index of a record: {@code kind} is "email" or "phone". */
@@ -85,13 +91,9 @@ public class SourceRecordStore {
         for (int i = 0; i < rows.size(); i++) {
             long id = ((Number) keys.get(i).values().iterator().next()).longValue();
             ids.add(id);
-            rows.get(i).indexes().stream().distinct().forEach(x -> indexes.add(new MapSqlParameterSource().addValue("id", id)
-                    .addValue("kind", x.kind()).addValue("value", x.value())));
+            indexes.addAll(indexRows(id, rows.get(i).indexes()));
         }
-        if (!indexes.isEmpty()) {
-            named.batchUpdate("INSERT INTO record_index (source_record_id, kind, hashed) VALUES (:id, :kind, :value)",
-                    indexes.toArray(MapSqlParameterSource[]::new));
-        }
+        insertIndexes(indexes);
         return ids;
     }
 
@@ -108,10 +110,18 @@ public class SourceRecordStore {
 
     private void replaceIndexes(long id, List<IndexEntry> indexes) {
         jdbc.sql("DELETE FROM record_index WHERE source_record_id = :id").param("id", id).update();
-        if (!indexes.isEmpty()) {
+        insertIndexes(indexRows(id, indexes));
+    }
+
+    private static List<MapSqlParameterSource> indexRows(long id, List<IndexEntry> indexes) {
+        return indexes.stream().distinct().map(i -> new MapSqlParameterSource().addValue("id", id)
+                .addValue("kind", i.kind()).addValue("value", i.value())).toList();
+    }
+
+    private void insertIndexes(List<MapSqlParameterSource> rows) {
+        if (!rows.isEmpty()) {
             named.batchUpdate("INSERT INTO record_index (source_record_id, kind, hashed) VALUES (:id, :kind, :value)",
-                    indexes.stream().distinct().map(i -> new MapSqlParameterSource().addValue("id", id)
-                            .addValue("kind", i.kind()).addValue("value", i.value())).toArray(MapSqlParameterSource[]::new));
+                    rows.toArray(MapSqlParameterSource[]::new));
         }
     }
 
