@@ -2,11 +2,13 @@ package io.segmenthub.profile.matching;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -125,12 +127,15 @@ public final class SyntheticPeople {
         int emitted = 0;
         int person = 0;
         Household household = null;
+        // an address or a mobile number belongs to one person: the second Robert Smith gets robert.smith2
+        Set<String> mailboxes = new HashSet<>();
+        Set<String> mobiles = new HashSet<>();
         while (emitted < count) {
             if (household == null || household.members >= household.size || random.nextInt(4) != 0) {
                 household = newHousehold(random);
             }
             household.members++;
-            Identity identity = identity(random, household, person);
+            Identity identity = identity(random, household, person, mailboxes, mobiles);
             int copies = Math.min(count - emitted, copies(random));
             for (int c = 0; c < copies; c++) {
                 sink.accept(record(random, identity, "r" + emitted, c == 0));
@@ -217,7 +222,7 @@ public final class SyntheticPeople {
         int size;
         int members;
         /** Given names already in the household: parents rarely give a child a name already in the family. */
-        final java.util.Set<String> givenNames = new java.util.HashSet<>();
+        final Set<String> givenNames = new HashSet<>();
     }
 
     private record Identity(String personId, boolean chinese, String given, String family, String hanGiven,
@@ -241,7 +246,7 @@ public final class SyntheticPeople {
         return h;
     }
 
-    private Identity identity(SplittableRandom random, Household h, int person) {
+    private Identity identity(SplittableRandom random, Household h, int person, Set<String> mailboxes, Set<String> mobiles) {
         boolean chinese = h.hanFamily != null;
         // a household member usually shares the family name; a partner may not
         boolean sameFamily = h.members == 1 || random.nextInt(10) < 7;
@@ -276,12 +281,19 @@ public final class SyntheticPeople {
         String birthDate = String.format(Locale.ROOT, "%04d-%02d-%02d", 1940 + random.nextInt(66),
                 1 + random.nextInt(12), 1 + random.nextInt(28));
         String mobile = "07" + digits(random, 9);
-        String mailbox = switch (random.nextInt(4)) {
+        while (!mobiles.add(mobile)) {
+            mobile = "07" + digits(random, 9);
+        }
+        String wanted = switch (random.nextInt(4)) {
             case 0 -> given + "." + family;
             case 1 -> given.charAt(0) + family + random.nextInt(100);
             case 2 -> given + family.charAt(0) + (1900 + random.nextInt(100) + random.nextInt(10));
             default -> family + "_" + given + random.nextInt(1000);
         };
+        String mailbox = wanted;
+        for (int n = 2; !mailboxes.add(mailbox); n++) {
+            mailbox = wanted + n;
+        }
         String domain = DOMAIN[random.nextInt(DOMAIN.length)];
         String[] moved = random.nextInt(10) == 0 ? address(random) : null;
         return new Identity("p" + person, chinese, given, family, hanGiven, hanFamily, birthDate, mobile, h.landline,
