@@ -44,8 +44,9 @@ public class GoldenValues {
     public Map<Attribute, String> of(String goldenId, Set<Attribute> wanted) {
         Map<Attribute, String> values = new TreeMap<>();
         jdbc.sql("""
-                        SELECT a.attribute, r.system, r.record_id, r.data_key_id, r.pii, r.attributes
+                        SELECT a.attribute, r.system, r.record_id, k.master_key_id, r.pii, r.attributes, k.wrapped
                         FROM golden_attribute a JOIN source_record r ON r.id = a.source_record_id
+                        LEFT JOIN data_key k ON k.id = r.data_key_id
                         WHERE a.golden_id = :g""")
                 .param("g", goldenId)
                 .query(rs -> {
@@ -59,12 +60,11 @@ public class GoldenValues {
                         values.put(attribute.get(), open.get(key));
                         return;
                     }
-                    long dataKey = rs.getLong(4);
                     byte[] pii = rs.getBytes(5);
-                    if (rs.wasNull() || pii == null) {
+                    if (pii == null) {
                         return;
                     }
-                    vault.open(dataKey, pii, rs.getString(2) + "/" + rs.getString(3))
+                    vault.open(rs.getString(4), rs.getBytes(7), pii, rs.getString(2) + "/" + rs.getString(3))
                             .map(bytes -> read(new String(bytes, StandardCharsets.UTF_8)))
                             .map(m -> m.get(key))
                             .ifPresent(v -> values.put(attribute.get(), v));
@@ -77,15 +77,15 @@ public class GoldenValues {
         Map<Long, Map<String, String>> out = new java.util.HashMap<>();
         List<Long> ids = new java.util.ArrayList<>(new java.util.TreeSet<>(recordIds));
         for (List<Long> chunk : InLists.of(ids)) {
-            jdbc.sql("SELECT id, system, record_id, data_key_id, pii, attributes FROM source_record WHERE id IN (:ids)")
+            jdbc.sql("""
+                            SELECT r.id, r.system, r.record_id, k.master_key_id, r.pii, r.attributes, k.wrapped
+                            FROM source_record r LEFT JOIN data_key k ON k.id = r.data_key_id WHERE r.id IN (:ids)""")
                     .param("ids", chunk)
                     .query(rs -> {
                         Map<String, String> values = new java.util.HashMap<>(read(rs.getString(6)));
-                        long dataKey = rs.getLong(4);
-                        boolean hasKey = !rs.wasNull();
                         byte[] pii = rs.getBytes(5);
-                        if (hasKey && pii != null) {
-                            vault.open(dataKey, pii, rs.getString(2) + "/" + rs.getString(3))
+                        if (pii != null) {
+                            vault.open(rs.getString(4), rs.getBytes(7), pii, rs.getString(2) + "/" + rs.getString(3))
                                     .map(bytes -> read(new String(bytes, StandardCharsets.UTF_8))).ifPresent(values::putAll);
                         }
                         out.put(rs.getLong(1), values);

@@ -385,7 +385,11 @@ public class ProbabilisticLinks {
     /** The records' identity attributes, opened in memory only: all of them, or those with the given ids. */
     private Map<Long, MatchRecord> open(Set<Long> ids) {
         Map<Long, MatchRecord> records = new LinkedHashMap<>();
-        String sql = "SELECT id, system, record_id, data_key_id, pii, attributes, invalid FROM source_record WHERE present <> ''";
+        // the data keys come in the same query: one round trip per chunk, not one per record
+        String sql = """
+                SELECT r.id, r.system, r.record_id, r.pii, r.attributes, r.invalid, k.master_key_id, k.wrapped
+                FROM source_record r LEFT JOIN data_key k ON k.id = r.data_key_id
+                WHERE r.present <> ''""";
         List<List<Long>> chunks = new ArrayList<>();
         if (ids == null) {
             chunks.add(null);
@@ -393,17 +397,15 @@ public class ProbabilisticLinks {
             chunks.addAll(InLists.of(new ArrayList<>(new TreeSet<>(ids))));
         }
         for (List<Long> chunk : chunks) {
-            var statement = jdbc.sql(sql + (chunk == null ? "" : " AND id IN (:ids)") + " ORDER BY id");
+            var statement = jdbc.sql(sql + (chunk == null ? "" : " AND r.id IN (:ids)") + " ORDER BY r.id");
             if (chunk != null) {
                 statement = statement.param("ids", chunk);
             }
             statement.query(rs -> {
                 Map<String, String> values = new HashMap<>(read(rs.getString("attributes")));
-                long dataKey = rs.getLong("data_key_id");
-                boolean hasKey = !rs.wasNull();
                 byte[] pii = rs.getBytes("pii");
-                if (hasKey && pii != null) {
-                    vault.open(dataKey, pii, rs.getString("system") + "/" + rs.getString("record_id"))
+                if (pii != null) {
+                    vault.open(rs.getString("master_key_id"), rs.getBytes("wrapped"), pii, rs.getString("system") + "/" + rs.getString("record_id"))
                             .map(b -> read(new String(b, StandardCharsets.UTF_8))).ifPresent(values::putAll);
                 }
                 for (String invalid : rs.getString("invalid").split(",")) {

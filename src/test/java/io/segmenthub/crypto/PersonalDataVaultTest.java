@@ -1,0 +1,75 @@
+package io.segmenthub.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+/** Opening many sealed rows with their data keys read in the same query, as resolution and golden values do. */
+class PersonalDataVaultTest {
+
+    @TempDir
+    Path dir;
+
+    JdbcClient jdbc;
+    PersonalDataVault vault;
+
+    @BeforeEach
+    void store() {
+        String url = "jdbc:h2:mem:vault-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        Flyway.configure().dataSource(url, "sa", "").load().migrate();
+        DataSource ds = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");
+        jdbc = JdbcClient.create(ds);
+        MasterKeys keys = MasterKeys.openOrCreate(dir.resolve("keystore.bcfks"), "pw-for-tests".toCharArray());
+        vault = new PersonalDataVault(new EnvelopeCipher(keys), jdbc, new NamedParameterJdbcTemplate(ds), Clock.systemUTC(),
+                () -> keys);
+    }
+
+    /** What a caller reads: the row's ciphertext and, by LEFT JOIN, its wrapped data key (null when shredded). */
+    Optional<byte[]> openJoined(PersonalDataVault.Sealed sealed, String aad) {
+        return jdbc.sql("SELECT k.master_key_id, k.wrapped FROM (SELECT CAST(:id AS BIGINT) AS data_key_id) r "
+                        + "LEFT JOIN data_key k ON k.id = r.data_key_id")
+                .param("id", sealed.dataKeyId())
+                .query((rs, n) -> vault.open(rs.getString(1), rs.getBytes(2), sealed.ciphertext(), aad))
+                .single();
+    }
+
+    @Test
+    void opensWithTheKeyReadAlongsideAndGivesNothingOnceTheKeyIsShredded() {
+        List<PersonalDataVault.Sealed> sealed = vault.sealNew(List.of(
+                new PersonalDataVault.Plain("{\"email\":\"ann@example.com\"}".getBytes(StandardCharsets.UTF_8), "crm/1"),
+                new PersonalDataVault.Plain("{\"email\":\"bob@example.com\"}".getBytes(StandardCharsets.UTF_8), "crm/2")));
+
+        assertThat(openJoined(sealed.get(0), "crm/1")).map(b -> new String(b, StandardCharsets.UTF_8))
+                .contains("{\"email\":\"ann@example.com\"}");
+        assertThat(openJoined(sealed.get(1), "crm/2")).map(b -> new String(b, StandardCharsets.UTF_8))
+                .contains("{\"email\":\"bob@example.com\"}");
+        assertThat(openJoined(sealed.get(1), "crm/2")).map(String::new)
+                .isEqualTo(vault.open(sealed.get(1).dataKeyId(), sealed.get(1).ciphertext(), "crm/2").map(String::new));
+
+        assertThat(vault.shred(sealed.get(0).dataKeyId())).isTrue();
+
+        assertThat(openJoined(sealed.get(0), "crm/1")).isEmpty();
+        assertThat(openJoined(sealed.get(1), "crm/2")).isPresent();
+    }
+
+    @Test
+    void aCiphertextMovedToAnotherRowDoesNotOpen() {
+        PersonalDataVault.Sealed sealed = vault.sealNew("{\"phone\":\"+441234567890\"}".getBytes(StandardCharsets.UTF_8), "erp/7");
+
+        assertThatThrownBy(() -> openJoined(sealed, "erp/8")).isInstanceOf(CryptoException.class);
+    }
+}
