@@ -66,6 +66,20 @@ class AuditLogTest {
     }
 
     @Test
+    void aRunsWorthOfEntriesInOneCallIsStoredInOrderAndVerifies() {
+        audit.append(entry("PUSH", "golden-0", "before"));
+        List<AuditLog.Entry> many = java.util.stream.IntStream.range(1, 1_202)
+                .mapToObj(i -> entry("CONSENT", "idx-" + i, "n=" + i)).toList(); // several INSERT statements
+
+        audit.append(many);
+
+        assertThat(audit.verify()).isEqualTo(new AuditLog.Verification(true, 1_202, java.util.Optional.empty()));
+        assertThat(jdbc.sql("SELECT subject FROM audit_log ORDER BY id").query(String.class).list())
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 1_202)
+                        .mapToObj(i -> i == 0 ? "golden-0" : "idx-" + i).toList());
+    }
+
+    @Test
     void eachEntryPointsAtThePreviousHashStartingFromGenesis() {
         appendFive();
 
