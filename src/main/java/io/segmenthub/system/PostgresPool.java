@@ -1,0 +1,44 @@
+package io.segmenthub.system;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.stereotype.Component;
+
+/**
+ * Two settings for the hub's pool on PostgreSQL, applied by the URL the pool actually uses, whatever
+ * the profile:
+ * <ul>
+ *   <li>every connection plans each statement afresh ({@code plan_cache_mode = force_custom_plan}).
+ *       A first sync fills tables that were empty when it began; the driver prepares a statement on
+ *       the server after five uses, and PostgreSQL then keeps one generic plan, chosen while the table
+ *       was still empty (a sequential scan). On 100,000 records the look-up of stored records got
+ *       slower with every batch and ingest took 540 s instead of 29 s (docs/benchmarks.md). A plan per
+ *       execution costs well under a millisecond. Left alone if the pool already has init SQL;</li>
+ *   <li>the driver sends a batch of {@code INSERT … VALUES} as multi-row inserts
+ *       ({@code reWriteBatchedInserts}): a sync writes hundreds of thousands of blocking keys and
+ *       lineage rows, and the server's cost per statement was most of it (a 30,000-record first run
+ *       went from 31.5 s to 26.5 s). Such a batch then reports {@code SUCCESS_NO_INFO} instead of a
+ *       count per row; the hub counts rows only for {@code INSERT … SELECT … WHERE NOT EXISTS}, which
+ *       the driver never rewrites. Left alone if the URL or the pool sets it.</li>
+ * </ul>
+ */
+@Component
+class PostgresPool implements BeanPostProcessor {
+
+    static final String INIT_SQL = "SET plan_cache_mode = force_custom_plan";
+    static final String REWRITE_BATCHED_INSERTS = "reWriteBatchedInserts";
+
+    @Override
+    public Object postProcessBeforeInitialization(Object bean, String beanName) {
+        if (bean instanceof HikariDataSource pool && pool.getJdbcUrl() != null && pool.getJdbcUrl().startsWith("jdbc:postgresql:")) {
+            if (pool.getConnectionInitSql() == null) {
+                pool.setConnectionInitSql(INIT_SQL);
+            }
+            if (!pool.getJdbcUrl().contains(REWRITE_BATCHED_INSERTS + "=")
+                    && !pool.getDataSourceProperties().containsKey(REWRITE_BATCHED_INSERTS)) {
+                pool.addDataSourceProperty(REWRITE_BATCHED_INSERTS, "true");
+            }
+        }
+        return bean;
+    }
+}
