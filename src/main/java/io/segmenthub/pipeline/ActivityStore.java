@@ -1,12 +1,19 @@
 package io.segmenthub.pipeline;
 
+import io.segmenthub.system.InLists;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Purchases and engagement events, each stored once per id in its source system however often a
@@ -14,6 +21,8 @@ import java.util.List;
  */
 @Repository
 public class ActivityStore {
+
+    private static final char KEY_SEPARATOR = '\u0000';
 
     private final NamedParameterJdbcTemplate named;
 
@@ -24,33 +33,66 @@ public class ActivityStore {
     public record Owned<T>(String system, String recordId, T item) {
     }
 
+    /** Stores the purchases not stored yet; returns how many were new. */
     public int addPurchases(List<Owned<Transaction>> purchases, String runId) {
-        if (purchases.isEmpty()) {
+        List<Owned<Transaction>> fresh = unseen(purchases, Transaction::id, "purchase", "tx_id");
+        if (fresh.isEmpty()) {
             return 0;
         }
-        int[] n = named.batchUpdate("""
+        named.batchUpdate("""
                         INSERT INTO purchase (system, tx_id, record_id, occurred_on, amount, currency, run_id)
-                        SELECT :system, :tx, :record, :on, :amount, :currency, :run
-                        WHERE NOT EXISTS (SELECT 1 FROM purchase WHERE system = :system AND tx_id = :tx)""",
-                purchases.stream().map(p -> new MapSqlParameterSource()
+                        VALUES (:system, :tx, :record, :on, :amount, :currency, :run)""",
+                fresh.stream().map(p -> new MapSqlParameterSource()
                         .addValue("system", p.system()).addValue("tx", p.item().id()).addValue("record", p.recordId())
                         .addValue("on", p.item().date()).addValue("amount", p.item().amount())
                         .addValue("currency", p.item().currency()).addValue("run", runId)).toArray(MapSqlParameterSource[]::new));
-        return Arrays.stream(n).map(i -> Math.max(i, 0)).sum();
+        return fresh.size();
     }
 
+    /** Stores the events not stored yet; returns how many were new. */
     public int addEvents(List<Owned<EngagementEvent>> events, String runId) {
-        if (events.isEmpty()) {
+        List<Owned<EngagementEvent>> fresh = unseen(events, EngagementEvent::id, "engagement_event", "event_id");
+        if (fresh.isEmpty()) {
             return 0;
         }
-        int[] n = named.batchUpdate("""
+        named.batchUpdate("""
                         INSERT INTO engagement_event (system, event_id, record_id, event_type, occurred_at, run_id)
-                        SELECT :system, :event, :record, :type, :at, :run
-                        WHERE NOT EXISTS (SELECT 1 FROM engagement_event WHERE system = :system AND event_id = :event)""",
-                events.stream().map(e -> new MapSqlParameterSource()
+                        VALUES (:system, :event, :record, :type, :at, :run)""",
+                fresh.stream().map(e -> new MapSqlParameterSource()
                         .addValue("system", e.system()).addValue("event", e.item().id()).addValue("record", e.recordId())
                         .addValue("type", e.item().type()).addValue("at", Timestamps.utc(e.item().occurredAt()))
                         .addValue("run", runId)).toArray(MapSqlParameterSource[]::new));
-        return Arrays.stream(n).map(i -> Math.max(i, 0)).sum();
+        return fresh.size();
+    }
+
+    /**
+     * The items whose id is not stored yet for their system, each id once (the first wins), in the
+     * order given. Read in a few IN-list queries, so that the inserts are plain {@code INSERT … VALUES}
+     * batches the PostgreSQL driver sends as multi-row statements; an insert per row guarded by
+     * {@code WHERE NOT EXISTS} cost a round trip each. The unique constraint on (system, id) still
+     * refuses a duplicate, should another writer slip one in between.
+     */
+    private <T> List<Owned<T>> unseen(List<Owned<T>> items, Function<T, String> id, String table, String idColumn) {
+        Map<String, List<String>> idsBySystem = new HashMap<>();
+        for (Owned<T> item : items) {
+            idsBySystem.computeIfAbsent(item.system(), k -> new ArrayList<>()).add(id.apply(item.item()));
+        }
+        Set<String> stored = new HashSet<>();
+        idsBySystem.forEach((system, ids) -> {
+            for (List<String> chunk : InLists.of(List.copyOf(new LinkedHashSet<>(ids)))) {
+                named.query("SELECT " + idColumn + " FROM " + table + " WHERE system = :system AND " + idColumn + " IN (:ids)",
+                        new MapSqlParameterSource().addValue("system", system).addValue("ids", chunk),
+                        rs -> {
+                            stored.add(system + KEY_SEPARATOR + rs.getString(1));
+                        });
+            }
+        });
+        List<Owned<T>> fresh = new ArrayList<>();
+        for (Owned<T> item : items) {
+            if (stored.add(item.system() + KEY_SEPARATOR + id.apply(item.item()))) {
+                fresh.add(item);
+            }
+        }
+        return fresh;
     }
 }

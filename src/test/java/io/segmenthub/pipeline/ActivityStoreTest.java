@@ -1,0 +1,67 @@
+package io.segmenthub.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+/** A purchase or event is stored once per id in its system, however often sources send it again. */
+class ActivityStoreTest {
+
+    JdbcClient jdbc;
+    ActivityStore store;
+
+    @BeforeEach
+    void migrate() {
+        String url = "jdbc:h2:mem:activity-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        Flyway.configure().dataSource(url, "sa", "").load().migrate();
+        DataSource ds = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");
+        jdbc = JdbcClient.create(ds);
+        store = new ActivityStore(new NamedParameterJdbcTemplate(ds));
+    }
+
+    static ActivityStore.Owned<Transaction> purchase(String system, String tx, String amount) {
+        return new ActivityStore.Owned<>(system, "cust-" + tx, new Transaction(tx, LocalDate.parse("2026-03-01"),
+                new BigDecimal(amount), "EUR"));
+    }
+
+    @Test
+    void storesEachPurchaseOncePerSystemAndCountsOnlyTheNewOnes() {
+        assertThat(store.addPurchases(List.of(purchase("erp", "t1", "10.00"), purchase("erp", "t2", "20.00"),
+                purchase("erp", "t1", "99.00")), "run-1")).isEqualTo(2); // t1 twice in one batch: the first wins
+
+        assertThat(store.addPurchases(List.of(purchase("erp", "t2", "20.00"), purchase("erp", "t3", "30.00"),
+                purchase("shop", "t1", "5.00")), "run-2")).isEqualTo(2); // t2 is stored; t1 of another system is not
+
+        assertThat(jdbc.sql("SELECT system, tx_id, amount, run_id FROM purchase ORDER BY system, tx_id")
+                .query((rs, n) -> rs.getString(1) + "/" + rs.getString(2) + " " + rs.getBigDecimal(3).toPlainString()
+                        + " " + rs.getString(4)).list())
+                .containsExactly("erp/t1 10.00 run-1", "erp/t2 20.00 run-1", "erp/t3 30.00 run-2", "shop/t1 5.00 run-2");
+        assertThat(store.addPurchases(List.of(), "run-3")).isZero();
+    }
+
+    @Test
+    void aReReadExportOfThousandsOfEventsAddsOnlyTheNewOnes() {
+        List<ActivityStore.Owned<EngagementEvent>> day1 = IntStream.range(0, 2_500).mapToObj(i -> new ActivityStore.Owned<>(
+                "web", "visitor-" + i % 300, new EngagementEvent("e" + i, "page_view", Instant.parse("2026-03-01T10:00:00Z")))).toList();
+        List<ActivityStore.Owned<EngagementEvent>> day2 = IntStream.range(0, 2_600).mapToObj(i -> new ActivityStore.Owned<>(
+                "web", "visitor-" + i % 300, new EngagementEvent("e" + i, "page_view", Instant.parse("2026-03-01T10:00:00Z")))).toList();
+
+        assertThat(store.addEvents(day1, "run-1")).isEqualTo(2_500);
+        assertThat(store.addEvents(day2, "run-2")).isEqualTo(100); // read in IN-lists of 1,000: three chunks
+
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM engagement_event").query(Long.class).single()).isEqualTo(2_600);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM engagement_event WHERE run_id = 'run-2'").query(Long.class).single()).isEqualTo(100);
+    }
+}
