@@ -13,10 +13,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The consent ledger: every consent event is kept, never overwritten (GDPR Art. 7(1): the
@@ -29,9 +31,7 @@ public class ConsentLedger {
 
     private static final String INSERT = """
             INSERT INTO consent_event (subject, purpose, status, occurred_at, recorded_at, source_system, evidence, expires_at, run_id)
-            SELECT :subject, :purpose, :status, :occurredAt, :recordedAt, :source, :evidence, :expiresAt, :runId
-            WHERE NOT EXISTS (SELECT 1 FROM consent_event WHERE subject = :subject AND purpose = :purpose
-                              AND status = :status AND occurred_at = :occurredAt AND source_system = :source)
+            VALUES (:subject, :purpose, :status, :occurredAt, :recordedAt, :source, :evidence, :expiresAt, :runId)
             """;
 
     private final JdbcClient jdbc;
@@ -48,11 +48,12 @@ public class ConsentLedger {
 
     /** Appends the events not already in the ledger; returns how many were new. Each new one is audited. */
     public int record(List<ConsentEvent> events, String runId) {
-        if (events.isEmpty()) {
+        List<ConsentEvent> fresh = unrecorded(events);
+        if (fresh.isEmpty()) {
             return 0;
         }
         Instant now = clock.instant();
-        MapSqlParameterSource[] batch = events.stream().map(e -> new MapSqlParameterSource()
+        named.batchUpdate(INSERT, fresh.stream().map(e -> new MapSqlParameterSource()
                 .addValue("subject", e.subject())
                 .addValue("purpose", e.purpose())
                 .addValue("status", e.status().name())
@@ -61,21 +62,41 @@ public class ConsentLedger {
                 .addValue("source", e.sourceSystem())
                 .addValue("evidence", e.evidence())
                 .addValue("expiresAt", e.expiresAt().map(Timestamps::utc).orElse(null))
-                .addValue("runId", runId)).toArray(MapSqlParameterSource[]::new);
-        int[] inserted = named.batchUpdate(INSERT, batch);
-        List<AuditLog.Entry> entries = new ArrayList<>();
-        int count = 0;
-        for (int i = 0; i < inserted.length; i++) {
-            if (inserted[i] > 0) {
-                count++;
-                ConsentEvent e = events.get(i);
-                entries.add(new AuditLog.Entry(runId, "sync", "CONSENT", e.subject(),
-                        "purpose=" + e.purpose() + " status=" + e.status().name().toLowerCase() + " source=" + e.sourceSystem()
-                                + " occurred_at=" + e.occurredAt()));
+                .addValue("runId", runId)).toArray(MapSqlParameterSource[]::new));
+        audit.append(fresh.stream().map(e -> new AuditLog.Entry(runId, "sync", "CONSENT", e.subject(),
+                "purpose=" + e.purpose() + " status=" + e.status().name().toLowerCase() + " source=" + e.sourceSystem()
+                        + " occurred_at=" + e.occurredAt())).toList());
+        return fresh.size();
+    }
+
+    /**
+     * The events not in the ledger yet (the same subject, purpose, status, instant and source), each
+     * once, in the order given: looked up by subject in IN-lists, so that the new ones go in as one
+     * plain INSERT batch rather than a guarded insert per event. The ledger's unique constraint still
+     * refuses a duplicate written in between.
+     */
+    private List<ConsentEvent> unrecorded(List<ConsentEvent> events) {
+        Set<String> known = new HashSet<>();
+        for (List<String> chunk : InLists.of(List.copyOf(new LinkedHashSet<>(events.stream().map(ConsentEvent::subject).toList())))) {
+            jdbc.sql("SELECT subject, purpose, status, occurred_at, source_system FROM consent_event WHERE subject IN (:subjects)")
+                    .param("subjects", chunk)
+                    .query(rs -> {
+                        known.add(key(rs.getString("subject"), rs.getString("purpose"), rs.getString("status"),
+                                Timestamps.read(rs, "occurred_at"), rs.getString("source_system")));
+                    });
+        }
+        List<ConsentEvent> fresh = new ArrayList<>();
+        for (ConsentEvent e : events) {
+            if (known.add(key(e.subject(), e.purpose(), e.status().name(), e.occurredAt(), e.sourceSystem()))) {
+                fresh.add(e);
             }
         }
-        audit.append(entries);
-        return count;
+        return fresh;
+    }
+
+    /** The ledger's identity of an event, with the instant as the store keeps it (microseconds). */
+    private static String key(String subject, String purpose, String status, Instant occurredAt, String source) {
+        return String.join("\u0000", subject, purpose, status, Timestamps.utc(occurredAt).toInstant().toString(), source);
     }
 
     /** The current state for one purpose across several identifiers of one person. */

@@ -103,6 +103,16 @@ class ConsentLedgerTest {
         }
 
         @Test
+        void anEventTimedToTheNanosecondIsTheSameEventWhenSentAgain() {
+            // the store keeps microseconds: a source that sends 10:00:00.123456789 twice must not get two rows, nor fail
+            ConsentEvent granted = event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, Instant.parse("2026-05-01T10:00:00.123456789Z"));
+            ledger.record(List.of(granted), "run-1");
+
+            assertThat(ledger.record(List.of(granted), "run-2")).isZero();
+            assertThat(ledger.history(EMAIL_ANN)).hasSize(1);
+        }
+
+        @Test
         void theSameEventTwiceInOneBatchIsStoredOnce() {
             ConsentEvent granted = event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T1);
 
