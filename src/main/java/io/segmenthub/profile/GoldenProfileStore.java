@@ -7,6 +7,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -86,15 +87,47 @@ public class GoldenProfileStore {
                         .addValue("evidence", c.evidence()).addValue("at", Timestamps.utc(now))).toArray(MapSqlParameterSource[]::new));
     }
 
-    public void replaceLineage(List<Lineage> lineage) {
-        jdbc.sql("DELETE FROM golden_attribute").update();
-        if (lineage.isEmpty()) {
-            return;
+    /**
+     * Makes the stored lineage equal to {@code lineage}, writing only the differences: a run that
+     * changed a few records rewrites a few rows, not every profile's (deleting and re-inserting
+     * the whole table was 5.6 s of a 1 %-changed run over 100,000 records on PostgreSQL).
+     *
+     * @return how many rows were inserted, updated and deleted
+     */
+    public int replaceLineage(List<Lineage> lineage) {
+        record Source(long sourceRecordId, String rule) {
         }
-        named.batchUpdate("INSERT INTO golden_attribute (golden_id, attribute, source_record_id, rule) VALUES (:golden, :attribute, :record, :rule)",
-                lineage.stream().map(l -> new MapSqlParameterSource().addValue("golden", l.goldenId())
-                        .addValue("attribute", l.attribute().key()).addValue("record", l.sourceRecordId()).addValue("rule", l.rule()))
-                        .toArray(MapSqlParameterSource[]::new));
+        Map<List<String>, Source> stored = new HashMap<>();
+        jdbc.sql("SELECT golden_id, attribute, source_record_id, rule FROM golden_attribute").query(rs -> {
+            stored.put(List.of(rs.getString(1), rs.getString(2)), new Source(rs.getLong(3), rs.getString(4)));
+        });
+        List<MapSqlParameterSource> inserts = new ArrayList<>();
+        List<MapSqlParameterSource> updates = new ArrayList<>();
+        for (Lineage l : lineage) {
+            Source was = stored.remove(List.of(l.goldenId(), l.attribute().key()));
+            var row = new MapSqlParameterSource().addValue("golden", l.goldenId()).addValue("attribute", l.attribute().key())
+                    .addValue("record", l.sourceRecordId()).addValue("rule", l.rule());
+            if (was == null) {
+                inserts.add(row);
+            } else if (!was.equals(new Source(l.sourceRecordId(), l.rule()))) {
+                updates.add(row);
+            }
+        }
+        List<MapSqlParameterSource> deletes = stored.keySet().stream()
+                .map(k -> new MapSqlParameterSource().addValue("golden", k.get(0)).addValue("attribute", k.get(1))).toList();
+        if (!deletes.isEmpty()) {
+            named.batchUpdate("DELETE FROM golden_attribute WHERE golden_id = :golden AND attribute = :attribute",
+                    deletes.toArray(MapSqlParameterSource[]::new));
+        }
+        if (!updates.isEmpty()) {
+            named.batchUpdate("UPDATE golden_attribute SET source_record_id = :record, rule = :rule WHERE golden_id = :golden AND attribute = :attribute",
+                    updates.toArray(MapSqlParameterSource[]::new));
+        }
+        if (!inserts.isEmpty()) {
+            named.batchUpdate("INSERT INTO golden_attribute (golden_id, attribute, source_record_id, rule) VALUES (:golden, :attribute, :record, :rule)",
+                    inserts.toArray(MapSqlParameterSource[]::new));
+        }
+        return inserts.size() + updates.size() + deletes.size();
     }
 
     /** The golden id a (possibly merged) id resolves to now. */

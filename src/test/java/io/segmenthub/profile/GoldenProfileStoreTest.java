@@ -1,0 +1,68 @@
+package io.segmenthub.profile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+/** Lineage is replaced by writing only what changed, and ends up exactly as asked. */
+class GoldenProfileStoreTest {
+
+    JdbcClient jdbc;
+    GoldenProfileStore store;
+
+    @BeforeEach
+    void migrate() {
+        String url = "jdbc:h2:mem:golden-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        Flyway.configure().dataSource(url, "sa", "").load().migrate();
+        DataSource ds = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");
+        jdbc = JdbcClient.create(ds);
+        store = new GoldenProfileStore(jdbc, new NamedParameterJdbcTemplate(ds));
+    }
+
+    static GoldenProfileStore.Lineage won(String golden, Attribute attribute, long record, String rule) {
+        return new GoldenProfileStore.Lineage(golden, attribute, record, rule);
+    }
+
+    List<String> stored() {
+        return jdbc.sql("SELECT golden_id, attribute, source_record_id, rule FROM golden_attribute ORDER BY golden_id, attribute")
+                .query((rs, n) -> rs.getString(1) + " " + rs.getString(2) + " " + rs.getLong(3) + " " + rs.getString(4)).list();
+    }
+
+    @Test
+    void aSecondRunWritesOnlyTheWinnersThatChanged() {
+        assertThat(store.replaceLineage(List.of(
+                won("g1", Attribute.EMAIL, 1, "source-priority"), won("g1", Attribute.PHONE, 2, "most-recent"),
+                won("g2", Attribute.EMAIL, 3, "source-priority"), won("g3", Attribute.CITY, 4, "most-frequent")))).isEqualTo(4);
+
+        int written = store.replaceLineage(List.of(
+                won("g1", Attribute.EMAIL, 1, "source-priority"),   // the same: untouched
+                won("g1", Attribute.PHONE, 5, "most-recent"),       // another record won: updated
+                won("g2", Attribute.EMAIL, 3, "longest"),           // the rule changed: updated
+                won("g4", Attribute.CITY, 6, "most-frequent")));    // new; g3 is gone: deleted
+
+        assertThat(written).isEqualTo(4);
+        assertThat(stored()).containsExactly(
+                "g1 email 1 source-priority", "g1 phone 5 most-recent", "g2 email 3 longest", "g4 city 6 most-frequent");
+        assertThat(store.lineage("g1")).extracting(GoldenProfileStore.Lineage::sourceRecordId).containsExactly(1L, 5L);
+    }
+
+    @Test
+    void theSameLineageAgainWritesNothingAndNoLineageClearsIt() {
+        List<GoldenProfileStore.Lineage> lineage = List.of(won("g1", Attribute.EMAIL, 1, "source-priority"));
+        store.replaceLineage(lineage);
+
+        assertThat(store.replaceLineage(lineage)).isZero();
+        assertThat(stored()).containsExactly("g1 email 1 source-priority");
+
+        assertThat(store.replaceLineage(List.of())).isEqualTo(1);
+        assertThat(stored()).isEmpty();
+    }
+}
