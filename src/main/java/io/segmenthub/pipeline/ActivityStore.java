@@ -67,7 +67,7 @@ public class ActivityStore {
 
     /**
      * The items whose id is not stored yet for their system, each id once (the first wins), in the
-     * order given. Read in a few IN-list queries, so that the inserts are plain {@code INSERT … VALUES}
+     * order given. Read in a few queries (joined to a values table, see {@link InLists#valuesTable}), so that the inserts are plain {@code INSERT … VALUES}
      * batches the PostgreSQL driver sends as multi-row statements; an insert per row guarded by
      * {@code WHERE NOT EXISTS} cost a round trip each. The unique constraint on (system, id) still
      * refuses a duplicate, should another writer slip one in between.
@@ -80,11 +80,13 @@ public class ActivityStore {
         Set<String> stored = new HashSet<>();
         idsBySystem.forEach((system, ids) -> {
             for (List<String> chunk : InLists.of(List.copyOf(new LinkedHashSet<>(ids)))) {
-                named.query("SELECT " + idColumn + " FROM " + table + " WHERE system = :system AND " + idColumn + " IN (:ids)",
-                        new MapSqlParameterSource().addValue("system", system).addValue("ids", chunk),
+                List<Object> params = new ArrayList<>(chunk);
+                params.add(system);
+                named.getJdbcTemplate().query("SELECT t." + idColumn + " FROM " + InLists.valuesTable(chunk.size()) + " AS wanted(id) JOIN "
+                                + table + " t ON t." + idColumn + " = wanted.id WHERE t.system = ?",
                         rs -> {
                             stored.add(system + KEY_SEPARATOR + rs.getString(1));
-                        });
+                        }, params.toArray());
             }
         });
         List<Owned<T>> fresh = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.segmenthub.profile;
 
+import io.segmenthub.system.InLists;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -8,8 +9,10 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,14 +63,18 @@ public class SourceRecordStore {
         if (recordIds.isEmpty()) {
             return found;
         }
-        jdbc.sql("SELECT id, record_id, content_hash, data_key_id FROM source_record WHERE system = :system AND record_id IN (:ids)")
-                .param("system", system)
-                .param("ids", recordIds)
-                .query(rs -> {
-                    long key = rs.getLong("data_key_id");
-                    Optional<Long> dataKey = rs.wasNull() ? Optional.empty() : Optional.of(key);
-                    found.put(rs.getString("record_id"), new Existing(rs.getLong("id"), rs.getString("content_hash"), dataKey));
-                });
+        for (List<String> chunk : InLists.of(List.copyOf(new LinkedHashSet<>(recordIds)))) {
+            List<Object> params = new ArrayList<>(chunk);
+            params.add(system);
+            jdbc.sql("SELECT r.id, r.record_id, r.content_hash, r.data_key_id FROM " + InLists.valuesTable(chunk.size())
+                            + " AS wanted(record_id) JOIN source_record r ON r.record_id = wanted.record_id WHERE r.system = ?")
+                    .params(params)
+                    .query(rs -> {
+                        long key = rs.getLong("data_key_id");
+                        Optional<Long> dataKey = rs.wasNull() ? Optional.empty() : Optional.of(key);
+                        found.put(rs.getString("record_id"), new Existing(rs.getLong("id"), rs.getString("content_hash"), dataKey));
+                    });
+        }
         return found;
     }
 

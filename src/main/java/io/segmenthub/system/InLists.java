@@ -1,6 +1,7 @@
 package io.segmenthub.system;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -21,5 +22,19 @@ public final class InLists {
             chunks.add(values.subList(from, Math.min(values.size(), from + SIZE)));
         }
         return chunks;
+    }
+
+    /**
+     * {@code (VALUES (?), (?), …)}, one row per value, to join a table on instead of
+     * {@code a = ? AND b IN (…)} when the index is on {@code (a, b)}: H2 uses such an index only for
+     * {@code a} and reads every row with that {@code a} (a whole source system's records, per
+     * look-up, so ingest grew with the square of the store); joined to a values table it looks each
+     * value up. PostgreSQL plans both forms alike.
+     */
+    public static String valuesTable(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("a values table needs at least one row");
+        }
+        return "(VALUES " + String.join(", ", Collections.nCopies(count, "(?)")) + ")";
     }
 }
