@@ -1,5 +1,6 @@
 package io.segmenthub.profile;
 
+import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.InLists;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -35,10 +36,12 @@ public class MatchStateStore {
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate named;
+    private final BulkInsert bulk;
 
-    public MatchStateStore(JdbcClient jdbc, NamedParameterJdbcTemplate named) {
+    public MatchStateStore(JdbcClient jdbc, NamedParameterJdbcTemplate named, BulkInsert bulk) {
         this.jdbc = jdbc;
         this.named = named;
+        this.bulk = bulk;
     }
 
     // ------------------------------------------------------------------ links
@@ -107,9 +110,8 @@ public class MatchStateStore {
         if (keys.isEmpty()) {
             return;
         }
-        named.batchUpdate("INSERT INTO match_key (source_record_id, kind, hashed) VALUES (:id, :kind, :hashed)",
-                keys.stream().distinct().map(k -> new MapSqlParameterSource().addValue("id", k.recordId()).addValue("kind", k.kind())
-                        .addValue("hashed", k.hashed())).toArray(MapSqlParameterSource[]::new));
+        bulk.insert("match_key", List.of("source_record_id", "kind", "hashed"),
+                keys.stream().distinct().map(k -> new Object[]{k.recordId(), k.kind(), k.hashed()}).toList());
     }
 
     /**
