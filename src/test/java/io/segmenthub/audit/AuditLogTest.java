@@ -2,18 +2,16 @@ package io.segmenthub.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.segmenthub.system.MemoryStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.UUID;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 class AuditLogTest {
 
@@ -24,9 +22,7 @@ class AuditLogTest {
 
     @BeforeEach
     void migrate() {
-        String url = "jdbc:h2:mem:audit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        Flyway.configure().dataSource(url, "sa", "").load().migrate();
-        DataSource ds = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");
+        DataSource ds = MemoryStore.migrated("audit");
         jdbc = JdbcClient.create(ds);
         audit = new AuditLog(jdbc, Clock.fixed(NOW, ZoneOffset.UTC));
     }

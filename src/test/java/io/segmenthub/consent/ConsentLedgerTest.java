@@ -3,20 +3,18 @@ package io.segmenthub.consent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segmenthub.audit.AuditLog;
+import io.segmenthub.system.MemoryStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 class ConsentLedgerTest {
 
@@ -69,9 +67,7 @@ class ConsentLedgerTest {
 
         @BeforeEach
         void migrate() {
-            String url = "jdbc:h2:mem:consent-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-            Flyway.configure().dataSource(url, "sa", "").load().migrate();
-            DataSource ds = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");
+            DataSource ds = MemoryStore.migrated("consent");
             Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
             JdbcClient jdbc = JdbcClient.create(ds);
             audit = new AuditLog(jdbc, clock);

@@ -3,20 +3,18 @@ package io.segmenthub.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.segmenthub.system.MemoryStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 /** Opening many sealed rows with their data keys read in the same query, as resolution and golden values do. */
 class PersonalDataVaultTest {
@@ -29,9 +27,7 @@ class PersonalDataVaultTest {
 
     @BeforeEach
     void store() {
-        String url = "jdbc:h2:mem:vault-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        Flyway.configure().dataSource(url, "sa", "").load().migrate();
-        DataSource ds = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");
+        DataSource ds = MemoryStore.migrated("vault");
         jdbc = JdbcClient.create(ds);
         MasterKeys keys = MasterKeys.openOrCreate(dir.resolve("keystore.bcfks"), "pw-for-tests".toCharArray());
         vault = new PersonalDataVault(new EnvelopeCipher(keys), jdbc, new NamedParameterJdbcTemplate(ds), Clock.systemUTC(),

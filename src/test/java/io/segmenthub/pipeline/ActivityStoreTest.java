@@ -2,19 +2,17 @@ package io.segmenthub.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.segmenthub.system.MemoryStore;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 /** A purchase or event is stored once per id in its system, however often sources send it again. */
 class ActivityStoreTest {
@@ -24,9 +22,7 @@ class ActivityStoreTest {
 
     @BeforeEach
     void migrate() {
-        String url = "jdbc:h2:mem:activity-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        Flyway.configure().dataSource(url, "sa", "").load().migrate();
-        DataSource ds = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");
+        DataSource ds = MemoryStore.migrated("activity");
         jdbc = JdbcClient.create(ds);
         store = new ActivityStore(new NamedParameterJdbcTemplate(ds));
     }

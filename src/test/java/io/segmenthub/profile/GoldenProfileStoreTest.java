@@ -2,15 +2,13 @@ package io.segmenthub.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.segmenthub.system.MemoryStore;
 import java.util.List;
-import java.util.UUID;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 /** Lineage is replaced by writing only what changed, and ends up exactly as asked. */
 class GoldenProfileStoreTest {
@@ -20,9 +18,7 @@ class GoldenProfileStoreTest {
 
     @BeforeEach
     void migrate() {
-        String url = "jdbc:h2:mem:golden-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        Flyway.configure().dataSource(url, "sa", "").load().migrate();
-        DataSource ds = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");
+        DataSource ds = MemoryStore.migrated("golden");
         jdbc = JdbcClient.create(ds);
         store = new GoldenProfileStore(jdbc, new NamedParameterJdbcTemplate(ds));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segmenthub.pipeline.RunReport;
 import io.segmenthub.pipeline.SyncRun;
+import io.segmenthub.system.MemoryStore;
 import io.segmenthub.system.Timestamps;
 import java.time.Clock;
 import java.time.Instant;
@@ -12,15 +13,12 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 /** Resolution on a migrated H2 store: records and their blind indexes are inserted with plain SQL. */
 class IdentityResolverTest {
@@ -36,9 +34,7 @@ class IdentityResolverTest {
 
     @BeforeEach
     void migrate() {
-        String url = "jdbc:h2:mem:resolve-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        Flyway.configure().dataSource(url, "sa", "").load().migrate();
-        DataSource ds = new SimpleDriverDataSource(new org.h2.Driver(), url, "sa", "");
+        DataSource ds = MemoryStore.migrated("resolve");
         jdbc = JdbcClient.create(ds);
         var named = new NamedParameterJdbcTemplate(ds);
         records = new SourceRecordStore(jdbc, named);
