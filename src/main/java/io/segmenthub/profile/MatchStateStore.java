@@ -26,6 +26,9 @@ import java.util.Set;
 @Repository
 public class MatchStateStore {
 
+    /** Keys written per statement when all are replaced. */
+    private static final int KEYS_PER_SLICE = 100_000;
+
     /** A blind-indexed key of a record: kind "block", or "tf:&lt;field&gt;". */
     public record Key(long recordId, String kind, String hashed) {
     }
@@ -93,9 +96,22 @@ public class MatchStateStore {
 
     // ------------------------------------------------------------------ keys
 
-    public void replaceAllKeys(List<Key> keys) {
+    /**
+     * Replaces every stored key with those {@code keysOf} gives per record, written a slice of
+     * records at a time: a full resolution makes about ten keys per record, and holding them all
+     * (some 700 MB for 600,000 records) on top of the opened records did not fit a 2 GiB heap.
+     */
+    public <R> void replaceAllKeys(Iterable<R> records, java.util.function.Function<R, List<Key>> keysOf) {
         jdbc.sql("DELETE FROM match_key").update();
-        insert(keys);
+        List<Key> slice = new ArrayList<>();
+        for (R record : records) {
+            slice.addAll(keysOf.apply(record)); // one record's keys never straddle two slices
+            if (slice.size() >= KEYS_PER_SLICE) {
+                insert(slice);
+                slice = new ArrayList<>();
+            }
+        }
+        insert(slice);
     }
 
     public void replaceKeys(Collection<Long> recordIds, List<Key> keys) {

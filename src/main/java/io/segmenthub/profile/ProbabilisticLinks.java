@@ -49,6 +49,8 @@ public class ProbabilisticLinks {
 
     private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() { };
     private static final Pattern HAN = Pattern.compile("\\p{IsHan}+");
+    /** Fields with few distinct values, shared between the records that hold the same one. */
+    private static final List<String> REPEATING_FIELDS = List.of("given_name", "family_name", "city");
 
     /**
      * What one resolution found, without personal data: the links that joined records (store ids,
@@ -158,9 +160,7 @@ public class ProbabilisticLinks {
             }
         }
         candidates.addAll(phonePairs(indexes, null, open, model));
-        List<MatchStateStore.Key> keys = new ArrayList<>();
-        open.forEach((id, r) -> keys.addAll(keys(id, r)));
-        state.replaceAllKeys(keys);
+        state.replaceAllKeys(open.entrySet(), e -> keys(e.getKey(), e.getValue()));
         if (model != null) {
             state.saveModel(new MatchStateStore.Model(signature(), parameters(model)), runId, now);
         }
@@ -385,6 +385,8 @@ public class ProbabilisticLinks {
     /** The records' identity attributes, opened in memory only: all of them, or those with the given ids. */
     private Map<Long, MatchRecord> open(Set<Long> ids) {
         Map<Long, MatchRecord> records = new LinkedHashMap<>();
+        // names and towns repeat across records: one copy of each while this run resolves
+        Map<String, String> repeated = new HashMap<>();
         // the data keys come in the same query: one round trip per chunk, not one per record
         String sql = """
                 SELECT r.id, r.system, r.record_id, r.pii, r.attributes, r.invalid, k.master_key_id, k.wrapped
@@ -412,7 +414,11 @@ public class ProbabilisticLinks {
                     values.remove(invalid); // an invalid value is no evidence either way
                 }
                 long id = rs.getLong("id");
-                records.put(id, new MatchRecord(String.valueOf(id), fields(values)));
+                Map<String, String> fields = fields(values);
+                for (String field : REPEATING_FIELDS) {
+                    fields.computeIfPresent(field, (k, v) -> repeated.computeIfAbsent(v, x -> x));
+                }
+                records.put(id, new MatchRecord(String.valueOf(id), fields));
             });
         }
         return records;

@@ -148,21 +148,35 @@ public class SourceRecordStore {
                 .addValue("hash", r.contentHash());
     }
 
-    /** Every record that carries an identity, with its blind indexes, for resolution. */
+    /**
+     * Every record that carries an identity, for resolution. The few distinct systems, run ids and
+     * attribute names are shared, not read afresh per row: a store of 600,000 records would hold
+     * millions of copies of "given_name" while it resolves.
+     */
     public List<Facts> identified() {
+        Map<String, String> shared = new HashMap<>();
         return jdbc.sql("""
                         SELECT id, system, record_id, source_updated_at, present, invalid, golden_id, run_id
                         FROM source_record WHERE present <> '' ORDER BY id""")
-                .query((rs, n) -> new Facts(rs.getLong("id"), rs.getString("system"), rs.getString("record_id"),
-                        Timestamps.read(rs, "source_updated_at"), split(rs.getString("present")), split(rs.getString("invalid")),
-                        Optional.ofNullable(rs.getString("golden_id")), rs.getString("run_id")))
+                .query((rs, n) -> new Facts(rs.getLong("id"), share(shared, rs.getString("system")), rs.getString("record_id"),
+                        Timestamps.read(rs, "source_updated_at"), split(rs.getString("present"), shared),
+                        split(rs.getString("invalid"), shared), Optional.ofNullable(rs.getString("golden_id")),
+                        share(shared, rs.getString("run_id"))))
                 .list();
+    }
+
+    private static String share(Map<String, String> shared, String value) {
+        return value == null ? null : shared.computeIfAbsent(value, v -> v);
+    }
+
+    private static List<String> split(String csv, Map<String, String> shared) {
+        return split(csv).stream().map(v -> share(shared, v)).toList();
     }
 
     public Map<Long, List<IndexEntry>> indexes() {
         Map<Long, List<IndexEntry>> byRecord = new HashMap<>();
         jdbc.sql("SELECT source_record_id, kind, hashed FROM record_index").query(rs -> {
-            byRecord.computeIfAbsent(rs.getLong(1), k -> new java.util.ArrayList<>()).add(new IndexEntry(rs.getString(2), rs.getString(3)));
+            byRecord.computeIfAbsent(rs.getLong(1), k -> new java.util.ArrayList<>(2)).add(new IndexEntry(rs.getString(2).intern(), rs.getString(3)));
         });
         return byRecord;
     }
