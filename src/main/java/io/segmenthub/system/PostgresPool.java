@@ -18,8 +18,8 @@ import org.springframework.stereotype.Component;
  *       ({@code reWriteBatchedInserts}): a sync writes hundreds of thousands of blocking keys and
  *       lineage rows, and the server's cost per statement was most of it (a 30,000-record first run
  *       went from 31.5 s to 26.5 s). Such a batch then reports {@code SUCCESS_NO_INFO} instead of a
- *       count per row; the hub counts rows only for {@code INSERT … SELECT … WHERE NOT EXISTS}, which
- *       the driver never rewrites. Left alone if the URL or the pool sets it.</li>
+ *       count per row; the hub never reads per-row counts of a batched insert (it works out which rows
+ *       are new before inserting them). Left alone if the URL or the pool sets it.</li>
  * </ul>
  */
 @Component
