@@ -99,13 +99,35 @@ class PipelineBench {
     private record Measured(String label, long wallMs, long peakHeap, Map<String, Long> stages, double profiles) {
     }
 
+    /** The top of the JVM's class histogram of live objects, taken in-process (no attach, no signal). */
+    static String liveHistogram(int lines) {
+        try {
+            Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[]{new String[0]}, new String[]{String[].class.getName()});
+            return String.join("\n", text.toString().lines().limit(lines + 3).toList());
+        } catch (Exception e) {
+            return "(no class histogram: " + e + ")";
+        }
+    }
+
     private static Measured measure(SyncRunner runner, String label) throws InterruptedException {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
         AtomicLong peak = new AtomicLong(memory.getHeapMemoryUsage().getUsed());
         Thread sampler = new Thread(() -> {
+            long histogramAt = 0;
+            int histograms = 0;
             while (!Thread.currentThread().isInterrupted()) {
-                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                var heap = memory.getHeapMemoryUsage();
+                peak.accumulateAndGet(heap.getUsed(), Math::max);
+                // near the cap, print what holds the heap (live objects after a full GC), a few times a run
+                if (heap.getMax() > 0 && heap.getUsed() > heap.getMax() * 0.9 && histograms < 3
+                        && System.nanoTime() - histogramAt > 20_000_000_000L) {
+                    histogramAt = System.nanoTime();
+                    histograms++;
+                    System.out.println("heap near its cap during run " + label + ", live objects:\n" + liveHistogram(25));
+                }
                 try {
                     Thread.sleep(10);
                 } catch (InterruptedException e) {

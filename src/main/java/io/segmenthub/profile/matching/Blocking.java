@@ -35,6 +35,7 @@ final class Blocking {
                     blocks.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
                 }
             }
+            blocks.values().removeIf(block -> block.size() < 2);
             for (List<Integer> block : blocks.values()) {
                 if (block.size() > maxBlockSize) {
                     skipped.add(new SkippedBlock(rule.name(), block.size()));
@@ -48,23 +49,30 @@ final class Blocking {
                             continue;
                         }
                         if (count == pairs.length) {
-                            pairs = Arrays.copyOf(pairs, pairs.length * 2);
+                            pairs = Arrays.copyOf(pairs, pairs.length + (pairs.length >> 1));
                         }
                         pairs[count++] = ((long) i << 32) | j;
                     }
                 }
             }
-        }
-        long[] sorted = Arrays.copyOf(pairs, count);
-        Arrays.sort(sorted);
-        int unique = 0;
-        for (int k = 0; k < sorted.length; k++) {
-            if (k == 0 || sorted[k] != sorted[k - 1]) {
-                sorted[unique++] = sorted[k];
-            }
+            blocks = null;
+            // rules find many of the same pairs: keep each once before the next rule adds more
+            count = sortUnique(pairs, count);
         }
         skipped.sort(java.util.Comparator.comparing(SkippedBlock::rule).thenComparing(SkippedBlock::size));
-        return new Candidates(Arrays.copyOf(sorted, unique), List.copyOf(skipped));
+        return new Candidates(Arrays.copyOf(pairs, count), List.copyOf(skipped));
+    }
+
+    /** Sorts {@code pairs[0, count)} (on both cores) and moves each value's first copy to the front; returns how many. */
+    private static int sortUnique(long[] pairs, int count) {
+        Arrays.parallelSort(pairs, 0, count);
+        int unique = 0;
+        for (int k = 0; k < count; k++) {
+            if (k == 0 || pairs[k] != pairs[k - 1]) {
+                pairs[unique++] = pairs[k];
+            }
+        }
+        return unique;
     }
 
     static int left(long pair) {
