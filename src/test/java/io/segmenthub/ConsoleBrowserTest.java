@@ -149,6 +149,7 @@ class ConsoleBrowserTest {
 
         browser.findElement(By.id("consent-email")).sendKeys(HubFixture.ADA_EMAIL);
         browser.findElement(By.id("consent-search")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("consent-events"), "marketing_email"));
         String events = browser.findElement(By.id("consent-events")).getText();
         assertThat(events).contains("marketing_email", "granted", "form:newsletter");
         assertThat(browser.findElement(By.id("consent-now")).getText()).contains("marketing_email");
@@ -157,7 +158,8 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("nav-profiles")).click();
         browser.findElement(By.id("search-email")).sendKeys(HubFixture.ADA_EMAIL);
         browser.findElement(By.id("search")).click();
-        WebElement email = browser.findElement(By.cssSelector(".profile td[data-attribute='email']"));
+        // the search answers asynchronously: wait for the profile rather than race it (failed once in CI)
+        WebElement email = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".profile td[data-attribute='email']")));
         assertThat(email.getText()).isEqualTo("a•••@•••.org");
         screenshot("profiles");
 
