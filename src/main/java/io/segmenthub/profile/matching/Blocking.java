@@ -35,7 +35,6 @@ final class Blocking {
                     blocks.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
                 }
             }
-            blocks.values().removeIf(block -> block.size() < 2);
             for (List<Integer> block : blocks.values()) {
                 if (block.size() > maxBlockSize) {
                     skipped.add(new SkippedBlock(rule.name(), block.size()));
@@ -55,7 +54,6 @@ final class Blocking {
                     }
                 }
             }
-            blocks = null;
             // rules find many of the same pairs: keep each once before the next rule adds more
             count = sortUnique(pairs, count);
         }
