@@ -175,8 +175,9 @@ public class SourceRecordStore {
 
     public Map<Long, List<IndexEntry>> indexes() {
         Map<Long, List<IndexEntry>> byRecord = new HashMap<>();
+        Map<String, String> kinds = new HashMap<>();
         jdbc.sql("SELECT source_record_id, kind, hashed FROM record_index").query(rs -> {
-            byRecord.computeIfAbsent(rs.getLong(1), k -> new java.util.ArrayList<>(2)).add(new IndexEntry(rs.getString(2).intern(), rs.getString(3)));
+            byRecord.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>(2)).add(new IndexEntry(share(kinds, rs.getString(2)), rs.getString(3)));
         });
         return byRecord;
     }
