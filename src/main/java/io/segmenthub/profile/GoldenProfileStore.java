@@ -105,13 +105,11 @@ public class GoldenProfileStore {
         List<MapSqlParameterSource> updates = new ArrayList<>();
         for (Lineage l : lineage) {
             Source was = stored.remove(List.of(l.goldenId(), l.attribute().key()));
-            var row = new MapSqlParameterSource().addValue("golden", l.goldenId()).addValue("attribute", l.attribute().key())
-                    .addValue("record", l.sourceRecordId()).addValue("rule", l.rule());
-            if (was == null) {
-                inserts.add(row);
-            } else if (!was.equals(new Source(l.sourceRecordId(), l.rule()))) {
-                updates.add(row);
+            if (new Source(l.sourceRecordId(), l.rule()).equals(was)) {
+                continue; // the same winner by the same rule: nothing to write
             }
+            (was == null ? inserts : updates).add(new MapSqlParameterSource().addValue("golden", l.goldenId())
+                    .addValue("attribute", l.attribute().key()).addValue("record", l.sourceRecordId()).addValue("rule", l.rule()));
         }
         List<MapSqlParameterSource> deletes = stored.keySet().stream()
                 .map(k -> new MapSqlParameterSource().addValue("golden", k.get(0)).addValue("attribute", k.get(1))).toList();
