@@ -26,17 +26,18 @@ final class Clustering {
     }
 
     /**
-     * @param pairs         candidate pairs, encoded as in {@link Blocking}
+     * @param pairs         candidate pairs, encoded as in {@link Blocking}; those under the match
+     *                      threshold may be left out, they are scored again if a merge needs them
      * @param probabilities their match probabilities
      * @return clusters as sorted record indices, ordered by their first member
      */
     static List<List<Integer>> cluster(int size, long[] pairs, double[] probabilities, double matchThreshold,
                                        double clusterThreshold, PairScore score) {
-        Map<Long, Double> known = new HashMap<>(pairs.length * 2);
+        Map<Long, Double> known = new HashMap<>();
         List<Integer> edges = new ArrayList<>();
         for (int k = 0; k < pairs.length; k++) {
-            known.put(pairs[k], probabilities[k]);
             if (probabilities[k] >= matchThreshold) {
+                known.put(pairs[k], probabilities[k]);
                 edges.add(k);
             }
         }
@@ -45,13 +46,16 @@ final class Clustering {
             return byProbability != 0 ? byProbability : Long.compare(pairs[a], pairs[b]);
         });
 
+        // each cluster a linked list of its records through next[], reached from its root: no object per record
         int[] root = new int[size];
-        List<List<Integer>> members = new ArrayList<>(size);
+        int[] next = new int[size];
+        int[] last = new int[size];
+        int[] count = new int[size];
         for (int i = 0; i < size; i++) {
             root[i] = i;
-            List<Integer> alone = new ArrayList<>();
-            alone.add(i);
-            members.add(alone);
+            next[i] = -1;
+            last[i] = i;
+            count[i] = 1;
         }
         for (int k : edges) {
             int a = root[Blocking.left(pairs[k])];
@@ -59,33 +63,36 @@ final class Clustering {
             if (a == b) {
                 continue;
             }
-            List<Integer> ma = members.get(a);
-            List<Integer> mb = members.get(b);
             double sum = 0;
-            for (int i : ma) {
-                for (int j : mb) {
+            for (int i = a; i >= 0; i = next[i]) {
+                for (int j = b; j >= 0; j = next[j]) {
                     long key = ((long) Math.min(i, j) << 32) | Math.max(i, j);
                     Double p = known.get(key);
                     sum += p != null ? p : score.probability(Math.min(i, j), Math.max(i, j));
                 }
             }
-            if (sum / ((double) ma.size() * mb.size()) < clusterThreshold) {
+            if (sum / ((double) count[a] * count[b]) < clusterThreshold) {
                 continue;
             }
-            int keep = ma.size() >= mb.size() ? a : b;
+            int keep = count[a] >= count[b] ? a : b;
             int gone = keep == a ? b : a;
-            for (int i : members.get(gone)) {
+            for (int i = gone; i >= 0; i = next[i]) {
                 root[i] = keep;
             }
-            members.get(keep).addAll(members.get(gone));
-            members.set(gone, null);
+            next[last[keep]] = gone;
+            last[keep] = last[gone];
+            count[keep] += count[gone];
         }
         List<List<Integer>> clusters = new ArrayList<>();
-        for (List<Integer> cluster : members) {
-            if (cluster != null) {
-                int[] sorted = cluster.stream().mapToInt(Integer::intValue).toArray();
-                Arrays.sort(sorted);
-                clusters.add(Arrays.stream(sorted).boxed().toList());
+        for (int r = 0; r < size; r++) {
+            if (root[r] == r) {
+                int[] members = new int[count[r]];
+                int m = 0;
+                for (int i = r; i >= 0; i = next[i]) {
+                    members[m++] = i;
+                }
+                Arrays.sort(members);
+                clusters.add(Arrays.stream(members).boxed().toList());
             }
         }
         clusters.sort((x, y) -> Integer.compare(x.get(0), y.get(0)));

@@ -1,13 +1,15 @@
 package io.segmenthub.profile.matching;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,10 @@ public final class MatchEngine {
     private final int[] guard;
 
     public MatchEngine(MatchSettings settings) {
+        if (settings.comparisons().size() > 16
+                || settings.comparisons().stream().anyMatch(c -> c.levels().size() > 14)) {
+            throw new IllegalArgumentException("at most 16 comparisons of at most 14 levels each (a pair's levels are packed in 64 bits)");
+        }
         this.settings = settings;
         this.guard = settings.guard().stream().mapToInt(name -> {
             for (int c = 0; c < settings.comparisons().size(); c++) {
@@ -61,7 +67,7 @@ public final class MatchEngine {
     public FellegiSunterModel train(List<MatchRecord> records) {
         checkIds(records);
         Blocking.Candidates candidates = Blocking.candidates(records, settings.blockingRules(), settings.maxBlockSize());
-        return train(records, levels(records, candidates.pairs(), settings.comparisons()), Sources.DEDUPLICATE);
+        return train(records, codes(records, candidates.chunks()), candidates.count(), Sources.DEDUPLICATE);
     }
 
     /** Learns a model from the records, then scores and clusters them with it. */
@@ -88,6 +94,11 @@ public final class MatchEngine {
         return run(records, new Sources(left.size()), null);
     }
 
+    /**
+     * Per candidate pair only its 8-byte pair and its 8-byte comparison pattern are held, and after
+     * scoring only the pairs at or above the match threshold: what a million records cost is the
+     * candidate pairs at 16 bytes each, not a level array and two doubles per pair.
+     */
     private MatchResult run(List<MatchRecord> records, Sources sources, FellegiSunterModel trained) {
         checkIds(records);
         Blocking.Candidates candidates = Blocking.candidates(records, settings.blockingRules(), settings.maxBlockSize(),
@@ -96,37 +107,82 @@ public final class MatchEngine {
             log.warn("matching skipped {} blocks over the cap of {} records: {}", candidates.skipped().size(),
                     settings.maxBlockSize(), candidates.skipped());
         }
-        long[] pairs = candidates.pairs();
-        int[][] levels = levels(records, pairs, settings.comparisons());
-        FellegiSunterModel model = trained != null ? trained : train(records, levels, sources);
+        long[][] chunks = candidates.chunks();
+        long[][] codes = codes(records, chunks);
+        FellegiSunterModel model = trained != null ? trained : train(records, codes, candidates.count(), sources);
 
-        double[] probabilities = new double[pairs.length];
-        double[] weights = new double[pairs.length];
-        IntStream.range(0, pairs.length).parallel().forEach(k -> {
-            weights[k] = guarded(levels[k]) ? Double.NEGATIVE_INFINITY : model.matchWeight(levels[k],
-                    records.get(Blocking.left(pairs[k])), records.get(Blocking.right(pairs[k])));
-            probabilities[k] = FellegiSunterModel.probability(weights[k]);
-        });
-        List<ScoredPair> matches = new ArrayList<>();
-        for (int k = 0; k < pairs.length; k++) {
-            if (probabilities[k] >= settings.matchThreshold()) {
-                matches.add(new ScoredPair(RecordPair.of(records.get(Blocking.left(pairs[k])).id(),
-                        records.get(Blocking.right(pairs[k])).id()), weights[k], probabilities[k]));
-            }
+        // score chunk by chunk on all cores, keeping only the pairs at or above the match threshold
+        Edges[] scored = IntStream.range(0, chunks.length).parallel()
+                .mapToObj(c -> edges(model, records, chunks[c], codes[c]))
+                .toArray(Edges[]::new);
+        Edges edges = Edges.concat(scored);
+        List<ScoredPair> matches = new ArrayList<>(edges.pairs.length);
+        for (int k = 0; k < edges.pairs.length; k++) {
+            matches.add(new ScoredPair(RecordPair.of(records.get(Blocking.left(edges.pairs[k])).id(),
+                    records.get(Blocking.right(edges.pairs[k])).id()), edges.weights[k], edges.probabilities[k]));
         }
         matches.sort(Comparator.comparingDouble(ScoredPair::matchWeight).reversed()
                 .thenComparing(p -> p.pair().left()).thenComparing(p -> p.pair().right()));
 
-        List<List<String>> clusters = Clustering.cluster(records.size(), pairs, probabilities,
+        List<List<String>> clusters = Clustering.cluster(records.size(), edges.pairs, edges.probabilities,
                         settings.matchThreshold(), settings.clusterThreshold(),
                         (i, j) -> sources.comparable(i, j) ? probability(model, records.get(i), records.get(j)) : 0)
                 .stream().map(c -> c.stream().map(i -> records.get(i).id()).sorted().toList()).toList();
-        log.info("matching: {} records, {} candidate pairs, {} skipped blocks, {} matches, {} entities",
-                records.size(), pairs.length, candidates.skipped().size(), matches.size(), clusters.size());
-        return new MatchResult(model, pairs.length, candidates.skipped(), matches, clusters);
+        log.info("matching: {} records, {} candidate pairs (per blocking rule {}), {} skipped blocks, {} matches, {} entities",
+                records.size(), candidates.count(), Arrays.toString(candidates.perRule()), candidates.skipped().size(),
+                matches.size(), clusters.size());
+        return new MatchResult(model, candidates.count(), candidates.skipped(), matches, clusters);
     }
 
-    private FellegiSunterModel train(List<MatchRecord> records, int[][] candidateLevels, Sources sources) {
+    /** Scored pairs at or above the match threshold. */
+    private record Edges(long[] pairs, double[] weights, double[] probabilities) {
+
+        static Edges concat(Edges[] parts) {
+            int n = 0;
+            for (Edges e : parts) {
+                n += e.pairs.length;
+            }
+            Edges all = new Edges(new long[n], new double[n], new double[n]);
+            int at = 0;
+            for (Edges e : parts) {
+                System.arraycopy(e.pairs, 0, all.pairs, at, e.pairs.length);
+                System.arraycopy(e.weights, 0, all.weights, at, e.pairs.length);
+                System.arraycopy(e.probabilities, 0, all.probabilities, at, e.pairs.length);
+                at += e.pairs.length;
+            }
+            return all;
+        }
+    }
+
+    private Edges edges(FellegiSunterModel model, List<MatchRecord> records, long[] pairs, long[] codes) {
+        int k = settings.comparisons().size();
+        int n = 0;
+        long[] kept = new long[16];
+        double[] weights = new double[16];
+        double[] probabilities = new double[16];
+        for (int p = 0; p < pairs.length; p++) {
+            int[] levels = decode(codes[p], k);
+            if (guarded(levels)) {
+                continue;
+            }
+            double weight = model.matchWeight(levels, records.get(Blocking.left(pairs[p])), records.get(Blocking.right(pairs[p])));
+            double probability = FellegiSunterModel.probability(weight);
+            if (probability < settings.matchThreshold()) {
+                continue;
+            }
+            if (n == kept.length) {
+                kept = Arrays.copyOf(kept, n * 2);
+                weights = Arrays.copyOf(weights, n * 2);
+                probabilities = Arrays.copyOf(probabilities, n * 2);
+            }
+            kept[n] = pairs[p];
+            weights[n] = weight;
+            probabilities[n++] = probability;
+        }
+        return new Edges(Arrays.copyOf(kept, n), Arrays.copyOf(weights, n), Arrays.copyOf(probabilities, n));
+    }
+
+    private FellegiSunterModel train(List<MatchRecord> records, long[][] codes, long candidatePairs, Sources sources) {
         List<Comparison> comparisons = settings.comparisons();
         int k = comparisons.size();
         double[][] uRandom = randomPairU(records, comparisons, sources);
@@ -134,10 +190,15 @@ public final class MatchEngine {
         for (int c = 0; c < k; c++) {
             m0[c] = initialM(comparisons.get(c).levels().size());
         }
-        Map<Long, Long> counts = new LinkedHashMap<>();
-        for (int[] levels : candidateLevels) {
-            counts.merge(encode(levels), 1L, Long::sum);
-        }
+        // EM needs only the distinct patterns and their counts; in code order, so the sums do not depend on pair order
+        Map<Long, Long> counts = new TreeMap<>();
+        Arrays.stream(codes).parallel().map(chunk -> {
+            Map<Long, long[]> local = new HashMap<>();
+            for (long code : chunk) {
+                local.computeIfAbsent(code, x -> new long[1])[0]++;
+            }
+            return local;
+        }).toList().forEach(local -> local.forEach((code, count) -> counts.merge(code, count[0], Long::sum)));
         int[][] patterns = new int[counts.size()][];
         long[] n = new long[counts.size()];
         int p = 0;
@@ -154,7 +215,7 @@ public final class MatchEngine {
         // (Splink's probability_two_random_records_match), assuming blocking finds nearly every match,
         // so that pairs blocking did not produce can be scored with the same model.
         double allPairs = sources.allPairs(records.size());
-        double lambda = Math.min(1 - 1e-6, Math.max(1e-15, estimate.lambda() * candidateLevels.length / allPairs));
+        double lambda = Math.min(1 - 1e-6, Math.max(1e-15, estimate.lambda() * candidatePairs / allPairs));
         return new FellegiSunterModel(comparisons, estimate.m(), estimate.u(), lambda,
                 estimate.iterations(), FellegiSunterModel.termFrequencies(records, comparisons));
     }
@@ -230,26 +291,23 @@ public final class MatchEngine {
         return m;
     }
 
-    static int[][] levels(List<MatchRecord> records, long[] pairs, List<Comparison> comparisons) {
-        int[][] levels = new int[pairs.length][];
-        IntStream.range(0, pairs.length).parallel().forEach(p -> {
-            MatchRecord a = records.get(Blocking.left(pairs[p]));
-            MatchRecord b = records.get(Blocking.right(pairs[p]));
-            int[] l = new int[comparisons.size()];
-            for (int c = 0; c < l.length; c++) {
-                l[c] = comparisons.get(c).level(a, b);
+    /** Each pair's comparison levels packed 4 bits a comparison (read back by {@link #decode}), chunk by chunk on all cores. */
+    private long[][] codes(List<MatchRecord> records, long[][] chunks) {
+        List<Comparison> comparisons = settings.comparisons();
+        return IntStream.range(0, chunks.length).parallel().mapToObj(c -> {
+            long[] pairs = chunks[c];
+            long[] codes = new long[pairs.length];
+            for (int p = 0; p < pairs.length; p++) {
+                MatchRecord a = records.get(Blocking.left(pairs[p]));
+                MatchRecord b = records.get(Blocking.right(pairs[p]));
+                long code = 0;
+                for (Comparison comparison : comparisons) {
+                    code = (code << 4) | (comparison.level(a, b) + 1);
+                }
+                codes[p] = code;
             }
-            levels[p] = l;
-        });
-        return levels;
-    }
-
-    private static long encode(int[] levels) {
-        long code = 0;
-        for (int level : levels) {
-            code = (code << 4) | (level + 1);
-        }
-        return code;
+            return codes;
+        }).toArray(long[][]::new);
     }
 
     private static int[] decode(long code, int k) {

@@ -95,6 +95,76 @@ class BlockingTest {
                 .containsExactlyInAnyOrder(RecordPair.of("a", "b"), RecordPair.of("a", "c"), RecordPair.of("b", "c"));
     }
 
+    @Test
+    void aPairSharingTwoKeysOfOneRuleComesOnce() {
+        // double metaphone gives "schmidt" two keys (XMT and SMT), both shared with its twin
+        var rule = BlockingRule.on("family metaphone", BlockingKeys.doubleMetaphone("family"));
+        List<MatchRecord> records = List.of(record("a", "family", "schmidt"), record("b", "family", "schmidt"));
+        assertThat(rule.keys().apply(records.get(0))).hasSizeGreaterThan(1);
+
+        Blocking.Candidates candidates = Blocking.candidates(records, List.of(rule), 100);
+
+        assertThat(candidates.pairs()).hasSize(1);
+        assertThat(candidates.perRule()).containsExactly(1);
+    }
+
+    @Test
+    void eachRuleCountsOnlyThePairsNoEarlierRuleFound() {
+        List<MatchRecord> records = List.of(
+                record("a", "email", "ann@example.com", "phone", "+441632960001"),
+                record("b", "email", "ann@example.com", "phone", "+441632960001"),
+                record("c", "phone", "+441632960001"));
+
+        Blocking.Candidates candidates = Blocking.candidates(records,
+                List.of(BlockingRule.exact("email"), BlockingRule.exact("phone")), 100);
+
+        assertThat(candidates.perRule()).containsExactly(1, 2);
+        assertThat(candidates.count()).isEqualTo(3);
+    }
+
+    @Test
+    void aPairInABlockOverTheCapIsStillFoundByALaterRule() {
+        // four records share one phone (over the cap of 3); two of them also share an e-mail
+        List<MatchRecord> records = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            records.add(record("r" + i, "phone", "+441632960001", "email", i < 2 ? "ann@example.com" : "x" + i + "@example.com"));
+        }
+
+        assertThat(pairs(records, List.of(BlockingRule.exact("phone"), BlockingRule.exact("email")), 3))
+                .containsExactly(RecordPair.of("r0", "r1"));
+    }
+
+    @Test
+    void theSamePairsAsTheUnionOfEveryRulesBlocks() {
+        java.util.Random random = new java.util.Random(7);
+        List<MatchRecord> records = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            records.add(record("r" + i, "a", "a" + random.nextInt(300), "b", "b" + random.nextInt(200),
+                    "c", "c" + random.nextInt(50)));
+        }
+        List<BlockingRule> rules = List.of(BlockingRule.exact("a"), BlockingRule.exact("b"),
+                BlockingRule.on("a+c", BlockingKeys.exact("a"), BlockingKeys.exact("c")), BlockingRule.exact("c"));
+        int cap = 45; // some of the 50 c-blocks (40 records each on average) go over it
+        Set<RecordPair> expected = new java.util.HashSet<>();
+        for (BlockingRule rule : rules) {
+            Map<String, List<String>> blocks = new LinkedHashMap<>();
+            records.forEach(r -> rule.keys().apply(r).forEach(k -> blocks.computeIfAbsent(k, x -> new ArrayList<>()).add(r.id())));
+            blocks.values().stream().filter(b -> b.size() <= cap).forEach(b -> {
+                for (int x = 0; x < b.size(); x++) {
+                    for (int y = x + 1; y < b.size(); y++) {
+                        expected.add(RecordPair.of(b.get(x), b.get(y)));
+                    }
+                }
+            });
+        }
+
+        Blocking.Candidates candidates = Blocking.candidates(records, rules, cap);
+
+        assertThat(candidates.skipped()).isNotEmpty();
+        assertThat(candidates.count()).isEqualTo(expected.size());
+        assertThat(pairs(records, rules, cap)).isEqualTo(expected);
+    }
+
     @Nested
     class OversizedBlocks {
 
