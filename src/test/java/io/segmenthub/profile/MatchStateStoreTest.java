@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Replacing every blocking key writes them a slice at a time and loses none. */
+/** Blocking keys between runs: written a slice at a time, and read back as the records sharing a block. */
 class MatchStateStoreTest {
 
     @Test
@@ -31,5 +31,33 @@ class MatchStateStoreTest {
         assertThat(jdbc.sql("SELECT COUNT(*) FROM match_key").query(Long.class).single()).isEqualTo(120_000L);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM match_key WHERE hashed LIKE 'old-%'").query(Long.class).single()).isZero();
         assertThat(jdbc.sql("SELECT COUNT(DISTINCT source_record_id) FROM match_key").query(Long.class).single()).isEqualTo(30_000L);
+    }
+
+    @Test
+    void recordsSharingABlockSkipOversizedBlocksAndTheOtherKinds() {
+        DataSource ds = MemoryStore.migrated("match-state-neighbours");
+        JdbcClient jdbc = JdbcClient.create(ds);
+        var named = new NamedParameterJdbcTemplate(ds);
+        var store = new MatchStateStore(jdbc, named, new BulkInsert(ds, named));
+        // 1, 2, 3 share "small"; 1 and 4..8 share "big" (six records, over a cap of 5); 1 and 9 share a tf value only
+        store.replaceAllKeys(IntStream.rangeClosed(1, 9).boxed().toList(), id -> {
+            List<MatchStateStore.Key> keys = new java.util.ArrayList<>();
+            if (id <= 3) {
+                keys.add(new MatchStateStore.Key(id, "block", "small"));
+            }
+            if (id == 1 || id >= 4 && id <= 8) {
+                keys.add(new MatchStateStore.Key(id, "block", "big"));
+            }
+            if (id == 1 || id == 9) {
+                keys.add(new MatchStateStore.Key(id, "tf:city", "small"));
+            }
+            return keys;
+        });
+
+        assertThat(store.sharingABlock(List.of(1L, 4L, 9L), 5)).isEqualTo(java.util.Map.of(1L, java.util.Set.of(2L, 3L)));
+        assertThat(store.sharingABlock(List.of(1L, 4L), 6)).isEqualTo(java.util.Map.of(
+                1L, java.util.Set.of(2L, 3L, 4L, 5L, 6L, 7L, 8L), 4L, java.util.Set.of(1L, 5L, 6L, 7L, 8L)));
+        assertThat(store.counts("block", List.of("small", "big", "none"))).isEqualTo(java.util.Map.of("small", 3L, "big", 6L));
+        assertThat(store.counts("tf:city", List.of("small"))).isEqualTo(java.util.Map.of("small", 2L));
     }
 }
