@@ -27,6 +27,10 @@ public class GoldenProfileStore {
     public record Lineage(String goldenId, Attribute attribute, long sourceRecordId, String rule) {
     }
 
+    /** Golden ids and attribute keys never hold it. */
+    private static final String KEY_SEPARATOR = "\u0000";
+    private static final int ROWS_PER_BATCH = 10_000;
+
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate named;
 
@@ -97,35 +101,37 @@ public class GoldenProfileStore {
     public int replaceLineage(List<Lineage> lineage) {
         record Source(long sourceRecordId, String rule) {
         }
-        Map<List<String>, Source> stored = new HashMap<>();
+        // rows as positional arrays written in slices: a first run over a million source rows writes
+        // about two million lineage rows, and a map of named parameters per row (with the driver's
+        // copy of the whole batch) filled most of a 2 GiB heap
+        Map<String, Source> stored = new HashMap<>();
         jdbc.sql("SELECT golden_id, attribute, source_record_id, rule FROM golden_attribute").query(rs -> {
-            stored.put(List.of(rs.getString(1), rs.getString(2)), new Source(rs.getLong(3), rs.getString(4)));
+            stored.put(rs.getString(1) + KEY_SEPARATOR + rs.getString(2), new Source(rs.getLong(3), rs.getString(4)));
         });
-        List<MapSqlParameterSource> inserts = new ArrayList<>();
-        List<MapSqlParameterSource> updates = new ArrayList<>();
+        List<Object[]> inserts = new ArrayList<>();
+        List<Object[]> updates = new ArrayList<>();
         for (Lineage l : lineage) {
-            Source was = stored.remove(List.of(l.goldenId(), l.attribute().key()));
+            Source was = stored.remove(l.goldenId() + KEY_SEPARATOR + l.attribute().key());
             if (new Source(l.sourceRecordId(), l.rule()).equals(was)) {
                 continue; // the same winner by the same rule: nothing to write
             }
-            (was == null ? inserts : updates).add(new MapSqlParameterSource().addValue("golden", l.goldenId())
-                    .addValue("attribute", l.attribute().key()).addValue("record", l.sourceRecordId()).addValue("rule", l.rule()));
+            if (was == null) {
+                inserts.add(new Object[]{l.goldenId(), l.attribute().key(), l.sourceRecordId(), l.rule()});
+            } else {
+                updates.add(new Object[]{l.sourceRecordId(), l.rule(), l.goldenId(), l.attribute().key()});
+            }
         }
-        List<MapSqlParameterSource> deletes = stored.keySet().stream()
-                .map(k -> new MapSqlParameterSource().addValue("golden", k.get(0)).addValue("attribute", k.get(1))).toList();
-        if (!deletes.isEmpty()) {
-            named.batchUpdate("DELETE FROM golden_attribute WHERE golden_id = :golden AND attribute = :attribute",
-                    deletes.toArray(MapSqlParameterSource[]::new));
-        }
-        if (!updates.isEmpty()) {
-            named.batchUpdate("UPDATE golden_attribute SET source_record_id = :record, rule = :rule WHERE golden_id = :golden AND attribute = :attribute",
-                    updates.toArray(MapSqlParameterSource[]::new));
-        }
-        if (!inserts.isEmpty()) {
-            named.batchUpdate("INSERT INTO golden_attribute (golden_id, attribute, source_record_id, rule) VALUES (:golden, :attribute, :record, :rule)",
-                    inserts.toArray(MapSqlParameterSource[]::new));
-        }
+        List<Object[]> deletes = stored.keySet().stream().map(k -> (Object[]) k.split(KEY_SEPARATOR, 2)).toList();
+        inSlices("DELETE FROM golden_attribute WHERE golden_id = ? AND attribute = ?", deletes);
+        inSlices("UPDATE golden_attribute SET source_record_id = ?, rule = ? WHERE golden_id = ? AND attribute = ?", updates);
+        inSlices("INSERT INTO golden_attribute (golden_id, attribute, source_record_id, rule) VALUES (?, ?, ?, ?)", inserts);
         return inserts.size() + updates.size() + deletes.size();
+    }
+
+    private void inSlices(String sql, List<Object[]> rows) {
+        for (int from = 0; from < rows.size(); from += ROWS_PER_BATCH) {
+            named.getJdbcTemplate().batchUpdate(sql, rows.subList(from, Math.min(rows.size(), from + ROWS_PER_BATCH)));
+        }
     }
 
     /** The golden id a (possibly merged) id resolves to now. */

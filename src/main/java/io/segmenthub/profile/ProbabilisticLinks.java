@@ -96,7 +96,7 @@ public class ProbabilisticLinks {
      * made 38.7 million candidate pairs, swamped EM with non-matches (clusters F1 0.35) and took
      * 673 s; these make 0.66 million, clusters F1 0.955, in 8.5 s (docs/benchmarks.md).
      */
-    static MatchSettings settings() {
+    public static MatchSettings settings() {
         return MatchSettings.of(
                 List.of(
                         BlockingRule.exact("email"),

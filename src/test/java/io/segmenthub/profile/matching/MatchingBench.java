@@ -135,6 +135,20 @@ class MatchingBench {
                 () -> new MatchEngine(SyntheticPeople.settings()).resolve(set.records()), 1);
     }
 
+    /** The same synthetic people under the hub's own settings ({@code ProbabilisticLinks.settings()}, no engine guard). */
+    @Test
+    @Order(8)
+    void syntheticPeopleHubSettings() {
+        int size = Integer.getInteger("bench.synthetic", 1_000_000);
+        if (size <= 0) {
+            return;
+        }
+        SyntheticPeople.Generated people = new SyntheticPeople(2026L).generate(size);
+        Benchmarks.Labelled set = new Benchmarks.Labelled(people.records(), people.personOf());
+        measure(String.format(Locale.ROOT, "synthetic people (%,d), hub's settings", size), set,
+                () -> new MatchEngine(io.segmenthub.profile.ProbabilisticLinks.settings()).resolve(set.records()), 1);
+    }
+
     private static Benchmarks.Labelled febrl(String name) {
         try {
             return Benchmarks.febrl(Files.readAllLines(file("febrl/" + name)), name);
