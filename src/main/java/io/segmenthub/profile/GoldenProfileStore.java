@@ -1,5 +1,6 @@
 package io.segmenthub.profile;
 
+import io.segmenthub.system.SlicedBatch;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -29,7 +30,6 @@ public class GoldenProfileStore {
 
     /** Golden ids and attribute keys never hold it. */
     private static final String KEY_SEPARATOR = "\u0000";
-    private static final int ROWS_PER_BATCH = 10_000;
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate named;
@@ -51,18 +51,18 @@ public class GoldenProfileStore {
         if (ids.isEmpty()) {
             return;
         }
-        named.batchUpdate("INSERT INTO golden_profile (golden_id, created_at, updated_at, run_id) VALUES (:id, :now, :now, :run)",
-                ids.stream().map(id -> new MapSqlParameterSource().addValue("id", id).addValue("now", Timestamps.utc(now))
-                        .addValue("run", runId)).toArray(MapSqlParameterSource[]::new));
+        var at = Timestamps.utc(now);
+        SlicedBatch.run(named.getJdbcTemplate(), "INSERT INTO golden_profile (golden_id, created_at, updated_at, run_id) VALUES (?, ?, ?, ?)",
+                ids.stream().map(id -> new Object[]{id, at, at, runId}).toList());
     }
 
     public void touch(Collection<String> ids, String runId, Instant now) {
         if (ids.isEmpty()) {
             return;
         }
-        named.batchUpdate("UPDATE golden_profile SET updated_at = :now, run_id = :run WHERE golden_id = :id",
-                ids.stream().map(id -> new MapSqlParameterSource().addValue("id", id).addValue("now", Timestamps.utc(now))
-                        .addValue("run", runId)).toArray(MapSqlParameterSource[]::new));
+        var at = Timestamps.utc(now);
+        SlicedBatch.run(named.getJdbcTemplate(), "UPDATE golden_profile SET updated_at = ?, run_id = ? WHERE golden_id = ?",
+                ids.stream().map(id -> new Object[]{at, runId, id}).toList());
     }
 
     /** {@code merged} becomes an alias of {@code survivor}: it still resolves, to the survivor. */
@@ -101,9 +101,7 @@ public class GoldenProfileStore {
     public int replaceLineage(List<Lineage> lineage) {
         record Source(long sourceRecordId, String rule) {
         }
-        // rows as positional arrays written in slices: a first run over a million source rows writes
-        // about two million lineage rows, and a map of named parameters per row (with the driver's
-        // copy of the whole batch) filled most of a 2 GiB heap
+        // rows as positional arrays written in slices (see SlicedBatch)
         Map<String, Source> stored = new HashMap<>();
         jdbc.sql("SELECT golden_id, attribute, source_record_id, rule FROM golden_attribute").query(rs -> {
             stored.put(rs.getString(1) + KEY_SEPARATOR + rs.getString(2), new Source(rs.getLong(3), rs.getString(4)));
@@ -122,17 +120,12 @@ public class GoldenProfileStore {
             }
         }
         List<Object[]> deletes = stored.keySet().stream().map(k -> (Object[]) k.split(KEY_SEPARATOR, 2)).toList();
-        inSlices("DELETE FROM golden_attribute WHERE golden_id = ? AND attribute = ?", deletes);
-        inSlices("UPDATE golden_attribute SET source_record_id = ?, rule = ? WHERE golden_id = ? AND attribute = ?", updates);
-        inSlices("INSERT INTO golden_attribute (golden_id, attribute, source_record_id, rule) VALUES (?, ?, ?, ?)", inserts);
+        SlicedBatch.run(named.getJdbcTemplate(), "DELETE FROM golden_attribute WHERE golden_id = ? AND attribute = ?", deletes);
+        SlicedBatch.run(named.getJdbcTemplate(), "UPDATE golden_attribute SET source_record_id = ?, rule = ? WHERE golden_id = ? AND attribute = ?", updates);
+        SlicedBatch.run(named.getJdbcTemplate(), "INSERT INTO golden_attribute (golden_id, attribute, source_record_id, rule) VALUES (?, ?, ?, ?)", inserts);
         return inserts.size() + updates.size() + deletes.size();
     }
 
-    private void inSlices(String sql, List<Object[]> rows) {
-        for (int from = 0; from < rows.size(); from += ROWS_PER_BATCH) {
-            named.getJdbcTemplate().batchUpdate(sql, rows.subList(from, Math.min(rows.size(), from + ROWS_PER_BATCH)));
-        }
-    }
 
     /** The golden id a (possibly merged) id resolves to now. */
     public Optional<String> resolve(String goldenId) {

@@ -1,6 +1,7 @@
 package io.segmenthub.profile;
 
 import io.segmenthub.system.InLists;
+import io.segmenthub.system.SlicedBatch;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -186,9 +187,8 @@ public class SourceRecordStore {
         if (goldenByRecord.isEmpty()) {
             return;
         }
-        named.batchUpdate("UPDATE source_record SET golden_id = :golden WHERE id = :id",
-                goldenByRecord.entrySet().stream().map(e -> new MapSqlParameterSource()
-                        .addValue("id", e.getKey()).addValue("golden", e.getValue())).toArray(MapSqlParameterSource[]::new));
+        SlicedBatch.run(named.getJdbcTemplate(), "UPDATE source_record SET golden_id = ? WHERE id = ?",
+                goldenByRecord.entrySet().stream().map(e -> new Object[]{e.getValue(), e.getKey()}).toList());
     }
 
     /** Lineage: every source record in the store with the golden profile it belongs to. */
