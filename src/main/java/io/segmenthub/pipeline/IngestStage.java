@@ -16,6 +16,7 @@ import io.segmenthub.profile.IdentityCleaner;
 import io.segmenthub.profile.SourceRecordStore;
 import io.segmenthub.subject.Tombstones;
 import io.segmenthub.system.HubConfig;
+import io.segmenthub.system.StoreStatistics;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -55,10 +56,11 @@ public class IngestStage {
     private final Tombstones tombstones;
     private final ObjectMapper json;
     private final Clock clock;
+    private final StoreStatistics statistics;
 
     public IngestStage(HubConfig config, IdentityCleaner cleaner, BlindIndex blindIndex, PersonalDataVault vault,
                        ConsentLedger ledger, SourceRecordStore records, ActivityStore activity, QuarantineStore quarantine,
-                       Tombstones tombstones, ObjectMapper json, Clock clock) {
+                       Tombstones tombstones, ObjectMapper json, Clock clock, StoreStatistics statistics) {
         this.config = config;
         this.cleaner = cleaner;
         this.blindIndex = blindIndex;
@@ -70,6 +72,7 @@ public class IngestStage {
         this.tombstones = tombstones;
         this.json = json;
         this.clock = clock;
+        this.statistics = statistics;
     }
 
     @Transactional
@@ -88,6 +91,7 @@ public class IngestStage {
                 ? batch.records().stream().map(r -> pseudonymise(r, connector)).toList() : batch.records();
         ingestPeople(coalesce(people), connector, run, counts);
         batch.watermark().ifPresent(w -> run.advanceWatermark(connector.id(), w));
+        statistics.written(batch.size());
         run.report().stageTook("ingest", Duration.ofNanos(System.nanoTime() - started).toMillis());
         return run;
     }

@@ -1,7 +1,6 @@
 package io.segmenthub.system;
 
 import org.postgresql.PGConnection;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Component;
@@ -53,15 +52,8 @@ public class BulkInsert {
         } finally {
             DataSourceUtils.releaseConnection(connection, dataSource);
         }
-        String sql = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (:"
-                + String.join(", :", columns) + ")";
-        named.batchUpdate(sql, rows.stream().map(row -> {
-            var params = new MapSqlParameterSource();
-            for (int c = 0; c < columns.size(); c++) {
-                params.addValue(columns.get(c), row[c]);
-            }
-            return params;
-        }).toArray(MapSqlParameterSource[]::new));
+        SlicedBatch.run(named.getJdbcTemplate(), "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
+                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")", rows);
     }
 
     private static void copy(PGConnection connection, String table, List<String> columns, List<Object[]> rows)

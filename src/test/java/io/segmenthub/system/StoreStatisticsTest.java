@@ -1,0 +1,80 @@
+package io.segmenthub.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+/** The ingest tables are analysed each time the store about doubles, on PostgreSQL only. */
+class StoreStatisticsTest {
+
+    @Test
+    void onH2NothingIsAnalysed() {
+        var statistics = new StoreStatistics(new SimpleDriverDataSource(new org.h2.Driver(),
+                "jdbc:h2:mem:stats-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", ""));
+
+        statistics.written(1_000_000);
+
+        assertThat(statistics.analyses()).isZero();
+    }
+
+    /** Against the PostgreSQL CI runs the suite on (skipped when it is not there), in a schema of its own. */
+    @Test
+    void onPostgresEachTimeTheStoreAboutDoubles() {
+        String url = System.getenv().getOrDefault("SEGMENT_HUB_DB_URL", "jdbc:postgresql://127.0.0.1:5432/segmenthub_test");
+        assumeTrue(url.startsWith("jdbc:postgresql:"));
+        String schema = "stats_" + UUID.randomUUID().toString().replace("-", "");
+        try (HikariDataSource pool = new HikariDataSource()) {
+            pool.setJdbcUrl(url);
+            pool.setUsername(System.getenv().getOrDefault("SEGMENT_HUB_DB_USER", "postgres"));
+            pool.setPassword(System.getenv().getOrDefault("SEGMENT_HUB_DB_PASSWORD", ""));
+            pool.setMaximumPoolSize(1);
+            pool.setConnectionTimeout(3_000);
+            pool.setInitializationFailTimeout(-1);
+            pool.setConnectionInitSql("SET search_path = " + schema);
+            try {
+                pool.getConnection().close();
+            } catch (java.sql.SQLException unreachable) {
+                assumeTrue(false, "no PostgreSQL at " + url);
+            }
+            JdbcClient jdbc = JdbcClient.create(pool);
+            jdbc.sql("CREATE SCHEMA " + schema).update();
+            try {
+                for (String table : StoreStatistics.INGEST_TABLES) {
+                    jdbc.sql("CREATE TABLE " + table + " (n INT)").update();
+                }
+                jdbc.sql("INSERT INTO source_record (n) SELECT generate_series(1, 7000)").update();
+                var statistics = new StoreStatistics(pool);
+
+                statistics.written(StoreStatistics.FIRST - 1);
+                assertThat(statistics.analyses()).isZero();
+                assertThat(reltuples(jdbc, schema)).as("never analysed").isEqualTo(-1f);
+
+                statistics.written(1);
+                assertThat(statistics.analyses()).isEqualTo(1);
+                assertThat(reltuples(jdbc, schema)).isEqualTo(7000f);
+
+                statistics.written(StoreStatistics.FIRST - 1); // 9,999 written, 4,999 since: not yet doubled
+                assertThat(statistics.analyses()).isEqualTo(1);
+                statistics.written(1);
+                assertThat(statistics.analyses()).isEqualTo(2);
+                statistics.written(9_999); // the next one comes after as many rows again as written so far (10,000)
+                assertThat(statistics.analyses()).isEqualTo(2);
+                statistics.written(1);
+                assertThat(statistics.analyses()).isEqualTo(3);
+            } finally {
+                jdbc.sql("DROP SCHEMA " + schema + " CASCADE").update();
+            }
+        }
+    }
+
+    private static float reltuples(JdbcClient jdbc, String schema) {
+        return jdbc.sql("SELECT c.reltuples FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE n.nspname = :schema AND c.relname = 'source_record'")
+                .param("schema", schema).query(Float.class).single();
+    }
+}
