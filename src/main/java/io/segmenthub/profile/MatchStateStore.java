@@ -112,6 +112,7 @@ public class MatchStateStore {
             }
         }
         insert(slice);
+        bulk.loaded("match_key");
     }
 
     public void replaceKeys(Collection<Long> recordIds, List<Key> keys) {
