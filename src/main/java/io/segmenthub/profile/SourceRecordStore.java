@@ -187,8 +187,7 @@ public class SourceRecordStore {
         if (goldenByRecord.isEmpty()) {
             return;
         }
-        SlicedBatch.run(named.getJdbcTemplate(), "UPDATE source_record SET golden_id = ? WHERE id = ?",
-                goldenByRecord.entrySet().stream().map(e -> new Object[]{e.getValue(), e.getKey()}).toList());
+        SlicedBatch.setById(named.getJdbcTemplate(), "source_record", "golden_id", goldenByRecord);
     }
 
     /** Lineage: every source record in the store with the golden profile it belongs to. */

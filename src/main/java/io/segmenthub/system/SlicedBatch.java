@@ -1,6 +1,10 @@
 package io.segmenthub.system;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -20,5 +24,36 @@ public final class SlicedBatch {
         for (int from = 0; from < rows.size(); from += ROWS) {
             jdbc.batchUpdate(sql, rows.subList(from, Math.min(rows.size(), from + ROWS)));
         }
+    }
+
+    /**
+     * Sets one column of many rows found by their {@code id}. On PostgreSQL one
+     * {@code UPDATE … FROM (VALUES …)} per slice of {@link InLists#SIZE} rows: a batch of 600,000
+     * single-row updates (every source record's golden id, on a first run over a million source
+     * rows) took 20 s. Elsewhere a batch of single-row updates, as H2 has no {@code UPDATE … FROM}.
+     *
+     * @param table  a table of the caller's (never user input), with a {@code BIGINT id} key
+     * @param column the column to set, of the caller's too
+     */
+    public static void setById(JdbcTemplate jdbc, String table, String column, Map<Long, ?> values) {
+        List<Object[]> rows = new ArrayList<>(values.size());
+        values.forEach((id, value) -> rows.add(new Object[]{id, value}));
+        if (!postgres(jdbc)) {
+            run(jdbc, "UPDATE " + table + " SET " + column + " = ? WHERE id = ?",
+                    rows.stream().map(r -> new Object[]{r[1], r[0]}).toList());
+            return;
+        }
+        for (List<Object[]> slice : InLists.of(rows)) {
+            List<Object> params = new ArrayList<>(slice.size() * 2);
+            slice.forEach(r -> Collections.addAll(params, r));
+            jdbc.update("UPDATE " + table + " t SET " + column + " = v.value FROM (VALUES "
+                    + String.join(", ", Collections.nCopies(slice.size(), "(?, ?)")) + ") AS v(id, value) WHERE t.id = v.id",
+                    params.toArray());
+        }
+    }
+
+    static boolean postgres(JdbcTemplate jdbc) {
+        return Boolean.TRUE.equals(jdbc.execute((ConnectionCallback<Boolean>) connection ->
+                "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())));
     }
 }

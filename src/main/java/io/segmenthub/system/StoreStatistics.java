@@ -2,7 +2,6 @@ package io.segmenthub.system;
 
 import java.util.List;
 import javax.sql.DataSource;
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -32,8 +31,7 @@ public class StoreStatistics {
 
     public StoreStatistics(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
-        this.postgres = Boolean.TRUE.equals(jdbc.execute((ConnectionCallback<Boolean>) connection ->
-                "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())));
+        this.postgres = SlicedBatch.postgres(jdbc);
     }
 
     /** Ingest wrote {@code rows} more rows; analyses the ingest tables when the store has about doubled since the last time. */

@@ -1,7 +1,6 @@
 package io.segmenthub.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.ArrayList;
@@ -53,20 +52,7 @@ class BulkInsertTest {
     /** Against the PostgreSQL CI runs the suite on (skipped when it is not there). */
     @Test
     void onPostgresWithCopy() {
-        String url = System.getenv().getOrDefault("SEGMENT_HUB_DB_URL", "jdbc:postgresql://127.0.0.1:5432/segmenthub_test");
-        assumeTrue(url.startsWith("jdbc:postgresql:"));
-        try (HikariDataSource pool = new HikariDataSource()) {
-            pool.setJdbcUrl(url);
-            pool.setUsername(System.getenv().getOrDefault("SEGMENT_HUB_DB_USER", "postgres"));
-            pool.setPassword(System.getenv().getOrDefault("SEGMENT_HUB_DB_PASSWORD", ""));
-            pool.setMaximumPoolSize(1);
-            pool.setConnectionTimeout(3_000);
-            pool.setInitializationFailTimeout(-1);
-            try {
-                pool.getConnection().close();
-            } catch (java.sql.SQLException unreachable) {
-                assumeTrue(false, "no PostgreSQL at " + url);
-            }
+        try (HikariDataSource pool = TestPostgres.poolOrSkip(null)) {
             insertsEveryRowExactly(pool);
         }
     }
