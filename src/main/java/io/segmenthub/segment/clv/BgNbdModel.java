@@ -201,20 +201,22 @@ public final class BgNbdModel {
                 int x = xs[k];
                 xOnly[k] = common + logGamma(r + x) + logGamma(b + x) - logGamma(a + b + x);
             }
-            double sum = 0;
-            for (int i = 0; i < count.length; i++) {
-                int x = xs[xIndex[i]];
-                double rx = r + x;
-                double logAge = Math.log(alpha + age[i]);
-                double ll = xOnly[xIndex[i]] - rx * logAge;
-                if (x > 0) {
-                    // second/first = a/(b+x-1) · ((α+T)/(α+t_x))^(r+x)
-                    double logRatio = Math.log(a / (b + x - 1)) + rx * (logAge - Math.log(alpha + recency[i]));
-                    ll += logRatio > 0 ? logRatio + Math.log1p(Math.exp(-logRatio)) : Math.log1p(Math.exp(logRatio));
+            return ChunkedSum.of(count.length, (from, to) -> {
+                double sum = 0;
+                for (int i = from; i < to; i++) {
+                    int x = xs[xIndex[i]];
+                    double rx = r + x;
+                    double logAge = Math.log(alpha + age[i]);
+                    double ll = xOnly[xIndex[i]] - rx * logAge;
+                    if (x > 0) {
+                        // second/first = a/(b+x-1) · ((α+T)/(α+t_x))^(r+x)
+                        double logRatio = Math.log(a / (b + x - 1)) + rx * (logAge - Math.log(alpha + recency[i]));
+                        ll += logRatio > 0 ? logRatio + Math.log1p(Math.exp(-logRatio)) : Math.log1p(Math.exp(logRatio));
+                    }
+                    sum += count[i] * ll;
                 }
-                sum += count[i] * ll;
-            }
-            return sum;
+                return sum;
+            });
         }
     }
 }

@@ -145,18 +145,20 @@ public final class GammaGammaModel {
             double q = theta[1];
             double gamma = theta[2];
             double common = -logGamma(q) + q * Math.log(gamma);
-            double sum = 0;
-            double lastX = -1;
-            double xOnly = 0;
-            for (int i = 0; i < x.length; i++) {
-                double px = p * x[i];
-                if (x[i] != lastX) {
-                    xOnly = logGamma(px + q) - logGamma(px);
-                    lastX = x[i];
+            return ChunkedSum.of(x.length, (from, to) -> {
+                double sum = 0;
+                double lastX = -1;
+                double xOnly = 0;
+                for (int i = from; i < to; i++) {
+                    double px = p * x[i];
+                    if (x[i] != lastX) {
+                        xOnly = logGamma(px + q) - logGamma(px);
+                        lastX = x[i];
+                    }
+                    sum += common + xOnly + (px - 1) * logMean[i] + px * logX[i] - (px + q) * Math.log(gamma + x[i] * mean[i]);
                 }
-                sum += common + xOnly + (px - 1) * logMean[i] + px * logX[i] - (px + q) * Math.log(gamma + x[i] * mean[i]);
-            }
-            return sum;
+                return sum;
+            });
         }
     }
 }
