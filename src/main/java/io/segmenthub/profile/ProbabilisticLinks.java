@@ -90,11 +90,12 @@ public class ProbabilisticLinks {
 
     /**
      * Blocking and comparisons over the hub's canonical, cleaned attributes. Every name rule is
-     * paired with a second strong field (a birth date, a postcode, a town), so blocks stay the size
-     * of a name's namesakes rather than growing with the population: on 300,000 synthetic records
-     * the looser rules used before (exact birth date alone, family name with birth year or town)
-     * made 38.7 million candidate pairs, swamped EM with non-matches (clusters F1 0.35) and took
-     * 673 s; these make 0.66 million, clusters F1 0.955, in 8.5 s (docs/benchmarks.md).
+     * paired with a second strong field (a birth date or a postcode), so blocks stay the size of a
+     * name's namesakes rather than growing with the population: on 300,000 synthetic records the
+     * looser rules used before (exact birth date alone, family name with birth year or town) made
+     * 38.7 million candidate pairs and swamped EM with non-matches (clusters F1 0.35, 673 s); these
+     * make 2.4 million on a million records, clusters F1 0.929 (MatchingBench, hub's settings, the
+     * engine alone; see docs/benchmarks.md).
      */
     public static MatchSettings settings() {
         return MatchSettings.of(
@@ -108,8 +109,8 @@ public class ProbabilisticLinks {
                         BlockingRule.on("given name prefix + postcode", BlockingKeys.prefix("given_name", 3), BlockingKeys.exact("postcode")),
                         BlockingRule.on("name in pinyin + birth year",
                                 BlockingKeys.pinyinName("given_name", "family_name"), BlockingKeys.year("birth_date")),
-                        BlockingRule.on("given + family name metaphone + city", BlockingKeys.doubleMetaphone("given_name"),
-                                BlockingKeys.doubleMetaphone("family_name"), BlockingKeys.exact("city"))),
+                        BlockingRule.on("given + family name metaphone + postcode", BlockingKeys.doubleMetaphone("given_name"),
+                                BlockingKeys.doubleMetaphone("family_name"), BlockingKeys.exact("postcode"))),
                 List.of(
                         Comparisons.name("given_name", "family_name"),
                         Comparisons.name("family_name", "given_name"),
