@@ -126,7 +126,6 @@ public class GoldenProfileStore {
         return inserts.size() + updates.size() + deletes.size();
     }
 
-
     /** The golden id a (possibly merged) id resolves to now. */
     public Optional<String> resolve(String goldenId) {
         return jdbc.sql("SELECT golden_id, merged_into FROM golden_profile WHERE golden_id = :id").param("id", goldenId)

@@ -14,12 +14,16 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /** Blocking keys between runs: written a slice at a time, and read back as the records sharing a block. */
 class MatchStateStoreTest {
 
+    static MatchStateStore storeOn(DataSource ds) {
+        var named = new NamedParameterJdbcTemplate(ds);
+        return new MatchStateStore(JdbcClient.create(ds), named, new BulkInsert(ds, named));
+    }
+
     @Test
     void replacingAllKeysWritesEveryRecordsKeysOnceAcrossSlices() {
         DataSource ds = MemoryStore.migrated("match-state");
         JdbcClient jdbc = JdbcClient.create(ds);
-        var named = new NamedParameterJdbcTemplate(ds);
-        var store = new MatchStateStore(jdbc, named, new BulkInsert(ds, named));
+        var store = storeOn(ds);
         store.replaceAllKeys(List.of(1L, 2L), id -> List.of(new MatchStateStore.Key(id, "block", "old-" + id)));
 
         // 30,000 records × 4 keys, one of them twice: more than one slice of 100,000
@@ -35,10 +39,7 @@ class MatchStateStoreTest {
 
     @Test
     void recordsSharingABlockSkipOversizedBlocksAndTheOtherKinds() {
-        DataSource ds = MemoryStore.migrated("match-state-neighbours");
-        JdbcClient jdbc = JdbcClient.create(ds);
-        var named = new NamedParameterJdbcTemplate(ds);
-        var store = new MatchStateStore(jdbc, named, new BulkInsert(ds, named));
+        var store = storeOn(MemoryStore.migrated("match-state-neighbours"));
         // 1, 2, 3 share "small"; 1 and 4..8 share "big" (six records, over a cap of 5); 1 and 9 share a tf value only
         store.replaceAllKeys(IntStream.rangeClosed(1, 9).boxed().toList(), id -> {
             List<MatchStateStore.Key> keys = new java.util.ArrayList<>();

@@ -10,7 +10,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 /** The same rows arrive whichever way they are sent: COPY on PostgreSQL, a JDBC batch elsewhere. */
 class BulkInsertTest {
@@ -46,7 +45,7 @@ class BulkInsertTest {
 
     @Test
     void onH2AsABatch() {
-        insertsEveryRowExactly(new SimpleDriverDataSource(new org.h2.Driver(), "jdbc:h2:mem:bulk-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", ""));
+        insertsEveryRowExactly(MemoryStore.empty("bulk"));
     }
 
     /** Against the PostgreSQL CI runs the suite on (skipped when it is not there). */

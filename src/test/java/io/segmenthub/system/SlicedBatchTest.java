@@ -10,7 +10,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 /** Setting a column by id reaches exactly the rows named, over several slices, on either store. */
 class SlicedBatchTest {
@@ -44,7 +43,7 @@ class SlicedBatchTest {
 
     @Test
     void onH2() {
-        setsExactlyTheNamedRows(new SimpleDriverDataSource(new org.h2.Driver(), "jdbc:h2:mem:sliced-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", ""));
+        setsExactlyTheNamedRows(MemoryStore.empty("sliced"));
     }
 
     @Test

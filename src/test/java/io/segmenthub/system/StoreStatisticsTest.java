@@ -6,15 +6,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 /** The ingest tables are analysed each time the store about doubles, on PostgreSQL only. */
 class StoreStatisticsTest {
 
     @Test
     void onH2NothingIsAnalysed() {
-        var statistics = new StoreStatistics(new SimpleDriverDataSource(new org.h2.Driver(),
-                "jdbc:h2:mem:stats-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", ""));
+        var statistics = new StoreStatistics(MemoryStore.empty("stats"));
 
         statistics.written(1_000_000);
 

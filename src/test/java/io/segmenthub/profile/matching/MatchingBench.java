@@ -125,28 +125,26 @@ class MatchingBench {
     @Test
     @Order(7)
     void syntheticPeople() {
-        int size = Integer.getInteger("bench.synthetic", 1_000_000);
-        if (size <= 0) {
-            return;
-        }
-        SyntheticPeople.Generated people = new SyntheticPeople(2026L).generate(size);
-        Benchmarks.Labelled set = new Benchmarks.Labelled(people.records(), people.personOf());
-        measure(String.format(Locale.ROOT, "synthetic people (%,d)", size), set,
-                () -> new MatchEngine(SyntheticPeople.settings()).resolve(set.records()), 1);
+        synthetic("", SyntheticPeople.settings());
     }
 
     /** The same synthetic people under the hub's own settings ({@code ProbabilisticLinks.settings()}, no engine guard). */
     @Test
     @Order(8)
     void syntheticPeopleHubSettings() {
+        synthetic(", hub's settings", io.segmenthub.profile.ProbabilisticLinks.settings());
+    }
+
+    /** {@code bench.synthetic} synthetic people (none when 0) resolved with {@code settings}. */
+    private static void synthetic(String label, MatchSettings settings) {
         int size = Integer.getInteger("bench.synthetic", 1_000_000);
         if (size <= 0) {
             return;
         }
         SyntheticPeople.Generated people = new SyntheticPeople(2026L).generate(size);
         Benchmarks.Labelled set = new Benchmarks.Labelled(people.records(), people.personOf());
-        measure(String.format(Locale.ROOT, "synthetic people (%,d), hub's settings", size), set,
-                () -> new MatchEngine(io.segmenthub.profile.ProbabilisticLinks.settings()).resolve(set.records()), 1);
+        measure(String.format(Locale.ROOT, "synthetic people (%,d)%s", size, label), set,
+                () -> new MatchEngine(settings).resolve(set.records()), 1);
     }
 
     private static Benchmarks.Labelled febrl(String name) {
