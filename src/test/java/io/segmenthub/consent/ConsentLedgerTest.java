@@ -3,13 +3,18 @@ package io.segmenthub.consent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segmenthub.audit.AuditLog;
+import com.zaxxer.hikari.HikariDataSource;
 import io.segmenthub.system.MemoryStore;
+import io.segmenthub.system.TestPostgres;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -59,6 +64,50 @@ class ConsentLedgerTest {
         }
     }
 
+    /**
+     * What ingest does per batch: one read of every purpose's events for the batch's subjects, the
+     * batch's events recorded against it (only new ones stored and audited, and added to what was
+     * read), then the gate decided on that map.
+     */
+    static void readOnceThenRecordAgainstIt(ConsentLedger ledger, AuditLog audit) {
+        ConsentEvent granted = event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T1);
+        ledger.record(List.of(granted, event(EMAIL_BOB, "marketing_email", ConsentStatus.DENIED, T1)), "run-1");
+
+        Map<String, List<ConsentEvent>> read = ledger.eventsOf(List.of(EMAIL_ANN, PHONE_ANN, EMAIL_BOB, EMAIL_BOB));
+        assertThat(read).containsOnlyKeys(EMAIL_ANN, EMAIL_BOB);
+        assertThat(read.get(EMAIL_BOB)).extracting(ConsentEvent::purpose).containsExactly("marketing_email");
+
+        ConsentEvent withdrawn = event(PHONE_ANN, "analytics", ConsentStatus.WITHDRAWN, T2);
+        int stored = ledger.record(List.of(granted, withdrawn), "run-2", read);
+
+        assertThat(stored).isEqualTo(1);
+        assertThat(read.get(PHONE_ANN)).containsExactly(withdrawn);
+        assertThat(ledger.history(PHONE_ANN)).containsExactly(withdrawn);
+        assertThat(ledger.history(EMAIL_ANN)).containsExactly(granted);
+        assertThat(audit.count("CONSENT")).isEqualTo(3);
+        assertThat(ConsentLedger.latest(List.of(EMAIL_ANN, PHONE_ANN).stream().flatMap(s -> read.get(s).stream()).toList()))
+                .contains(withdrawn);
+        assertThat(ledger.eventsOf(List.of(EMAIL_ANN, PHONE_ANN), "analytics")).containsOnlyKeys(EMAIL_ANN, PHONE_ANN);
+        assertThat(ledger.eventsOf(List.of())).isEmpty();
+    }
+
+    /** The ledger on the PostgreSQL CI runs the suite against (skipped when absent), which reads a batch with {@code = ANY(?)}. */
+    @Test
+    void onPostgresABatchIsReadOnceAndRecordedAgainstWhatWasRead() {
+        String schema = "ledger_" + UUID.randomUUID().toString().replace("-", "");
+        try (HikariDataSource pool = TestPostgres.poolOrSkip("SET search_path = " + schema)) {
+            Flyway.configure().dataSource(pool).schemas(schema).load().migrate();
+            try {
+                Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+                JdbcClient jdbc = JdbcClient.create(pool);
+                AuditLog audit = new AuditLog(jdbc, clock);
+                readOnceThenRecordAgainstIt(new ConsentLedger(jdbc, new NamedParameterJdbcTemplate(pool), audit, clock), audit);
+            } finally {
+                JdbcClient.create(pool).sql("DROP SCHEMA " + schema + " CASCADE").update();
+            }
+        }
+    }
+
     @Nested
     class OnTheStore {
 
@@ -72,6 +121,11 @@ class ConsentLedgerTest {
             JdbcClient jdbc = JdbcClient.create(ds);
             audit = new AuditLog(jdbc, clock);
             ledger = new ConsentLedger(jdbc, new NamedParameterJdbcTemplate(ds), audit, clock);
+        }
+
+        @Test
+        void aBatchIsReadOnceAndRecordedAgainstWhatWasRead() {
+            readOnceThenRecordAgainstIt(ledger, audit);
         }
 
         @Test

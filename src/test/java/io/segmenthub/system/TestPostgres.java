@@ -4,21 +4,21 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 
-/** A one-connection pool on the PostgreSQL CI runs the suite against; the calling test is skipped when there is none. */
-final class TestPostgres {
+/** A small pool (two connections: Flyway holds one while it migrates over another) on the PostgreSQL CI runs the suite against; the calling test is skipped when there is none. */
+public final class TestPostgres {
 
     private TestPostgres() {
     }
 
     /** @param initSql run on the connection when it opens (say a {@code search_path}), or null */
-    static HikariDataSource poolOrSkip(String initSql) {
+    public static HikariDataSource poolOrSkip(String initSql) {
         String url = System.getenv().getOrDefault("SEGMENT_HUB_DB_URL", "jdbc:postgresql://127.0.0.1:5432/segmenthub_test");
         assumeTrue(url.startsWith("jdbc:postgresql:"), "the store under test is not PostgreSQL");
         HikariDataSource pool = new HikariDataSource();
         pool.setJdbcUrl(url);
         pool.setUsername(System.getenv().getOrDefault("SEGMENT_HUB_DB_USER", "postgres"));
         pool.setPassword(System.getenv().getOrDefault("SEGMENT_HUB_DB_PASSWORD", ""));
-        pool.setMaximumPoolSize(1);
+        pool.setMaximumPoolSize(2);
         pool.setConnectionTimeout(3_000);
         pool.setInitializationFailTimeout(-1);
         if (initSql != null) {
