@@ -81,6 +81,7 @@ public class IngestStage {
         ConnectorConfig connector = config.connector(batch.connectorId());
         var counts = run.report().connector(connector.id());
         counts.pulled(batch.size());
+        long writtenBefore = written(counts);
 
         batch.quarantined().forEach(q -> {
             quarantine.add(run.id(), connector.id(), q);
@@ -91,7 +92,7 @@ public class IngestStage {
                 ? batch.records().stream().map(r -> pseudonymise(r, connector)).toList() : batch.records();
         ingestPeople(coalesce(people), connector, run, counts);
         batch.watermark().ifPresent(w -> run.advanceWatermark(connector.id(), w));
-        statistics.written(batch.size());
+        statistics.written(written(counts) - writtenBefore);
         run.report().stageTook("ingest", Duration.ofNanos(System.nanoTime() - started).toMillis());
         return run;
     }
@@ -131,36 +132,30 @@ public class IngestStage {
 
         List<ActivityStore.Owned<Transaction>> purchases = new ArrayList<>();
         List<ActivityStore.Owned<EngagementEvent>> events = new ArrayList<>();
-        List<ConsentEvent> flagEvents = new ArrayList<>();
-        List<Admitted> admitted = new ArrayList<>();
         List<Fresh> fresh = new ArrayList<>();
 
-        for (Coalesced rows : batch) {
-            SourceRecord record = rows.record();
-            CleanIdentity identity = cleaner.clean(record.identity(), region(connector));
-            List<SourceRecordStore.IndexEntry> indexes = new ArrayList<>();
-            identity.valid(Attribute.EMAIL).ifPresent(e -> indexes.add(new SourceRecordStore.IndexEntry(EMAIL, blindIndex.of(EMAIL, e))));
-            identity.valid(Attribute.PHONE).ifPresent(p -> indexes.add(new SourceRecordStore.IndexEntry(PHONE, blindIndex.of(PHONE, p))));
-            String recordSubject = blindIndex.of(RECORD, system + "/" + record.recordId());
-            String primary = indexes.isEmpty() ? recordSubject : indexes.get(0).value();
-            record.consents().forEach(signal -> flagEvents.add(event(primary, signal, system)));
-            if (record.consents().stream().anyMatch(c -> c.evidence().startsWith(TcfConsent.INVALID))) {
-                counts.invalidTcfStrings(rows.rows());
+        // cleaning, keyed hashes and the content hash of each record need nothing from the store: on both cores
+        String region = region(connector);
+        List<Admitted> admitted = batch.parallelStream().map(rows -> admit(rows, system, region, personal)).toList();
+        List<ConsentEvent> flagEvents = new ArrayList<>();
+        for (Admitted a : admitted) {
+            a.record().consents().forEach(signal -> flagEvents.add(event(a.subjects().get(0), signal, system)));
+            if (a.record().consents().stream().anyMatch(c -> c.evidence().startsWith(TcfConsent.INVALID))) {
+                counts.invalidTcfStrings(a.rows());
             }
-            List<String> subjects = new ArrayList<>(indexes.stream().map(SourceRecordStore.IndexEntry::value).toList());
-            subjects.add(recordSubject);
-            admitted.add(new Admitted(record, rows.rows(), identity, indexes, subjects));
         }
-        counts.consentEvents(ledger.record(flagEvents, run.id()));
-        // the batch's consent events and erasures, read once (nothing below writes either)
+        // the batch's consent events and erasures, read once: the ledger's events serve to leave out
+        // the flag events it holds already and then, with the new ones added, to gate the batch
         List<String> allSubjects = admitted.stream().flatMap(a -> a.subjects().stream()).toList();
-        Map<String, List<ConsentEvent>> consentBySubject = ledger.eventsOf(allSubjects, purpose.id());
+        Map<String, List<ConsentEvent>> consentBySubject = ledger.eventsOf(allSubjects);
+        counts.consentEvents(ledger.record(flagEvents, run.id(), consentBySubject));
         Map<String, Instant> erasures = tombstones.erasures(allSubjects);
 
         for (Admitted a : admitted) {
             // Consent gate: data collected for a purpose without a lawful basis for it is not stored.
             Optional<ConsentEvent> decisive = ConsentLedger.latest(a.subjects().stream()
-                    .flatMap(s -> consentBySubject.getOrDefault(s, List.of()).stream()).toList());
+                    .flatMap(s -> consentBySubject.getOrDefault(s, List.of()).stream())
+                    .filter(e -> e.purpose().equals(purpose.id())).toList());
             Optional<ConsentStatus> state = decisive.flatMap(e -> e.effectiveAt(now));
             if (!purpose.basis().permits(state)) {
                 counts.dropped(purpose.id(), a.rows());
@@ -182,53 +177,49 @@ public class IngestStage {
                 counts.unchanged(1); // a row with activity only: the stored identity stays as it is
                 continue;
             }
-            String aad = system + "/" + record.recordId();
-            Map<String, String> sealedValues = new TreeMap<>();
-            Map<String, String> openValues = new TreeMap<>();
-            a.identity().values().forEach((attribute, value) ->
-                    (personal.contains(attribute) ? sealedValues : openValues).put(attribute.key(), value));
-            openValues.putAll(record.metrics());
-            String present = a.identity().values().keySet().stream().map(Attribute::key).sorted().collect(Collectors.joining(","));
-            String invalid = a.identity().invalid().stream().map(Attribute::key).sorted().collect(Collectors.joining(","));
-            String contentHash = blindIndex.of("content", aad + "|" + sealedValues + "|" + openValues + "|" + invalid);
-            if (before != null && before.contentHash().equals(contentHash)) {
+            if (before != null && before.contentHash().equals(a.contentHash())) {
                 counts.unchanged(1);
                 continue;
             }
-            byte[] plaintext = write(sealedValues).getBytes(StandardCharsets.UTF_8);
+            byte[] plaintext = write(a.sealedValues()).getBytes(StandardCharsets.UTF_8);
             if (before == null) { // new records are sealed and inserted together, in batches, below
                 fresh.add(new Fresh(new SourceRecordStore.Protected(system, record.recordId(), connector.id(), record.updatedAt(),
-                        Optional.empty(), Optional.empty(), write(openValues), present, invalid, contentHash, a.indexes()),
-                        sealedValues.isEmpty() ? null : new PersonalDataVault.Plain(plaintext, aad)));
+                        Optional.empty(), Optional.empty(), a.openValues(), a.present(), a.invalid(), a.contentHash(), a.indexes()),
+                        a.sealedValues().isEmpty() ? null : new PersonalDataVault.Plain(plaintext, a.aad())));
                 counts.stored(1);
                 continue;
             }
             Optional<Long> dataKey;
             Optional<byte[]> pii;
-            if (sealedValues.isEmpty()) {
-                dataKey = before == null ? Optional.empty() : before.dataKeyId();
-                pii = Optional.empty();
-            } else if (before != null && before.dataKeyId().isPresent()) {
+            if (a.sealedValues().isEmpty()) {
                 dataKey = before.dataKeyId();
-                pii = vault.reseal(dataKey.get(), plaintext, aad);
+                pii = Optional.empty();
+            } else if (before.dataKeyId().isPresent()) {
+                dataKey = before.dataKeyId();
+                pii = vault.reseal(dataKey.get(), plaintext, a.aad());
                 if (pii.isEmpty()) { // its key was shredded: seal under a new one
-                    var sealed = vault.sealNew(plaintext, aad);
+                    var sealed = vault.sealNew(plaintext, a.aad());
                     dataKey = Optional.of(sealed.dataKeyId());
                     pii = Optional.of(sealed.ciphertext());
                 }
             } else {
-                var sealed = vault.sealNew(plaintext, aad);
+                var sealed = vault.sealNew(plaintext, a.aad());
                 dataKey = Optional.of(sealed.dataKeyId());
                 pii = Optional.of(sealed.ciphertext());
             }
             var stored = new SourceRecordStore.Protected(system, record.recordId(), connector.id(),
-                    record.updatedAt(), dataKey, pii, write(openValues), present, invalid, contentHash, a.indexes());
+                    record.updatedAt(), dataKey, pii, a.openValues(), a.present(), a.invalid(), a.contentHash(), a.indexes());
             records.update(before.id(), stored, run.id(), now);
             counts.stored(1);
         }
         insertFresh(fresh, run.id(), now);
         counts.transactions(activity.addPurchases(purchases, run.id()));
         counts.events(activity.addEvents(events, run.id()));
+    }
+
+    /** Rows ingest has written to the store for this connector so far this run (records, consent events, activity). */
+    private static long written(RunReport.ConnectorCounts counts) {
+        return counts.stored() + counts.consentEvents() + counts.transactions() + counts.events();
     }
 
     /** Seals the new records' personal data under fresh data keys and inserts them, each in one batch. */
@@ -247,8 +238,34 @@ public class IngestStage {
     private record Fresh(SourceRecordStore.Protected record, PersonalDataVault.Plain plain) {
     }
 
+    /**
+     * A record cleaned and prepared for the gate and the store: its consent subjects (the first one
+     * the subject its flag events are kept under), its personal values to seal, its open values as
+     * JSON, and the keyed hash of its content that tells whether the stored copy differs.
+     */
     private record Admitted(SourceRecord record, int rows, CleanIdentity identity, List<SourceRecordStore.IndexEntry> indexes,
-                            List<String> subjects) {
+                            List<String> subjects, String aad, Map<String, String> sealedValues, String openValues, String present,
+                            String invalid, String contentHash) {
+    }
+
+    private Admitted admit(Coalesced rows, String system, String region, Set<Attribute> personal) {
+        SourceRecord record = rows.record();
+        CleanIdentity identity = cleaner.clean(record.identity(), region);
+        List<SourceRecordStore.IndexEntry> indexes = new ArrayList<>();
+        identity.valid(Attribute.EMAIL).ifPresent(e -> indexes.add(new SourceRecordStore.IndexEntry(EMAIL, blindIndex.of(EMAIL, e))));
+        identity.valid(Attribute.PHONE).ifPresent(p -> indexes.add(new SourceRecordStore.IndexEntry(PHONE, blindIndex.of(PHONE, p))));
+        String aad = system + "/" + record.recordId();
+        List<String> subjects = new ArrayList<>(indexes.stream().map(SourceRecordStore.IndexEntry::value).toList());
+        subjects.add(blindIndex.of(RECORD, aad));
+        Map<String, String> sealedValues = new TreeMap<>();
+        Map<String, String> openValues = new TreeMap<>();
+        identity.values().forEach((attribute, value) -> (personal.contains(attribute) ? sealedValues : openValues).put(attribute.key(), value));
+        openValues.putAll(record.metrics());
+        String present = identity.values().keySet().stream().map(Attribute::key).sorted().collect(Collectors.joining(","));
+        String invalid = identity.invalid().stream().map(Attribute::key).sorted().collect(Collectors.joining(","));
+        String contentHash = blindIndex.of("content", aad + "|" + sealedValues + "|" + openValues + "|" + invalid);
+        return new Admitted(record, rows.rows(), identity, indexes, subjects, aad, sealedValues, write(openValues), present, invalid,
+                contentHash);
     }
 
     /** A record and how many source rows it was coalesced from. */
