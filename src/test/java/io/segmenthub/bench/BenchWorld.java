@@ -40,6 +40,8 @@ final class BenchWorld {
     final Path config;
     final Path sources;
     final Path out;
+    /** Which person each identity record is: {@code system}, tab, record id as the source gives it, tab, person id. */
+    final Path truth;
     final String erpUrl;
     final int records;
     final long seed;
@@ -58,6 +60,7 @@ final class BenchWorld {
         this.config = root.resolve("config");
         this.sources = root.resolve("sources");
         this.out = root.resolve("out");
+        this.truth = root.resolve("truth.tsv");
         this.erpUrl = "jdbc:h2:file:" + root.resolve("erp").toAbsolutePath();
     }
 
@@ -75,6 +78,7 @@ final class BenchWorld {
         try (Writer crmOut = Files.newBufferedWriter(sources.resolve("crm.jsonl"), StandardCharsets.UTF_8);
              Writer webOut = Files.newBufferedWriter(sources.resolve("web.jsonl"), StandardCharsets.UTF_8);
              Writer socialOut = Files.newBufferedWriter(sources.resolve("social.jsonl"), StandardCharsets.UTF_8);
+             Writer truthOut = Files.newBufferedWriter(truth, StandardCharsets.UTF_8);
              Connection erpDb = DriverManager.getConnection(erpUrl, "sa", "")) {
             try (Statement s = erpDb.createStatement()) {
                 s.execute("DROP ALL OBJECTS");
@@ -95,6 +99,8 @@ final class BenchWorld {
                 new SyntheticPeople(seed).forEach(records, p -> {
                     try {
                         int slot = Math.floorMod(mix(p.id()), 20);
+                        truthOut.write((slot < 8 ? "crm\tC-" : slot < 14 ? "erp\tK-" : slot < 17 ? "web\tU-" : "social\t@")
+                                + p.id() + "\t" + p.personId() + "\n");
                         if (slot < 8) {
                             json(factory, crmOut, g -> {
                                 g.writeStringField("contact_id", "C-" + p.id());
