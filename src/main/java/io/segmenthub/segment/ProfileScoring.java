@@ -9,7 +9,8 @@ import io.segmenthub.segment.clv.Purchase;
 import io.segmenthub.segment.clv.PurchaseSummaries;
 import io.segmenthub.segment.clv.PurchaseSummary;
 import io.segmenthub.system.HubConfig;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import io.segmenthub.system.SlicedBatch;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -37,13 +38,13 @@ import java.util.OptionalDouble;
 public class ProfileScoring {
 
     private final JdbcClient jdbc;
-    private final NamedParameterJdbcTemplate named;
+    private final JdbcTemplate jdbcTemplate;
     private final HubConfig config;
     private final Clock clock;
 
     public ProfileScoring(JdbcClient jdbc, NamedParameterJdbcTemplate named, HubConfig config, Clock clock) {
         this.jdbc = jdbc;
-        this.named = named;
+        this.jdbcTemplate = named.getJdbcTemplate();
         this.config = config;
         this.clock = clock;
     }
@@ -109,34 +110,26 @@ public class ProfileScoring {
 
         List<String> active = jdbc.sql("SELECT golden_id FROM golden_profile WHERE merged_into IS NULL AND erased_at IS NULL").query(String.class).list();
         jdbc.sql("DELETE FROM profile_score").update();
-        List<MapSqlParameterSource> rows = new ArrayList<>();
+        List<Object[]> rows = new ArrayList<>(active.size());
         for (String golden : active) {
             Totals t = totals.get(golden);
             Optional<RfmScore> score = Optional.ofNullable(rfm.get(golden));
-            rows.add(new MapSqlParameterSource()
-                    .addValue("golden", golden).addValue("run", run.id())
-                    .addValue("orders", t == null ? 0 : t.orders)
-                    .addValue("revenue", t == null ? BigDecimal.ZERO : t.revenue.setScale(2, RoundingMode.HALF_UP))
-                    .addValue("last", t == null ? null : t.last)
-                    .addValue("first", t == null ? null : t.first)
-                    .addValue("events", events.getOrDefault(golden, 0L))
-                    .addValue("r", score.map(RfmScore::recency).orElse(0))
-                    .addValue("f", score.map(RfmScore::frequency).orElse(0))
-                    .addValue("m", score.map(RfmScore::monetary).orElse(0))
-                    .addValue("segment", score.map(RfmScore::segment).orElse(""))
-                    .addValue("valueType", score.map(s -> s.valueType().key()).orElse("none"))
-                    .addValue("clv", Optional.ofNullable(lifetimes.get(golden)).flatMap(l -> l.clv().isPresent()
-                            ? Optional.of(BigDecimal.valueOf(l.clv().getAsDouble()).setScale(2, RoundingMode.HALF_UP)) : Optional.empty()).orElse(null))
-                    .addValue("pAlive", Optional.ofNullable(lifetimes.get(golden)).map(Lifetime::probabilityAlive).orElse(null))
-                    .addValue("expected", Optional.ofNullable(lifetimes.get(golden)).map(Lifetime::expectedPurchases).orElse(null)));
+            Lifetime lifetime = lifetimes.get(golden);
+            rows.add(new Object[]{golden, run.id(), t == null ? 0 : t.orders,
+                    t == null ? BigDecimal.ZERO : t.revenue.setScale(2, RoundingMode.HALF_UP),
+                    t == null ? null : t.last, events.getOrDefault(golden, 0L),
+                    score.map(RfmScore::recency).orElse(0), score.map(RfmScore::frequency).orElse(0), score.map(RfmScore::monetary).orElse(0),
+                    score.map(RfmScore::segment).orElse(""), score.map(s -> s.valueType().key()).orElse("none"),
+                    lifetime == null || lifetime.clv().isEmpty() ? null
+                            : BigDecimal.valueOf(lifetime.clv().getAsDouble()).setScale(2, RoundingMode.HALF_UP),
+                    lifetime == null ? null : lifetime.probabilityAlive(), lifetime == null ? null : lifetime.expectedPurchases(),
+                    t == null ? null : t.first});
         }
-        if (!rows.isEmpty()) {
-            named.batchUpdate("""
-                    INSERT INTO profile_score (golden_id, run_id, orders, revenue, last_purchase, events, recency, frequency, monetary,
-                                               rfm_segment, value_type, clv, p_alive, expected_purchases, first_purchase)
-                    VALUES (:golden, :run, :orders, :revenue, :last, :events, :r, :f, :m, :segment, :valueType, :clv, :pAlive, :expected, :first)""",
-                    rows.toArray(MapSqlParameterSource[]::new));
-        }
+        // positional rows in slices: a million source rows make some 370,000 profiles, too many for one batch of parameter maps
+        SlicedBatch.run(jdbcTemplate, """
+                INSERT INTO profile_score (golden_id, run_id, orders, revenue, last_purchase, events, recency, frequency, monetary,
+                                           rfm_segment, value_type, clv, p_alive, expected_purchases, first_purchase)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
         if (!histories.isEmpty()) {
             run.report().note("rfm", histories.size() + " profiles with purchases scored as of " + asOf
                     + "; cut points " + scorer.thresholds(histories, asOf));
