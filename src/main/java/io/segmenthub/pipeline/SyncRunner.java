@@ -10,6 +10,7 @@ import io.segmenthub.connector.DestinationConfig;
 import io.segmenthub.connector.Watermarks;
 import io.segmenthub.schedule.RunLease;
 import io.segmenthub.system.HubConfig;
+import io.segmenthub.system.StoreStatistics;
 import io.segmenthub.system.SyncSchedule;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -50,12 +51,15 @@ public class SyncRunner {
     private final Clock clock;
     private final RunMetrics metrics;
     private final RunLease lease;
+    private final StoreStatistics statistics;
     private final ReentrantLock oneAtATime = new ReentrantLock();
     private volatile SyncRun current;
 
     public SyncRunner(HubConfig config, ProducerTemplate camel, SyncRunStore runs, Watermarks watermarks, AuditLog audit,
-                      AuditCheckpoints checkpoints, ObjectMapper json, Clock clock, RunMetrics metrics, RunLease lease) {
+                      AuditCheckpoints checkpoints, ObjectMapper json, Clock clock, RunMetrics metrics, RunLease lease,
+                      StoreStatistics statistics) {
         this.metrics = metrics;
+        this.statistics = statistics;
         this.lease = lease;
         this.config = config;
         this.camel = camel;
@@ -136,6 +140,7 @@ public class SyncRunner {
                 "CONSENT_GATE", null, "connector=" + id + " purpose=" + purpose + " rows_not_stored=" + n))));
         audit.append(gate);
         checkpoints.sign("end of run " + run.id());
+        statistics.settle(); // the next run plans on the store this one left
         report.connectors().forEach((id, c) -> log.info("run={} stage=pull connector={} pulled={} stored={} unchanged={} quarantined={} dropped={}",
                 run.id(), id, c.pulled(), c.stored(), c.unchanged(), c.quarantinedTotal(), c.droppedTotal()));
         log.info("run={} stage=resolve created={} updated={} merged={} total={}", run.id(), report.profiles().created(),

@@ -17,6 +17,53 @@ class StoreStatisticsTest {
         statistics.written(1_000_000);
 
         assertThat(statistics.analyses()).isZero();
+        assertThat(statistics.settle()).isEmpty();
+    }
+
+    /** Between stages and after a run, the tables that changed by more than a tenth are analysed, whatever autovacuum does. */
+    @Test
+    void onPostgresSettlingAnalysesTheTablesThatChangedByATenth() throws InterruptedException {
+        String schema = "settle_" + UUID.randomUUID().toString().replace("-", "");
+        try (HikariDataSource pool = TestPostgres.poolOrSkip("SET search_path = " + schema)) {
+            JdbcClient jdbc = JdbcClient.create(pool);
+            jdbc.sql("CREATE SCHEMA " + schema).update();
+            try {
+                jdbc.sql("CREATE TABLE source_record (n INT)").update();
+                jdbc.sql("CREATE TABLE golden_profile (n INT)").update();
+                jdbc.sql("INSERT INTO source_record (n) SELECT generate_series(1, 7000)").update();
+                jdbc.sql("INSERT INTO golden_profile (n) SELECT generate_series(1, 40)").update();
+                awaitCounted(jdbc, schema, 7000);
+                var statistics = new StoreStatistics(pool);
+
+                assertThat(statistics.settle()).as("40 rows are under the threshold of 50").containsExactly("source_record");
+                assertThat(reltuples(jdbc, schema)).isEqualTo(7000f);
+                assertThat(statistics.settle()).as("nothing changed since").isEmpty();
+
+                jdbc.sql("INSERT INTO source_record (n) SELECT generate_series(1, 600)").update();
+                awaitCounted(jdbc, schema, 600);
+                assertThat(statistics.settle()).as("600 changed of 7,600: under 50 + 760").isEmpty();
+                jdbc.sql("INSERT INTO source_record (n) SELECT generate_series(1, 300)").update();
+                awaitCounted(jdbc, schema, 900);
+                assertThat(statistics.settle()).as("900 changed of 7,900: over 50 + 790").containsExactly("source_record");
+                assertThat(reltuples(jdbc, schema)).isEqualTo(7900f);
+            } finally {
+                jdbc.sql("DROP SCHEMA " + schema + " CASCADE").update();
+            }
+        }
+    }
+
+    /** PostgreSQL publishes a backend's row counts a moment after its transaction ends. */
+    private static void awaitCounted(JdbcClient jdbc, String schema, long rows) throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            Long counted = jdbc.sql("SELECT n_mod_since_analyze FROM pg_stat_user_tables WHERE schemaname = :schema AND relname = 'source_record'")
+                    .param("schema", schema).query(Long.class).optional().orElse(0L);
+            if (counted >= rows) {
+                return;
+            }
+            jdbc.sql("SELECT pg_stat_clear_snapshot()").query(Object.class).optional();
+            Thread.sleep(50);
+        }
+        throw new AssertionError("PostgreSQL did not count " + rows + " changed rows of source_record within 15 s");
     }
 
     /** Against the PostgreSQL CI runs the suite on (skipped when it is not there), in a schema of its own. */
