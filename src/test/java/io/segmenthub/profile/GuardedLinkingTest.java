@@ -73,6 +73,36 @@ class GuardedLinkingTest {
         }
 
         @Test
+        void aTypoInTheGivenNameOfSomeoneBornTheSameDayIsNoSibling() {
+            // "rschard" is in the looser Jaro-Winkler band of "richard" (0.91 < 0.92), not a clearly different name
+            person(1, "given_name", "richard", "family_name", "marshall", "birth_date", "1967-10-06", "phone", "+447769191136");
+            person(2, "given_name", "rschard", "family_name", "marshall", "birth_date", "1967-10-06", "phone", "+447769191136");
+
+            assertThat(linking.link(alone(), List.of(sharedPhone(1, 2)), open).joined()).hasSize(1);
+        }
+
+        @Test
+        void aSimilarGivenNameWithoutTheSameBirthDateStaysApart() {
+            person(1, "given_name", "john", "family_name", "smith", "street", "1 high street", "phone", "+442079460001");
+            person(2, "given_name", "joan", "family_name", "smith", "street", "1 high street", "phone", "+442079460001");
+            person(3, "given_name", "joan", "family_name", "smith", "street", "1 high street", "birth_date", "1971-02-03");
+            person(4, "given_name", "john", "family_name", "smith", "street", "1 high street", "birth_date", "1971-02-04");
+
+            var outcome = linking.link(alone(), List.of(sharedPhone(1, 2), pair(3, 4, 14)), open);
+
+            assertThat(outcome.joined()).isEmpty();
+            assertThat(outcome.vetoed()).isEqualTo(2);
+        }
+
+        @Test
+        void twinsBornTheSameDayWithDifferentGivenNamesStayApart() {
+            person(1, "given_name", "anna", "family_name", "smith", "birth_date", "2001-05-05", "phone", "+442079460001");
+            person(2, "given_name", "thomas", "family_name", "smith", "birth_date", "2001-05-05", "phone", "+442079460001");
+
+            assertThat(linking.link(alone(), List.of(sharedPhone(1, 2)), open).joined()).isEmpty();
+        }
+
+        @Test
         void oneRecordWithoutABirthDateCannotChainAParentAndAChildTogether() {
             person(1, "given_name", "wei", "family_name", "zhang", "birth_date", "1960-01-01", "street", "人民路1号");
             person(2, "given_name", "wei", "family_name", "zhang", "street", "人民路1号");
