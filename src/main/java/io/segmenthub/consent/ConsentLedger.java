@@ -122,7 +122,7 @@ public class ConsentLedger {
     /**
      * Every event of many identifiers, all purposes, by identifier: for a whole batch of records
      * at once. On PostgreSQL one query with the identifiers as an array ({@code = ANY(?)}): a batch
-     * of 1,000 records has up to 3,000 identifiers, and as {@code IN} lists of 1,000 that was three
+     * of 2,000 records has up to 6,000 identifiers, and as {@code IN} lists of 1,000 that was six
      * statements of some 50 KB each, read twice per batch (to leave out known events, then to gate),
      * the largest share of a re-run's ingest. On H2 {@code IN} lists, which it looks up by index.
      */

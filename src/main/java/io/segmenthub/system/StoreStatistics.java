@@ -2,6 +2,9 @@ package io.segmenthub.system;
 
 import java.util.List;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -28,6 +31,7 @@ public class StoreStatistics {
     static final List<String> INGEST_TABLES = List.of("source_record", "record_index", "consent_event", "purchase",
             "engagement_event", "data_key", "erasure_tombstone");
     static final long FIRST = 5_000;
+    private static final Logger log = LoggerFactory.getLogger(StoreStatistics.class);
 
     private final JdbcTemplate jdbc;
     private final boolean postgres;
@@ -63,14 +67,20 @@ public class StoreStatistics {
         if (!postgres) {
             return List.of();
         }
-        List<String> stale = jdbc.queryForList("""
-                SELECT relname FROM pg_stat_user_tables
-                WHERE schemaname = current_schema() AND n_mod_since_analyze > 50 + 0.1 * GREATEST(n_live_tup, 0)
-                ORDER BY relname""", String.class);
-        if (!stale.isEmpty()) {
-            jdbc.execute("ANALYZE " + String.join(", ", stale.stream().map(t -> '"' + t.replace("\"", "\"\"") + '"').toList()));
+        try {
+            List<String> stale = jdbc.queryForList("""
+                    SELECT relname FROM pg_stat_user_tables
+                    WHERE schemaname = current_schema() AND n_mod_since_analyze > 50 + 0.1 * GREATEST(n_live_tup, 0)
+                    ORDER BY relname""", String.class);
+            if (!stale.isEmpty()) {
+                jdbc.execute("ANALYZE " + String.join(", ", stale.stream().map(t -> '"' + t.replace("\"", "\"\"") + '"').toList()));
+            }
+            return stale;
+        } catch (DataAccessException e) {
+            // statistics make a run faster, never decide whether it succeeds
+            log.warn("planner statistics not refreshed: {}", e.getMostSpecificCause().getMessage());
+            return List.of();
         }
-        return stale;
     }
 
     /** How many times this hub has analysed the ingest tables. */

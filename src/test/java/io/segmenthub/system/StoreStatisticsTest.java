@@ -52,6 +52,15 @@ class StoreStatisticsTest {
         }
     }
 
+    @Test
+    void onPostgresStatisticsThatCannotBeRefreshedNeverFailTheRun() {
+        HikariDataSource pool = TestPostgres.poolOrSkip(null);
+        var statistics = new StoreStatistics(pool);
+        pool.close(); // the store went away after start-up
+
+        assertThat(statistics.settle()).isEmpty();
+    }
+
     /** PostgreSQL publishes a backend's row counts a moment after its transaction ends. */
     private static void awaitCounted(JdbcClient jdbc, String schema, long rows) throws InterruptedException {
         for (int i = 0; i < 300; i++) {
