@@ -75,29 +75,35 @@ class ProcessKillIT {
             Outcome.query(store, "SELECT status FROM sync_run ORDER BY started_at", rs -> statuses.add(rs.getString(1)));
         }
 
-        int even = people / 2;
-        long newsletter = java.util.stream.IntStream.rangeClosed(1, people).filter(i -> i % 2 == 0 && i % 3 != 0 && i % 5 != 0).count();
-        long bigSpenders = java.util.stream.IntStream.rangeClosed(1, people).filter(i -> i % 2 == 0 && i % 7 >= 3).count();
-        assertThat(outcome.counts()).containsEntry("source_record", (long) people + even).containsEntry("purchase", (long) even)
-                .containsEntry("active profiles", (long) people);
-        assertThat(outcome.profiles()).hasSize(people);
-        assertThat(outcome.memberships().get("buyers")).hasSize(even);
-        assertThat(outcome.memberships().get("big-spenders")).hasSize((int) bigSpenders);
-        assertThat(outcome.pushState().get("newsletter/buyers")).hasSize((int) newsletter).isEqualTo(outcome.newsletterList());
-        assertThat(outcome.destinationTable()).hasSize((int) bigSpenders);
-        assertThat(outcome.watermarks()).containsKeys("erp-customers", "erp-orders");
-        assertThat(outcome.changeAnomalies()).isEmpty();
-        assertThat(outcome.outboxRows()).isZero();
-        assertThat(statuses).last().isEqualTo("SUCCEEDED");
-        // a killed run is marked FAILED at the next start; one killed after it recorded its success stays SUCCEEDED
-        assertThat(statuses).doesNotContain("RUNNING").filteredOn("FAILED"::equals).hasSizeBetween(Math.max(0, killed.size() - 1), killed.size());
-
         StringBuilder logs = new StringBuilder();
         for (int i = 0; i <= attempt; i++) {
             logs.append(Files.readString(world.root.resolve("hub-" + i + ".log")));
         }
-        assertThat(FaultStore.leaks(logs.toString(), world)).isEmpty();
-        assertThat(logs.toString()).doesNotContain(password);
+        try {
+            int even = people / 2;
+            long newsletter = java.util.stream.IntStream.rangeClosed(1, people).filter(i -> i % 2 == 0 && i % 3 != 0 && i % 5 != 0).count();
+            long bigSpenders = java.util.stream.IntStream.rangeClosed(1, people).filter(i -> i % 2 == 0 && i % 7 >= 3).count();
+            assertThat(outcome.counts()).containsEntry("source_record", (long) people + even).containsEntry("purchase", (long) even)
+                    .containsEntry("active profiles", (long) people);
+            assertThat(outcome.profiles()).hasSize(people);
+            assertThat(outcome.memberships().get("buyers")).hasSize(even);
+            assertThat(outcome.memberships().get("big-spenders")).hasSize((int) bigSpenders);
+            assertThat(outcome.pushState().get("newsletter/buyers")).hasSize((int) newsletter).isEqualTo(outcome.newsletterList());
+            assertThat(outcome.destinationTable()).hasSize((int) bigSpenders);
+            assertThat(outcome.watermarks()).containsKeys("erp-customers", "erp-orders");
+            assertThat(outcome.changeAnomalies()).isEmpty();
+            assertThat(outcome.outboxRows()).isZero();
+            assertThat(statuses).last().isEqualTo("SUCCEEDED");
+            // a killed run is marked FAILED at the next start; one killed after it recorded its success stays SUCCEEDED
+            assertThat(statuses).doesNotContain("RUNNING").filteredOn("FAILED"::equals).hasSizeBetween(Math.max(0, killed.size() - 1), killed.size());
+
+            assertThat(FaultStore.leaks(logs.toString(), world)).isEmpty();
+            assertThat(logs.toString()).doesNotContain(password);
+        } catch (AssertionError e) {
+            // a kill lands at a different moment on every machine: say where it landed and what each run reported
+            throw new AssertionError(e.getMessage() + "\nkilled in " + killed + "; runs " + statuses + "; the runs' summary lines:\n"
+                    + runSummaries(logs.toString()), e);
+        }
 
         for (String stage : killed) {
             Reliability.record("process", "kill -9 of the hub (packaged jar) during " + stage,
@@ -138,6 +144,14 @@ class ProcessKillIT {
             Thread.sleep(200);
         }
         throw new AssertionError("the hub did not log '" + text + "'; its output:\n" + tail(hub.output()));
+    }
+
+    /** The hub's per-run summary lines (counts and ids only) and its warnings and errors. */
+    private static String runSummaries(String logs) {
+        return String.join("\n", logs.lines()
+                .filter(l -> l.contains(" stage=") || l.contains(" succeeded") || l.contains(" failed") || l.contains(" WARN ")
+                        || l.contains(" ERROR "))
+                .toList());
     }
 
     private static String tail(String output) {
