@@ -126,7 +126,7 @@ public class MatchStateStore {
             jdbc.sql("ALTER TABLE match_key ADD CONSTRAINT match_key_pkey PRIMARY KEY (source_record_id, kind, hashed)").update();
             jdbc.sql("CREATE INDEX match_key_hashed ON match_key (kind, hashed)").update();
         }
-        bulk.loaded("match_key");
+        // the next resolve plans on fresh statistics: StoreStatistics.settle runs after every pull
     }
 
     public void replaceKeys(Collection<Long> recordIds, List<Key> keys) {

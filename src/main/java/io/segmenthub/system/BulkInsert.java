@@ -56,18 +56,6 @@ public class BulkInsert {
                 + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ")", rows);
     }
 
-    /**
-     * Tells PostgreSQL's planner about a table just loaded in bulk ({@code ANALYZE}); nothing
-     * elsewhere. Until autovacuum gets to it, the planner takes a freshly filled table for the size it
-     * had before: the six million blocking keys of a million source rows, looked up by a values
-     * join, were hashed whole for every slice of 1,000 (53 s of a 1 %-changed run).
-     */
-    public void loaded(String table) {
-        if (SlicedBatch.postgres(named.getJdbcTemplate())) {
-            named.getJdbcTemplate().execute("ANALYZE " + table);
-        }
-    }
-
     private static void copy(PGConnection connection, String table, List<String> columns, List<Object[]> rows)
             throws SQLException, IOException {
         String sql = "COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN";
