@@ -85,9 +85,7 @@ class QuickstartResolutionTest {
         assertThat(person).as("every resolved record is labelled").hasSameSizeAs(facts);
 
         var deterministic = ResolutionQuality.of(IdentityResolver.components(facts, indexes), person);
-        Set<Long> all = new HashSet<>();
-        facts.forEach(f -> all.add(f.id()));
-        var found = probabilistic.find(facts, indexes, all, true, "evaluation", Instant.now());
+        var found = probabilistic.full(facts, indexes, "evaluation", Instant.now());
         var fuzzy = ResolutionQuality.of(
                 IdentityResolver.components(facts, ProbabilisticLinks.deterministic(indexes), found.pairs()), person);
         System.out.println("quickstart resolution against samples/truth/identity.csv (" + facts.size() + " records)");

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * One sync run in progress: which connectors and destinations it covers, its report, and the
@@ -24,6 +26,7 @@ public final class SyncRun {
     private final List<Runnable> afterSuccess = new ArrayList<>();
     private volatile Progress progress = new Progress("starting", null, 0, 0);
     private long stageStartedNanos = System.nanoTime();
+    private volatile Set<String> profilesInScope;
 
     /** Where a running run is: the stage, the connector or destination in hand, and how many of how many are done. */
     public record Progress(String stage, String step, int done, int total) {
@@ -62,6 +65,19 @@ public final class SyncRun {
             stageStartedNanos = now;
         }
         this.progress = new Progress(stage, step, done, total);
+    }
+
+    /**
+     * The golden profiles this run's resolution could have changed, when it resolved only around
+     * the change; the stages after it need not look at the others.
+     */
+    public void profilesInScope(Set<String> goldenIds) {
+        this.profilesInScope = Set.copyOf(goldenIds);
+    }
+
+    /** Empty when the run resolved every record, so every profile may have changed. */
+    public Optional<Set<String>> profilesInScope() {
+        return Optional.ofNullable(profilesInScope);
     }
 
     public synchronized void advanceWatermark(String connectorId, String value) {

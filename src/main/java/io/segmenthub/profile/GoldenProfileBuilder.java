@@ -39,8 +39,10 @@ public class GoldenProfileBuilder {
     @Transactional
     public SyncRun build(SyncRun run) {
         long started = System.nanoTime();
+        // after a resolution around the change, only the profiles it could have changed
+        Optional<Set<String>> scope = run.profilesInScope();
         Map<String, List<SourceRecordStore.Facts>> byGolden = new LinkedHashMap<>();
-        for (var f : records.identified()) {
+        for (var f : scope.map(s -> records.identified(List.of(), s)).orElseGet(records::identified)) {
             f.goldenId().ifPresent(g -> byGolden.computeIfAbsent(g, k -> new ArrayList<>()).add(f));
         }
         // rules that compare values see them opened in memory, only for records sharing a profile
@@ -59,7 +61,7 @@ public class GoldenProfileBuilder {
                         .ifPresent(w -> lineage.add(new GoldenProfileStore.Lineage(golden, attribute, w.id(), survivorship.ruleFor(attribute))));
             }
         });
-        profiles.replaceLineage(lineage);
+        profiles.replaceLineage(lineage, scope.map(s -> s));
         run.report().stageTook("golden", Duration.ofNanos(System.nanoTime() - started).toMillis());
         return run;
     }

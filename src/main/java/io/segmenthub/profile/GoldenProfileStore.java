@@ -1,7 +1,9 @@
 package io.segmenthub.profile;
 
+import io.segmenthub.system.InLists;
 import io.segmenthub.system.SlicedBatch;
 import io.segmenthub.system.Timestamps;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -14,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Golden profiles, their aliases after merges, their lineage per attribute and the merge/split history. */
 @Repository
@@ -44,6 +48,24 @@ public class GoldenProfileStore {
         jdbc.sql("SELECT golden_id, created_at, merged_into FROM golden_profile").query(rs -> {
             byId.put(rs.getString(1), new Profile(rs.getString(1), Timestamps.read(rs, "created_at"), Optional.ofNullable(rs.getString(3))));
         });
+        return byId;
+    }
+
+    /** The given profiles, and the survivors those merged into. */
+    public Map<String, Profile> byIds(Collection<String> ids) {
+        Map<String, Profile> byId = new HashMap<>();
+        Set<String> wanted = new TreeSet<>(ids);
+        while (!wanted.isEmpty()) {
+            for (List<String> chunk : InLists.of(List.copyOf(wanted))) {
+                jdbc.sql("SELECT golden_id, created_at, merged_into FROM golden_profile WHERE golden_id IN (:ids)").param("ids", chunk).query(rs -> {
+                    byId.put(rs.getString(1), new Profile(rs.getString(1), Timestamps.read(rs, "created_at"), Optional.ofNullable(rs.getString(3))));
+                });
+            }
+            wanted = new TreeSet<>();
+            for (Profile p : byId.values()) {
+                p.mergedInto().filter(id -> !byId.containsKey(id)).ifPresent(wanted::add);
+            }
+        }
         return byId;
     }
 
@@ -99,13 +121,27 @@ public class GoldenProfileStore {
      * @return how many rows were inserted, updated and deleted
      */
     public int replaceLineage(List<Lineage> lineage) {
+        return replaceLineage(lineage, Optional.empty());
+    }
+
+    /**
+     * The same for the profiles in {@code scope} only (when given): {@code lineage} is then theirs,
+     * and other profiles' rows are neither read nor touched.
+     */
+    public int replaceLineage(List<Lineage> lineage, Optional<Collection<String>> scope) {
         record Source(long sourceRecordId, String rule) {
         }
         // rows as positional arrays written in slices (see SlicedBatch)
         Map<String, Source> stored = new HashMap<>();
-        jdbc.sql("SELECT golden_id, attribute, source_record_id, rule FROM golden_attribute").query(rs -> {
-            stored.put(rs.getString(1) + KEY_SEPARATOR + rs.getString(2), new Source(rs.getLong(3), rs.getString(4)));
-        });
+        String select = "SELECT golden_id, attribute, source_record_id, rule FROM golden_attribute";
+        RowCallbackHandler read = rs -> stored.put(rs.getString(1) + KEY_SEPARATOR + rs.getString(2), new Source(rs.getLong(3), rs.getString(4)));
+        if (scope.isEmpty()) {
+            jdbc.sql(select).query(read);
+        } else {
+            for (List<String> chunk : InLists.of(List.copyOf(new TreeSet<>(scope.get())))) {
+                jdbc.sql(select + " WHERE golden_id IN (:ids)").param("ids", chunk).query(read);
+            }
+        }
         List<Object[]> inserts = new ArrayList<>();
         List<Object[]> updates = new ArrayList<>();
         for (Lineage l : lineage) {

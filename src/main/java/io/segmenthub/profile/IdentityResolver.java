@@ -58,21 +58,55 @@ public class IdentityResolver {
         this.probabilistic = probabilistic;
     }
 
+    /**
+     * Resolves the store's records into golden profiles. A run that changed less than half the
+     * records (and, with probabilistic matching, finds a model learned under the current settings)
+     * resolves only around the change: the new and changed records, the records sharing an e-mail,
+     * phone or blocking key with them, and every profile any of those belongs to. Nothing else can
+     * gain or lose a link, because whatever joins two unchanged records joined them before, so the
+     * rest of the store keeps its profiles and is not read.
+     */
     @Transactional
     public SyncRun resolve(SyncRun run) {
         long started = System.nanoTime();
         Instant now = clock.instant();
-        List<SourceRecordStore.Facts> facts = records.identified();
-        Map<Long, List<SourceRecordStore.IndexEntry>> indexes = records.indexes();
-        Map<String, GoldenProfileStore.Profile> existing = profiles.all();
+        boolean full = mode.takeFull();
+        Set<Long> changed = records.unresolved(run.id());
+        long identified = records.identifiedCount();
+        Optional<ProbabilisticLinks.Increment> increment = Optional.empty();
+        boolean scoped = !full && changed.size() * 2L <= identified;
+        if (scoped && probabilistic.isPresent()) {
+            increment = probabilistic.get().increment(changed);
+            scoped = increment.isPresent();
+        }
+
+        List<SourceRecordStore.Facts> facts;
+        Map<Long, List<SourceRecordStore.IndexEntry>> indexes;
+        Map<String, GoldenProfileStore.Profile> existing;
+        if (scoped) {
+            Set<Long> reach = records.sharingAnIndex(changed);
+            reach.addAll(changed);
+            increment.ifPresent(i -> reach.addAll(i.blockMates()));
+            existing = profiles.byIds(records.goldenIdsOf(reach));
+            facts = records.identified(changed, existing.keySet());
+            List<Long> ids = facts.stream().map(SourceRecordStore.Facts::id).toList();
+            indexes = records.indexes(ids);
+            run.report().note("resolution", "incremental: " + changed.size() + " new or changed records; " + facts.size()
+                    + " records in " + existing.size() + " profiles around them resolved again, the other "
+                    + (identified - facts.size()) + " records kept their profiles");
+        } else {
+            facts = records.identified();
+            indexes = records.indexes();
+            existing = profiles.all();
+        }
 
         List<long[]> links = List.of();
         Map<String, Double> linkWeights = new HashMap<>();
         Map<Long, List<SourceRecordStore.IndexEntry>> joining = indexes;
         if (probabilistic.isPresent()) {
-            Set<Long> changed = new HashSet<>();
-            facts.stream().filter(f -> run.id().equals(f.runId())).forEach(f -> changed.add(f.id()));
-            ProbabilisticLinks.Links found = probabilistic.get().find(facts, indexes, changed, mode.takeFull(), run.id(), now);
+            ProbabilisticLinks.Links found = increment.isPresent()
+                    ? probabilistic.get().incremental(increment.get(), facts, indexes, identified, run.id())
+                    : probabilistic.get().full(facts, indexes, run.id(), now);
             links = found.pairs();
             found.joined().forEach(c -> linkWeights.put(c.left() + "-" + c.right(), c.matchWeight()));
             joining = ProbabilisticLinks.deterministic(indexes);
@@ -135,6 +169,11 @@ public class IdentityResolver {
         merged.keySet().removeAll(claimed);
         changes.removeIf(c -> c.kind().equals("MERGE") && c.otherId().map(claimed::contains).orElse(false));
 
+        if (scoped) {
+            Set<String> scope = new HashSet<>(existing.keySet());
+            scope.addAll(claimed);
+            run.profilesInScope(scope);
+        }
         profiles.create(created, run.id(), now);
         profiles.touch(updated, run.id(), now);
         profiles.alias(merged, run.id(), now);

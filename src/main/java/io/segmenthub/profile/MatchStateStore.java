@@ -9,6 +9,8 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What probabilistic matching keeps between runs, with no personal data: the links that joined
@@ -51,25 +55,57 @@ public class MatchStateStore {
     // ------------------------------------------------------------------ links
 
     public List<GuardedLinking.Candidate> links() {
-        return jdbc.sql("SELECT left_record_id, right_record_id, match_weight, match_probability, evidence FROM match_link")
-                .query((rs, n) -> new GuardedLinking.Candidate(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4),
-                        rs.getString(5), rs.getString(5).contains("\"sharedPhone\":true")))
-                .list();
+        return jdbc.sql(LINKS).query(MatchStateStore::link).list();
+    }
+
+    /** The links with one of {@code recordIds} on either side. */
+    public List<GuardedLinking.Candidate> links(Collection<Long> recordIds) {
+        Map<String, GuardedLinking.Candidate> found = new TreeMap<>();
+        for (List<Long> chunk : InLists.of(List.copyOf(new TreeSet<>(recordIds)))) {
+            for (String side : List.of("left_record_id", "right_record_id")) {
+                jdbc.sql(LINKS + " WHERE " + side + " IN (:ids)").param("ids", chunk).query(MatchStateStore::link).list()
+                        .forEach(c -> found.put(key(c.left(), c.right()), c));
+            }
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    private static final String LINKS = "SELECT left_record_id, right_record_id, match_weight, match_probability, evidence FROM match_link";
+
+    private static GuardedLinking.Candidate link(ResultSet rs, int row) throws SQLException {
+        return new GuardedLinking.Candidate(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4),
+                rs.getString(5), rs.getString(5).contains("\"sharedPhone\":true"));
     }
 
     /** Keeps exactly {@code joined}: links no longer joining anything go, new ones come with this run's id, the rest stay as they were. */
     public void replaceLinks(List<GuardedLinking.Candidate> joined, String runId) {
+        List<long[]> before = new ArrayList<>();
+        jdbc.sql("SELECT left_record_id, right_record_id FROM match_link").query(rs -> {
+            before.add(new long[]{rs.getLong(1), rs.getLong(2)});
+        });
+        replaceLinks(joined, runId, before);
+    }
+
+    /**
+     * The same among the records of {@code scope} only: {@code joined} are the links touching them,
+     * and links elsewhere in the store are neither read nor touched.
+     */
+    public void replaceLinks(List<GuardedLinking.Candidate> joined, String runId, Collection<Long> scope) {
+        replaceLinks(joined, runId, links(scope).stream().map(c -> new long[]{c.left(), c.right()}).toList());
+    }
+
+    private void replaceLinks(List<GuardedLinking.Candidate> joined, String runId, List<long[]> before) {
         Set<String> wanted = new HashSet<>();
         joined.forEach(c -> wanted.add(key(c.left(), c.right())));
         Set<String> stored = new HashSet<>();
         List<long[]> gone = new ArrayList<>();
-        jdbc.sql("SELECT left_record_id, right_record_id FROM match_link").query(rs -> {
-            String k = key(rs.getLong(1), rs.getLong(2));
+        for (long[] pair : before) {
+            String k = key(pair[0], pair[1]);
             stored.add(k);
             if (!wanted.contains(k)) {
-                gone.add(new long[]{rs.getLong(1), rs.getLong(2)});
+                gone.add(pair);
             }
-        });
+        }
         if (!gone.isEmpty()) {
             named.batchUpdate("DELETE FROM match_link WHERE left_record_id = :l AND right_record_id = :r",
                     gone.stream().map(p -> new MapSqlParameterSource().addValue("l", p[0]).addValue("r", p[1]))

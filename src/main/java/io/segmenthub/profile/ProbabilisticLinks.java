@@ -123,30 +123,46 @@ public class ProbabilisticLinks {
     }
 
     /**
-     * Links records by Fellegi-Sunter scores and shared phones, under the household guard, on top
-     * of the deterministic groups (records sharing a blind-indexed e-mail).
-     *
-     * @param changed records new or changed in this run; unless {@code full}, only pairs touching
-     *                them are compared and the links found before between other records are kept
-     * @param full    compare every candidate pair and learn the model again
+     * What an incremental resolution knows before it reads the profiles around the change: the new
+     * and changed records, opened, with their blocking keys stored afresh, and each one's
+     * block-mates (the records a new link could join it to).
      */
-    public Links find(List<SourceRecordStore.Facts> facts, Map<Long, List<SourceRecordStore.IndexEntry>> indexes,
-                      Set<Long> changed, boolean full, String runId, Instant now) {
-        List<List<Long>> groups = IdentityResolver.components(facts, deterministic(indexes)).stream()
-                .map(c -> c.stream().map(SourceRecordStore.Facts::id).toList()).toList();
-        Set<Long> known = new HashSet<>();
-        facts.forEach(f -> known.add(f.id()));
-        Set<Long> touched = new TreeSet<>(changed);
-        touched.retainAll(known);
-        Optional<MatchStateStore.Model> stored = state.model().filter(m -> m.settings().equals(signature()));
-        if (full || stored.isEmpty() || touched.size() * 2 > facts.size()) {
-            return full(facts, indexes, groups, runId, now);
+    public record Increment(Set<Long> changed, Map<Long, MatchRecord> opened, Map<Long, Set<Long>> neighbours,
+                            MatchStateStore.Model model) {
+
+        /** Every record sharing a block with a changed one. */
+        public Set<Long> blockMates() {
+            Set<Long> mates = new HashSet<>();
+            neighbours.values().forEach(mates::addAll);
+            return mates;
         }
-        return incremental(facts, indexes, groups, touched, stored.get(), runId);
     }
 
-    private Links full(List<SourceRecordStore.Facts> facts, Map<Long, List<SourceRecordStore.IndexEntry>> indexes,
-                       List<List<Long>> groups, String runId, Instant now) {
+    /**
+     * Starts an incremental resolution around {@code changed}; empty when no model was learned under
+     * these settings, so the run must resolve in full (and learn one).
+     */
+    public Optional<Increment> increment(Set<Long> changed) {
+        Optional<MatchStateStore.Model> stored = state.model().filter(m -> m.settings().equals(signature()));
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<Long, MatchRecord> opened = changed.isEmpty() ? Map.of() : open(changed);
+        List<MatchStateStore.Key> keys = new ArrayList<>();
+        opened.forEach((id, r) -> keys.addAll(keys(id, r)));
+        state.replaceKeys(changed, keys);
+        Map<Long, Set<Long>> neighbours = changed.isEmpty() ? Map.of() : state.sharingABlock(changed, settings.maxBlockSize());
+        return Optional.of(new Increment(Set.copyOf(changed), opened, neighbours, stored.get()));
+    }
+
+    /**
+     * Links every record by Fellegi-Sunter scores and shared phones, under the household guard, on
+     * top of the deterministic groups (records sharing a blind-indexed e-mail), and learns the model
+     * anew.
+     */
+    public Links full(List<SourceRecordStore.Facts> facts, Map<Long, List<SourceRecordStore.IndexEntry>> indexes, String runId, Instant now) {
+        List<List<Long>> groups = IdentityResolver.components(facts, deterministic(indexes)).stream()
+                .map(c -> c.stream().map(SourceRecordStore.Facts::id).toList()).toList();
         Map<Long, MatchRecord> open = open(null);
         List<MatchRecord> records = new ArrayList<>(open.values());
         List<GuardedLinking.Candidate> candidates = new ArrayList<>();
@@ -178,38 +194,34 @@ public class ProbabilisticLinks {
         return new Links(outcome.joined(), compared, skipped, facts.size(), open.size(), outcome.vetoed(), outcome.uncorroborated(), false);
     }
 
-    private Links incremental(List<SourceRecordStore.Facts> facts, Map<Long, List<SourceRecordStore.IndexEntry>> indexes,
-                              List<List<Long>> groups, Set<Long> changed, MatchStateStore.Model stored, String runId) {
-        Map<Long, MatchRecord> opened = changed.isEmpty() ? Map.of() : open(changed);
-        List<MatchStateStore.Key> keys = new ArrayList<>();
-        opened.forEach((id, r) -> keys.addAll(keys(id, r)));
-        state.replaceKeys(changed, keys);
-
-        Map<Long, Set<Long>> neighbours = state.sharingABlock(changed, settings.maxBlockSize());
-        Map<Long, Set<Long>> phoneMates = phoneMates(indexes);
-        // open what the guard must see: the changed records, their candidates, and everyone already with them
-        Set<Long> wanted = new HashSet<>(changed);
-        neighbours.values().forEach(wanted::addAll);
-        changed.forEach(id -> wanted.addAll(phoneMates.getOrDefault(id, Set.of())));
-        Map<Long, String> goldenOf = new HashMap<>();
-        facts.forEach(f -> f.goldenId().ifPresent(g -> goldenOf.put(f.id(), g)));
-        Set<String> goldens = new HashSet<>();
-        wanted.forEach(id -> Optional.ofNullable(goldenOf.get(id)).ifPresent(goldens::add));
-        facts.stream().filter(f -> f.goldenId().map(goldens::contains).orElse(false)).forEach(f -> wanted.add(f.id()));
-        for (List<Long> group : groups) {
-            if (group.stream().anyMatch(wanted::contains)) {
-                wanted.addAll(group);
-            }
-        }
-        wanted.removeAll(opened.keySet());
-        Map<Long, MatchRecord> open = new HashMap<>(opened);
+    /**
+     * Compares the changed records with their block-mates under the stored model and links the
+     * records of {@code facts}: the changed records and every profile they or their e-mail, phone and
+     * block-mates belong to. Nothing outside can gain or lose a link (a link or shared e-mail
+     * between two unchanged records was there before, so both are in one profile), so the links
+     * among them are kept as stored and only those in {@code facts} are read and replaced.
+     *
+     * @param storeRecords how many records with an identity the store holds, for the report
+     */
+    public Links incremental(Increment increment, List<SourceRecordStore.Facts> facts,
+                             Map<Long, List<SourceRecordStore.IndexEntry>> indexes, long storeRecords, String runId) {
+        List<List<Long>> groups = IdentityResolver.components(facts, deterministic(indexes)).stream()
+                .map(c -> c.stream().map(SourceRecordStore.Facts::id).toList()).toList();
+        Set<Long> scope = new HashSet<>();
+        facts.forEach(f -> scope.add(f.id()));
+        Set<Long> changed = new TreeSet<>(increment.changed());
+        changed.retainAll(scope);
+        // open what the guard must see: every record in scope (the changed ones are open already)
+        Set<Long> wanted = new HashSet<>(scope);
+        wanted.removeAll(increment.opened().keySet());
+        Map<Long, MatchRecord> open = new HashMap<>(increment.opened());
         if (!wanted.isEmpty()) {
             open.putAll(open(wanted));
         }
-        FellegiSunterModel model = restore(stored.parameters(), open.values());
+        FellegiSunterModel model = restore(increment.model().parameters(), open.values());
 
         List<GuardedLinking.Candidate> candidates = new ArrayList<>();
-        for (var kept : state.links()) {
+        for (var kept : state.links(scope)) {
             if (!changed.contains(kept.left()) && !changed.contains(kept.right())) {
                 candidates.add(kept);
             }
@@ -221,7 +233,7 @@ public class ProbabilisticLinks {
             if (left == null) {
                 continue;
             }
-            for (long n : neighbours.getOrDefault(c, Set.of())) {
+            for (long n : increment.neighbours().getOrDefault(c, Set.of())) {
                 MatchRecord right = open.get(n);
                 if (right == null || !seen.add(Math.min(c, n) + ":" + Math.max(c, n))) {
                     continue;
@@ -235,8 +247,8 @@ public class ProbabilisticLinks {
         }
         candidates.addAll(phonePairs(indexes, changed, open, model));
         GuardedLinking.Outcome outcome = linking.link(groups, candidates, open);
-        state.replaceLinks(outcome.joined(), runId);
-        return new Links(outcome.joined(), compared, 0, facts.size(), open.size(), outcome.vetoed(), outcome.uncorroborated(), true);
+        state.replaceLinks(outcome.joined(), runId, scope);
+        return new Links(outcome.joined(), compared, 0, (int) storeRecords, open.size(), outcome.vetoed(), outcome.uncorroborated(), true);
     }
 
     /** Only e-mails join records outright; a shared phone may be a household's landline, so it goes through the guard. */

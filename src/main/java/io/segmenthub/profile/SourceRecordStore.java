@@ -9,14 +9,20 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Source records in the store: sealed personal data, plaintext non-personal attributes, which
@@ -159,11 +165,77 @@ public class SourceRecordStore {
         return jdbc.sql("""
                         SELECT id, system, record_id, source_updated_at, present, invalid, golden_id, run_id
                         FROM source_record WHERE present <> '' ORDER BY id""")
-                .query((rs, n) -> new Facts(rs.getLong("id"), share(shared, rs.getString("system")), rs.getString("record_id"),
-                        Timestamps.read(rs, "source_updated_at"), split(rs.getString("present"), shared),
-                        split(rs.getString("invalid"), shared), Optional.ofNullable(rs.getString("golden_id")),
-                        share(shared, rs.getString("run_id"))))
+                .query((rs, n) -> facts(rs, shared))
                 .list();
+    }
+
+    /**
+     * Records with an identity that this run stored, or that no resolution has placed yet (a run
+     * stopped between its pull and its profile stages): what an incremental resolution starts from.
+     */
+    public Set<Long> unresolved(String runId) {
+        return new HashSet<>(jdbc.sql("SELECT id FROM source_record WHERE present <> '' AND (run_id = :run OR golden_id IS NULL)")
+                .param("run", runId).query(Long.class).list());
+    }
+
+    public long identifiedCount() {
+        return jdbc.sql("SELECT COUNT(*) FROM source_record WHERE present <> ''").query(Long.class).single();
+    }
+
+    /** The records with an identity among {@code ids} and those belonging to {@code goldenIds}, by id. */
+    public List<Facts> identified(Collection<Long> ids, Collection<String> goldenIds) {
+        Map<String, String> shared = new HashMap<>();
+        Map<Long, Facts> found = new TreeMap<>();
+        String select = """
+                SELECT id, system, record_id, source_updated_at, present, invalid, golden_id, run_id
+                FROM source_record WHERE present <> '' AND\s""";
+        for (List<Long> chunk : InLists.of(List.copyOf(new TreeSet<>(ids)))) {
+            jdbc.sql(select + "id IN (:ids)").param("ids", chunk).query(rs -> {
+                found.put(rs.getLong("id"), facts(rs, shared));
+            });
+        }
+        for (List<String> chunk : InLists.of(List.copyOf(new TreeSet<>(goldenIds)))) {
+            jdbc.sql(select + "golden_id IN (:ids)").param("ids", chunk).query(rs -> {
+                found.put(rs.getLong("id"), facts(rs, shared));
+            });
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    /** The golden profiles the given records belong to now. */
+    public Set<String> goldenIdsOf(Collection<Long> ids) {
+        Set<String> goldens = new HashSet<>();
+        for (List<Long> chunk : InLists.of(List.copyOf(new TreeSet<>(ids)))) {
+            goldens.addAll(jdbc.sql("SELECT DISTINCT golden_id FROM source_record WHERE golden_id IS NOT NULL AND id IN (:ids)")
+                    .param("ids", chunk).query(String.class).list());
+        }
+        return goldens;
+    }
+
+    /** The records sharing a blind-indexed e-mail or phone with one of {@code ids} (those included). */
+    public Set<Long> sharingAnIndex(Collection<Long> ids) {
+        Map<String, Set<String>> valuesByKind = new HashMap<>();
+        indexes(ids).values().forEach(list -> list.forEach(i -> valuesByKind.computeIfAbsent(i.kind(), k -> new HashSet<>()).add(i.value())));
+        Set<Long> holders = new HashSet<>();
+        valuesByKind.forEach((kind, values) -> {
+            for (List<String> chunk : InLists.of(List.copyOf(new TreeSet<>(values)))) {
+                List<Object> params = new ArrayList<>(chunk);
+                params.add(kind);
+                // a values table joined on the (kind, hashed) index, as for ingest's look-ups (see InLists)
+                named.getJdbcTemplate().query("SELECT i.source_record_id FROM " + InLists.valuesTable(chunk.size())
+                        + " AS wanted(h) JOIN record_index i ON i.hashed = wanted.h WHERE i.kind = ?", rs -> {
+                            holders.add(rs.getLong(1));
+                        }, params.toArray());
+            }
+        });
+        return holders;
+    }
+
+    private static Facts facts(ResultSet rs, Map<String, String> shared) throws SQLException {
+        return new Facts(rs.getLong("id"), share(shared, rs.getString("system")), rs.getString("record_id"),
+                Timestamps.read(rs, "source_updated_at"), split(rs.getString("present"), shared),
+                split(rs.getString("invalid"), shared), Optional.ofNullable(rs.getString("golden_id")),
+                share(shared, rs.getString("run_id")));
     }
 
     private static String share(Map<String, String> shared, String value) {
@@ -172,6 +244,18 @@ public class SourceRecordStore {
 
     private static List<String> split(String csv, Map<String, String> shared) {
         return split(csv).stream().map(v -> share(shared, v)).toList();
+    }
+
+    /** The blind indexes of the given records. */
+    public Map<Long, List<IndexEntry>> indexes(Collection<Long> ids) {
+        Map<Long, List<IndexEntry>> byRecord = new HashMap<>();
+        Map<String, String> kinds = new HashMap<>();
+        for (List<Long> chunk : InLists.of(List.copyOf(new TreeSet<>(ids)))) {
+            jdbc.sql("SELECT source_record_id, kind, hashed FROM record_index WHERE source_record_id IN (:ids)").param("ids", chunk).query(rs -> {
+                byRecord.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>(2)).add(new IndexEntry(share(kinds, rs.getString(2)), rs.getString(3)));
+            });
+        }
+        return byRecord;
     }
 
     public Map<Long, List<IndexEntry>> indexes() {

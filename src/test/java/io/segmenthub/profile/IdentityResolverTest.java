@@ -301,4 +301,72 @@ class IdentityResolverTest {
             assertThat(profiles.resolve("g-2")).contains("g-2");
         }
     }
+
+    /**
+     * Rounds of random changes (records gaining, losing and swapping e-mails and phones, new
+     * records): each incremental run, which reads only the profiles around the change, must leave
+     * the records grouped exactly as resolving the whole store would.
+     */
+    @Test
+    void anIncrementalRunGroupsRecordsAsResolvingTheWholeStoreWould() {
+        var random = new java.util.Random(7);
+        int golden = 0;
+        long nextRecord = 1;
+        for (; nextRecord <= 300; nextRecord++) {
+            record(nextRecord, "crm", "run-0", T1, randomIndexes(random));
+        }
+        for (int i = 0; i < 400; i++) {
+            nextIds("g-" + golden++);
+        }
+        resolve("run-0", T1);
+        assertThat(partition()).isEqualTo(wholeStorePartition());
+
+        for (int round = 1; round <= 12; round++) {
+            String run = "run-" + round;
+            for (int change = 0; change < 6; change++) {
+                long id = 1 + random.nextInt((int) nextRecord - 1);
+                jdbc.sql("DELETE FROM record_index WHERE source_record_id = :id").param("id", id).update();
+                for (String index : randomIndexes(random)) {
+                    jdbc.sql("INSERT INTO record_index (source_record_id, kind, hashed) VALUES (:id, :kind, :hashed)")
+                            .param("id", id).param("kind", index.split(":")[0]).param("hashed", index.split(":")[1]).update();
+                }
+                jdbc.sql("UPDATE source_record SET run_id = :run WHERE id = :id").param("run", run).param("id", id).update();
+            }
+            record(nextRecord++, "web", run, T2, randomIndexes(random));
+
+            RunReport report = resolve(run, T2);
+
+            assertThat(report.notes().get("resolution")).as("round %d", round).startsWith("incremental: ");
+            assertThat(partition()).as("round %d", round).isEqualTo(wholeStorePartition());
+            assertThat(goldenByRecord().values()).as("every record placed").doesNotContainNull();
+        }
+    }
+
+    /** Two to four of sixty e-mails and forty phones: enough sharing to chain records into profiles of several. */
+    private static String[] randomIndexes(java.util.Random random) {
+        int count = random.nextInt(3);
+        String[] indexes = new String[count];
+        for (int i = 0; i < count; i++) {
+            indexes[i] = random.nextBoolean() ? "email:e-" + random.nextInt(160) : "phone:p-" + random.nextInt(120);
+        }
+        return java.util.Arrays.stream(indexes).distinct().toArray(String[]::new);
+    }
+
+    /** The stored golden profiles as sets of record ids. */
+    private java.util.Set<java.util.Set<Long>> partition() {
+        Map<String, java.util.Set<Long>> byGolden = new java.util.HashMap<>();
+        goldenByRecord().forEach((id, g) -> byGolden.computeIfAbsent(g, k -> new java.util.HashSet<>()).add(id));
+        return new java.util.HashSet<>(byGolden.values());
+    }
+
+    /** The connected components of the whole store, as a full resolution would group it. */
+    private java.util.Set<java.util.Set<Long>> wholeStorePartition() {
+        java.util.Set<java.util.Set<Long>> components = new java.util.HashSet<>();
+        for (var component : IdentityResolver.components(records.identified(), records.indexes())) {
+            java.util.Set<Long> ids = new java.util.HashSet<>();
+            component.forEach(f -> ids.add(f.id()));
+            components.add(ids);
+        }
+        return components;
+    }
 }
