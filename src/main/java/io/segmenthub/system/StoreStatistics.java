@@ -1,5 +1,6 @@
 package io.segmenthub.system;
 
+import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -59,28 +60,55 @@ public class StoreStatistics {
     }
 
     /**
-     * Analyses the tables of the store's schema whose rows changed by more than 50 + 10 % since
-     * they were last analysed ({@code pg_stat_user_tables}, which lags a second or so behind the
-     * writes). Returns the tables analysed.
+     * Does what autovacuum would do by now, for the tables of the store's schema
+     * ({@code pg_stat_user_tables}, which lags a second or so behind the writes): vacuums (and
+     * analyses) those with more than 1,000 + 20 % rows inserted or 50 + 20 % rows dead since their
+     * last vacuum, and analyses those whose rows changed by more than 50 + 10 % since their last
+     * analysis (autovacuum's default thresholds). The vacuum is what lets PostgreSQL answer a
+     * look-up from an index alone (it marks the table's pages all-visible): a 1 %-changed run's
+     * resolve at a million source rows read a heap page for every holder of every blocking key and
+     * value it looked up, 17 of its 25 s. Returns the tables that got fresh statistics.
      */
     public synchronized List<String> settle() {
         if (!postgres) {
             return List.of();
         }
+        List<String> vacuum = new ArrayList<>();
+        List<String> analyse = new ArrayList<>();
         try {
-            List<String> stale = jdbc.queryForList("""
-                    SELECT relname FROM pg_stat_user_tables
-                    WHERE schemaname = current_schema() AND n_mod_since_analyze > 50 + 0.1 * GREATEST(n_live_tup, 0)
-                    ORDER BY relname""", String.class);
-            if (!stale.isEmpty()) {
-                jdbc.execute("ANALYZE " + String.join(", ", stale.stream().map(t -> '"' + t.replace("\"", "\"\"") + '"').toList()));
+            jdbc.query("""
+                    SELECT relname,
+                           n_ins_since_vacuum > 1000 + 0.2 * GREATEST(n_live_tup, 0) OR n_dead_tup > 50 + 0.2 * GREATEST(n_live_tup, 0),
+                           n_mod_since_analyze > 50 + 0.1 * GREATEST(n_live_tup, 0)
+                    FROM pg_stat_user_tables WHERE schemaname = current_schema() ORDER BY relname""", rs -> {
+                if (rs.getBoolean(2)) {
+                    vacuum.add(rs.getString(1));
+                } else if (rs.getBoolean(3)) {
+                    analyse.add(rs.getString(1));
+                }
+            });
+            if (!analyse.isEmpty()) {
+                jdbc.execute("ANALYZE " + quoted(analyse));
             }
-            return stale;
         } catch (DataAccessException e) {
             // statistics make a run faster, never decide whether it succeeds
             log.warn("planner statistics not refreshed: {}", e.getMostSpecificCause().getMessage());
             return List.of();
         }
+        List<String> settled = new ArrayList<>(analyse);
+        if (!vacuum.isEmpty()) {
+            try {
+                jdbc.execute("VACUUM (ANALYZE) " + quoted(vacuum));
+                settled.addAll(vacuum);
+            } catch (DataAccessException e) {
+                log.warn("tables not vacuumed: {}", e.getMostSpecificCause().getMessage());
+            }
+        }
+        return settled.stream().sorted().toList();
+    }
+
+    private static String quoted(List<String> tables) {
+        return String.join(", ", tables.stream().map(t -> '"' + t.replace("\"", "\"\"") + '"').toList());
     }
 
     /** How many times this hub has analysed the ingest tables. */
