@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What each golden profile may be used for right now. A profile's consent per purpose is the
@@ -43,14 +44,21 @@ public class ConsentView {
                 .query(rs -> {
                     subjects.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
                 });
+        List<String[]> records = new ArrayList<>();
         jdbc.sql("SELECT golden_id, system, record_id FROM source_record WHERE golden_id IS NOT NULL")
                 .query(rs -> {
-                    subjects.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                            .add(blindIndex.of("record", rs.getString(2) + "/" + rs.getString(3)));
+                    records.add(new String[]{rs.getString(1), rs.getString(2) + "/" + rs.getString(3)});
                 });
+        // the records' own identifiers are keyed hashes: computed on both cores
+        List<String> recordSubjects = records.parallelStream().map(r -> blindIndex.of("record", r[1])).toList();
+        for (int i = 0; i < records.size(); i++) {
+            subjects.computeIfAbsent(records.get(i)[0], k -> new ArrayList<>()).add(recordSubjects.get(i));
+        }
         Map<String, List<ConsentEvent>> events = ledger.all();
-        Map<String, Map<String, Boolean>> result = new HashMap<>();
-        subjects.forEach((golden, ids) -> {
+        Map<String, Map<String, Boolean>> result = new ConcurrentHashMap<>();
+        subjects.entrySet().parallelStream().forEach(entry -> {
+            String golden = entry.getKey();
+            List<String> ids = entry.getValue();
             Map<String, List<ConsentEvent>> byPurpose = new HashMap<>();
             for (String id : ids) {
                 for (ConsentEvent e : events.getOrDefault(id, List.of())) {

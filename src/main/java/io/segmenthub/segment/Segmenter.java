@@ -29,6 +29,9 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 
 /**
  * Evaluates every rule segment and every tag of {@code segments.yml} against every golden profile,
@@ -79,17 +82,17 @@ public class Segmenter {
 
     private SegmentHistory.Entry evaluate(SyncRun run, SegmentDefinition definition, SegmentKind kind, List<ProfileFacts> profiles, Instant now) {
         SegmentRule rule = SegmentRule.compile(definition.rule());
-        Set<String> members = new HashSet<>();
-        long errors = 0;
-        for (ProfileFacts p : profiles) {
+        LongAdder failed = new LongAdder();
+        // a compiled rule is thread-safe: every profile on both cores
+        Set<String> members = profiles.parallelStream().filter(p -> {
             try {
-                if (rule.matches(p)) {
-                    members.add(p.goldenId());
-                }
+                return rule.matches(p);
             } catch (SegmentRuleException e) {
-                errors++;
+                failed.increment();
+                return false;
             }
-        }
+        }).map(ProfileFacts::goldenId).collect(Collectors.toSet());
+        long errors = failed.sum();
         if (errors > 0) {
             log.warn("run={} {}={} rule failed on {} profiles; they are not members", run.id(), kind.key(), definition.id(), errors);
             run.report().note(kind.key() + " " + definition.id() + " rule errors", errors + " profiles (treated as non-members)");
@@ -110,22 +113,37 @@ public class Segmenter {
     List<ProfileFacts> facts(Instant now) {
         LocalDate asOf = config.hub().scoring().fixedAsOf().orElse(LocalDate.ofInstant(now, clock.getZone()));
         Map<String, Map<String, Boolean>> permitted = consent.permitted(now);
-        Map<String, Map<String, String>> attributes = new HashMap<>();
-        Map<String, Set<String>> sources = new HashMap<>();
-        Map<String, boolean[]> contact = new HashMap<>();
+        record Row(String system, String attributes, String present, String invalid) {
+        }
+        // read in order (a later record's attribute wins), then each profile's records merged on both cores
+        Map<String, List<Row>> rows = new HashMap<>();
         jdbc.sql("""
                         SELECT golden_id, system, attributes, present, invalid FROM source_record
                         WHERE golden_id IS NOT NULL ORDER BY source_updated_at, id""")
                 .query(rs -> {
-                    String golden = rs.getString(1);
-                    sources.computeIfAbsent(golden, k -> new HashSet<>()).add(rs.getString(2));
-                    attributes.computeIfAbsent(golden, k -> new TreeMap<>()).putAll(read(rs.getString(3)));
-                    List<String> present = List.of(rs.getString(4).split(","));
-                    List<String> invalid = List.of(rs.getString(5).split(","));
-                    boolean[] has = contact.computeIfAbsent(golden, k -> new boolean[2]);
-                    has[0] |= present.contains("email") && !invalid.contains("email");
-                    has[1] |= present.contains("phone") && !invalid.contains("phone");
+                    rows.computeIfAbsent(rs.getString(1), k -> new ArrayList<>(2))
+                            .add(new Row(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
                 });
+        Map<String, Map<String, String>> attributes = new ConcurrentHashMap<>();
+        Map<String, Set<String>> sources = new ConcurrentHashMap<>();
+        Map<String, boolean[]> contact = new ConcurrentHashMap<>();
+        rows.entrySet().parallelStream().forEach(e -> {
+            Map<String, String> merged = new TreeMap<>();
+            Set<String> systems = new HashSet<>();
+            boolean[] has = new boolean[2];
+            for (Row row : e.getValue()) {
+                systems.add(row.system());
+                merged.putAll(read(row.attributes()));
+                List<String> present = List.of(row.present().split(","));
+                List<String> invalid = List.of(row.invalid().split(","));
+                has[0] |= present.contains("email") && !invalid.contains("email");
+                has[1] |= present.contains("phone") && !invalid.contains("phone");
+            }
+            attributes.put(e.getKey(), merged);
+            sources.put(e.getKey(), systems);
+            contact.put(e.getKey(), has);
+        });
+        rows.clear();
         List<ProfileFacts> facts = new ArrayList<>();
         jdbc.sql("""
                         SELECT golden_id, orders, revenue, last_purchase, events, recency, frequency, monetary, clv, p_alive, cluster_id
