@@ -9,9 +9,7 @@ import io.segmenthub.segment.clv.Purchase;
 import io.segmenthub.segment.clv.PurchaseSummaries;
 import io.segmenthub.segment.clv.PurchaseSummary;
 import io.segmenthub.system.HubConfig;
-import io.segmenthub.system.SlicedBatch;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import io.segmenthub.system.BulkInsert;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -38,13 +36,13 @@ import java.util.OptionalDouble;
 public class ProfileScoring {
 
     private final JdbcClient jdbc;
-    private final JdbcTemplate jdbcTemplate;
+    private final BulkInsert bulk;
     private final HubConfig config;
     private final Clock clock;
 
-    public ProfileScoring(JdbcClient jdbc, NamedParameterJdbcTemplate named, HubConfig config, Clock clock) {
+    public ProfileScoring(JdbcClient jdbc, BulkInsert bulk, HubConfig config, Clock clock) {
         this.jdbc = jdbc;
-        this.jdbcTemplate = named.getJdbcTemplate();
+        this.bulk = bulk;
         this.config = config;
         this.clock = clock;
     }
@@ -125,11 +123,9 @@ public class ProfileScoring {
                     lifetime == null ? null : lifetime.probabilityAlive(), lifetime == null ? null : lifetime.expectedPurchases(),
                     t == null ? null : t.first});
         }
-        // positional rows in slices: a million source rows make some 370,000 profiles, too many for one batch of parameter maps
-        SlicedBatch.run(jdbcTemplate, """
-                INSERT INTO profile_score (golden_id, run_id, orders, revenue, last_purchase, events, recency, frequency, monetary,
-                                           rfm_segment, value_type, clv, p_alive, expected_purchases, first_purchase)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows);
+        // a million source rows make some 370,000 profiles: COPY on PostgreSQL, positional rows in slices on H2
+        bulk.insert("profile_score", List.of("golden_id", "run_id", "orders", "revenue", "last_purchase", "events", "recency", "frequency",
+                "monetary", "rfm_segment", "value_type", "clv", "p_alive", "expected_purchases", "first_purchase"), rows);
         if (!histories.isEmpty()) {
             run.report().note("rfm", histories.size() + " profiles with purchases scored as of " + asOf
                     + "; cut points " + scorer.thresholds(histories, asOf));

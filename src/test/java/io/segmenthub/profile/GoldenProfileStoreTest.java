@@ -20,7 +20,8 @@ class GoldenProfileStoreTest {
     void migrate() {
         DataSource ds = MemoryStore.migrated("golden");
         jdbc = JdbcClient.create(ds);
-        store = new GoldenProfileStore(jdbc, new NamedParameterJdbcTemplate(ds));
+        var named = new NamedParameterJdbcTemplate(ds);
+        store = new GoldenProfileStore(jdbc, named, new io.segmenthub.system.BulkInsert(ds, named));
     }
 
     static GoldenProfileStore.Lineage won(String golden, Attribute attribute, long record, String rule) {

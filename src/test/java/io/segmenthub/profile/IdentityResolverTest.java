@@ -38,7 +38,7 @@ class IdentityResolverTest {
         jdbc = JdbcClient.create(ds);
         var named = new NamedParameterJdbcTemplate(ds);
         records = new SourceRecordStore(jdbc, named);
-        profiles = new GoldenProfileStore(jdbc, named);
+        profiles = new GoldenProfileStore(jdbc, named, new io.segmenthub.system.BulkInsert(ds, named));
     }
 
     /** Golden ids handed out in this order; running out fails the test. */

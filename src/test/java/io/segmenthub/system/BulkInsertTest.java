@@ -43,9 +43,30 @@ class BulkInsertTest {
         }
     }
 
+    /** A score row's kinds of value: money with two decimals, a date, doubles large, tiny and exact, ints and nulls. */
+    static void typedValuesArriveAsTheyWere(DataSource ds) {
+        JdbcClient jdbc = JdbcClient.create(ds);
+        String table = "typed_" + UUID.randomUUID().toString().replace("-", "");
+        jdbc.sql("CREATE TABLE " + table + " (id BIGINT, revenue DECIMAL(16, 2), on_day DATE, p DOUBLE PRECISION, n INT)").update();
+        try {
+            new BulkInsert(ds, new NamedParameterJdbcTemplate(ds)).insert(table, List.of("id", "revenue", "on_day", "p", "n"), List.of(
+                    new Object[]{1L, new java.math.BigDecimal("12345678.90"), java.time.LocalDate.of(2026, 2, 28), 0.000012345, 7},
+                    new Object[]{2L, java.math.BigDecimal.ZERO.setScale(2), null, 1.0, null},
+                    new Object[]{3L, null, java.time.LocalDate.of(1999, 12, 31), 1.5e300, -1}));
+
+            assertThat(jdbc.sql("SELECT id, revenue, on_day, p, n FROM " + table + " ORDER BY id")
+                    .query((rs, n) -> rs.getLong(1) + "|" + rs.getBigDecimal(2) + "|" + rs.getObject(3, java.time.LocalDate.class)
+                            + "|" + rs.getDouble(4) + "|" + rs.getObject(5)).list())
+                    .containsExactly("1|12345678.90|2026-02-28|1.2345E-5|7", "2|0.00|null|1.0|null", "3|null|1999-12-31|1.5E300|-1");
+        } finally {
+            jdbc.sql("DROP TABLE " + table).update();
+        }
+    }
+
     @Test
     void onH2AsABatch() {
         insertsEveryRowExactly(MemoryStore.empty("bulk"));
+        typedValuesArriveAsTheyWere(MemoryStore.empty("bulk-typed"));
     }
 
     /** Against the PostgreSQL CI runs the suite on (skipped when it is not there). */
@@ -53,6 +74,7 @@ class BulkInsertTest {
     void onPostgresWithCopy() {
         try (HikariDataSource pool = TestPostgres.poolOrSkip(null)) {
             insertsEveryRowExactly(pool);
+            typedValuesArriveAsTheyWere(pool);
         }
     }
 
