@@ -193,7 +193,9 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("username")).sendKeys("admin");
         browser.findElement(By.id("password")).sendKeys("wrong");
         browser.findElement(By.id("sign-in")).click();
-        assertThat(browser.findElement(By.id("login-error")).getText()).contains("Wrong user name or password");
+        // the refusal is a new page (/login?error): wait for it rather than read the page the click left
+        assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-error"))).getText())
+                .contains("Wrong user name or password");
         browser.get(url("/console/runs"));
         assertThat(browser.getCurrentUrl()).endsWith("/login");
     }
