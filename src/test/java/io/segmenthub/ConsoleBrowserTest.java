@@ -123,13 +123,14 @@ class ConsoleBrowserTest {
         screenshot("runs");
 
         browser.findElement(By.cssSelector("#runs tbody tr a")).click();
-        assertThat(browser.findElement(By.id("run-status")).getText()).isEqualTo("SUCCEEDED");
+        // each link opens a new page: wait for it rather than read the one the click left
+        assertThat(wait.until(ExpectedConditions.presenceOfElementLocated(By.id("run-status"))).getText()).isEqualTo("SUCCEEDED");
         assertThat(browser.findElement(By.id("pull")).getText()).contains("crm", "erp-customers");
         assertThat(browser.findElement(By.id("quarantine")).getText()).contains("Reason"); // this run changed nothing, so nothing new is quarantined
         screenshot("run-report");
 
         browser.findElement(By.id("nav-connectors")).click();
-        browser.findElement(By.id("test-erp-customers")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("test-erp-customers"))).click();
         // the Test button posts a form: the answer is a new page, which may not be there yet when click() returns
         assertThat(wait.until(ExpectedConditions.presenceOfElementLocated(By.id("test-outcome"))).getText()).isEqualTo("passed");
         assertThat(browser.findElement(By.id("test-result")).getText()).contains("connect", "auth", "schema");
@@ -156,7 +157,7 @@ class ConsoleBrowserTest {
         screenshot("compliance");
 
         browser.findElement(By.id("nav-profiles")).click();
-        browser.findElement(By.id("search-email")).sendKeys(HubFixture.ADA_EMAIL);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("search-email"))).sendKeys(HubFixture.ADA_EMAIL);
         browser.findElement(By.id("search")).click();
         // the search answers asynchronously: wait for the profile rather than race it (failed once in CI)
         WebElement email = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".profile td[data-attribute='email']")));
