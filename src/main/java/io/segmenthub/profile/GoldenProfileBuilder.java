@@ -61,7 +61,7 @@ public class GoldenProfileBuilder {
                         .ifPresent(w -> lineage.add(new GoldenProfileStore.Lineage(golden, attribute, w.id(), survivorship.ruleFor(attribute))));
             }
         });
-        profiles.replaceLineage(lineage, scope.map(s -> s));
+        profiles.replaceLineage(lineage, scope);
         run.report().stageTook("golden", Duration.ofNanos(System.nanoTime() - started).toMillis());
         return run;
     }

@@ -10,6 +10,8 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,6 +38,8 @@ public class GoldenProfileStore {
     /** Golden ids and attribute keys never hold it. */
     private static final String KEY_SEPARATOR = "\u0000";
 
+    private static final String PROFILES = "SELECT golden_id, created_at, merged_into FROM golden_profile";
+
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate named;
     private final BulkInsert bulk;
@@ -48,8 +52,8 @@ public class GoldenProfileStore {
 
     public Map<String, Profile> all() {
         Map<String, Profile> byId = new HashMap<>();
-        jdbc.sql("SELECT golden_id, created_at, merged_into FROM golden_profile").query(rs -> {
-            byId.put(rs.getString(1), new Profile(rs.getString(1), Timestamps.read(rs, "created_at"), Optional.ofNullable(rs.getString(3))));
+        jdbc.sql(PROFILES).query(rs -> {
+            byId.put(rs.getString(1), profile(rs));
         });
         return byId;
     }
@@ -60,8 +64,8 @@ public class GoldenProfileStore {
         Set<String> wanted = new TreeSet<>(ids);
         while (!wanted.isEmpty()) {
             for (List<String> chunk : InLists.of(List.copyOf(wanted))) {
-                jdbc.sql("SELECT golden_id, created_at, merged_into FROM golden_profile WHERE golden_id IN (:ids)").param("ids", chunk).query(rs -> {
-                    byId.put(rs.getString(1), new Profile(rs.getString(1), Timestamps.read(rs, "created_at"), Optional.ofNullable(rs.getString(3))));
+                jdbc.sql(PROFILES + " WHERE golden_id IN (:ids)").param("ids", chunk).query(rs -> {
+                    byId.put(rs.getString(1), profile(rs));
                 });
             }
             wanted = new TreeSet<>();
@@ -70,6 +74,10 @@ public class GoldenProfileStore {
             }
         }
         return byId;
+    }
+
+    private static Profile profile(ResultSet rs) throws SQLException {
+        return new Profile(rs.getString(1), Timestamps.read(rs, "created_at"), Optional.ofNullable(rs.getString(3)));
     }
 
     public void create(Collection<String> ids, String runId, Instant now) {
@@ -131,7 +139,7 @@ public class GoldenProfileStore {
      * The same for the profiles in {@code scope} only (when given): {@code lineage} is then theirs,
      * and other profiles' rows are neither read nor touched.
      */
-    public int replaceLineage(List<Lineage> lineage, Optional<Collection<String>> scope) {
+    public int replaceLineage(List<Lineage> lineage, Optional<? extends Collection<String>> scope) {
         record Source(long sourceRecordId, String rule) {
         }
         // rows as positional arrays written in slices (see SlicedBatch)

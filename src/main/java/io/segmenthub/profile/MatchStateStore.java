@@ -34,6 +34,8 @@ public class MatchStateStore {
     /** Keys written per statement when all are replaced. */
     private static final int KEYS_PER_SLICE = 100_000;
 
+    private static final String LINKS = "SELECT left_record_id, right_record_id, match_weight, match_probability, evidence FROM match_link";
+
     /** A blind-indexed key of a record: kind "block", or "tf:&lt;field&gt;". */
     public record Key(long recordId, String kind, String hashed) {
     }
@@ -54,10 +56,6 @@ public class MatchStateStore {
 
     // ------------------------------------------------------------------ links
 
-    public List<GuardedLinking.Candidate> links() {
-        return jdbc.sql(LINKS).query(MatchStateStore::link).list();
-    }
-
     /** The links with one of {@code recordIds} on either side. */
     public List<GuardedLinking.Candidate> links(Collection<Long> recordIds) {
         Map<String, GuardedLinking.Candidate> found = new TreeMap<>();
@@ -70,8 +68,6 @@ public class MatchStateStore {
         return new ArrayList<>(found.values());
     }
 
-    private static final String LINKS = "SELECT left_record_id, right_record_id, match_weight, match_probability, evidence FROM match_link";
-
     private static GuardedLinking.Candidate link(ResultSet rs, int row) throws SQLException {
         return new GuardedLinking.Candidate(rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4),
                 rs.getString(5), rs.getString(5).contains("\"sharedPhone\":true"));
@@ -83,18 +79,20 @@ public class MatchStateStore {
         jdbc.sql("SELECT left_record_id, right_record_id FROM match_link").query(rs -> {
             before.add(new long[]{rs.getLong(1), rs.getLong(2)});
         });
-        replaceLinks(joined, runId, before);
+        keepOnly(joined, runId, before);
     }
 
     /**
-     * The same among the records of {@code scope} only: {@code joined} are the links touching them,
-     * and links elsewhere in the store are neither read nor touched.
+     * The same among the records of a scope only: {@code stored} are the links touching them as
+     * {@link #links(Collection)} read them, {@code joined} those to keep; links elsewhere in the
+     * store are neither read nor touched.
      */
-    public void replaceLinks(List<GuardedLinking.Candidate> joined, String runId, Collection<Long> scope) {
-        replaceLinks(joined, runId, links(scope).stream().map(c -> new long[]{c.left(), c.right()}).toList());
+    public void replaceLinks(List<GuardedLinking.Candidate> joined, String runId, List<GuardedLinking.Candidate> stored) {
+        keepOnly(joined, runId, stored.stream().map(c -> new long[]{c.left(), c.right()}).toList());
     }
 
-    private void replaceLinks(List<GuardedLinking.Candidate> joined, String runId, List<long[]> before) {
+    /** Deletes the pairs of {@code before} not in {@code joined} and inserts the joined ones not in {@code before}. */
+    private void keepOnly(List<GuardedLinking.Candidate> joined, String runId, List<long[]> before) {
         Set<String> wanted = new HashSet<>();
         joined.forEach(c -> wanted.add(key(c.left(), c.right())));
         Set<String> stored = new HashSet<>();

@@ -161,8 +161,7 @@ public class ProbabilisticLinks {
      * anew.
      */
     public Links full(List<SourceRecordStore.Facts> facts, Map<Long, List<SourceRecordStore.IndexEntry>> indexes, String runId, Instant now) {
-        List<List<Long>> groups = IdentityResolver.components(facts, deterministic(indexes)).stream()
-                .map(c -> c.stream().map(SourceRecordStore.Facts::id).toList()).toList();
+        List<List<Long>> groups = groups(facts, indexes);
         Map<Long, MatchRecord> open = open(null);
         List<MatchRecord> records = new ArrayList<>(open.values());
         List<GuardedLinking.Candidate> candidates = new ArrayList<>();
@@ -205,8 +204,7 @@ public class ProbabilisticLinks {
      */
     public Links incremental(Increment increment, List<SourceRecordStore.Facts> facts,
                              Map<Long, List<SourceRecordStore.IndexEntry>> indexes, long storeRecords, String runId) {
-        List<List<Long>> groups = IdentityResolver.components(facts, deterministic(indexes)).stream()
-                .map(c -> c.stream().map(SourceRecordStore.Facts::id).toList()).toList();
+        List<List<Long>> groups = groups(facts, indexes);
         Set<Long> scope = new HashSet<>();
         facts.forEach(f -> scope.add(f.id()));
         Set<Long> changed = new TreeSet<>(increment.changed());
@@ -220,8 +218,9 @@ public class ProbabilisticLinks {
         }
         FellegiSunterModel model = restore(increment.model().parameters(), open.values());
 
+        List<GuardedLinking.Candidate> stored = state.links(scope);
         List<GuardedLinking.Candidate> candidates = new ArrayList<>();
-        for (var kept : state.links(scope)) {
+        for (var kept : stored) {
             if (!changed.contains(kept.left()) && !changed.contains(kept.right())) {
                 candidates.add(kept);
             }
@@ -247,8 +246,14 @@ public class ProbabilisticLinks {
         }
         candidates.addAll(phonePairs(indexes, changed, open, model));
         GuardedLinking.Outcome outcome = linking.link(groups, candidates, open);
-        state.replaceLinks(outcome.joined(), runId, scope);
+        state.replaceLinks(outcome.joined(), runId, stored);
         return new Links(outcome.joined(), compared, 0, (int) storeRecords, open.size(), outcome.vetoed(), outcome.uncorroborated(), true);
+    }
+
+    /** The records already known to be together: those sharing a blind-indexed e-mail, as store ids. */
+    private static List<List<Long>> groups(List<SourceRecordStore.Facts> facts, Map<Long, List<SourceRecordStore.IndexEntry>> indexes) {
+        return IdentityResolver.components(facts, deterministic(indexes)).stream()
+                .map(c -> c.stream().map(SourceRecordStore.Facts::id).toList()).toList();
     }
 
     /** Only e-mails join records outright; a shared phone may be a household's landline, so it goes through the guard. */

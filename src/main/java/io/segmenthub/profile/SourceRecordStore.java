@@ -3,6 +3,7 @@ package io.segmenthub.profile;
 import io.segmenthub.system.InLists;
 import io.segmenthub.system.SlicedBatch;
 import io.segmenthub.system.Timestamps;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -249,21 +250,25 @@ public class SourceRecordStore {
     /** The blind indexes of the given records. */
     public Map<Long, List<IndexEntry>> indexes(Collection<Long> ids) {
         Map<Long, List<IndexEntry>> byRecord = new HashMap<>();
-        Map<String, String> kinds = new HashMap<>();
+        RowCallbackHandler read = indexReader(byRecord);
         for (List<Long> chunk : InLists.of(List.copyOf(new TreeSet<>(ids)))) {
-            jdbc.sql("SELECT source_record_id, kind, hashed FROM record_index WHERE source_record_id IN (:ids)").param("ids", chunk).query(rs -> {
-                byRecord.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>(2)).add(new IndexEntry(share(kinds, rs.getString(2)), rs.getString(3)));
-            });
+            jdbc.sql(INDEXES + " WHERE source_record_id IN (:ids)").param("ids", chunk).query(read);
         }
         return byRecord;
     }
 
+    private static final String INDEXES = "SELECT source_record_id, kind, hashed FROM record_index";
+
+    /** Adds each row of {@link #INDEXES} to its record's list; the two kinds' names are shared, not copied per row. */
+    private static RowCallbackHandler indexReader(Map<Long, List<IndexEntry>> byRecord) {
+        Map<String, String> kinds = new HashMap<>();
+        return rs -> byRecord.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>(2))
+                .add(new IndexEntry(share(kinds, rs.getString(2)), rs.getString(3)));
+    }
+
     public Map<Long, List<IndexEntry>> indexes() {
         Map<Long, List<IndexEntry>> byRecord = new HashMap<>();
-        Map<String, String> kinds = new HashMap<>();
-        jdbc.sql("SELECT source_record_id, kind, hashed FROM record_index").query(rs -> {
-            byRecord.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>(2)).add(new IndexEntry(share(kinds, rs.getString(2)), rs.getString(3)));
-        });
+        jdbc.sql(INDEXES).query(indexReader(byRecord));
         return byRecord;
     }
 
