@@ -8,7 +8,10 @@ import org.quartz.TriggerKey;
 import org.quartz.impl.matchers.GroupMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -23,6 +26,14 @@ import java.util.stream.Collectors;
  * every instance through the store, so each tick fires on one instance only. It starts only after
  * this instance's schedule routes exist, so a tick is never handed to an instance that cannot run
  * it, and it never starts for one-off commands, which must not take ticks from running hubs.
+ *
+ * <p>Shared, the job store guards each change with a row lock in {@code qrtz_locks}; Spring's job
+ * store takes it on the caller's transaction, so outside one the lock ends with its own statement.
+ * Two instances starting together then both found a sync's job missing and both inserted it, and
+ * one died on the duplicate key (CI, 2026-12-05). Every change this instance makes to the shared
+ * schedule therefore runs in a transaction ({@link #change}), and the lock rows exist before the
+ * first change: in an empty table both instances insert the row, and Quartz rolls back the loser's
+ * transaction and tries again a second later.
  */
 @Component
 public class QuartzSchedule {
@@ -35,12 +46,50 @@ public class QuartzSchedule {
     private final Scheduler scheduler;
     private final ClusterProperties properties;
     private final HubInstance instance;
+    private final TransactionTemplate transaction;
 
-    QuartzSchedule(Scheduler scheduler, ClusterProperties properties, HubInstance instance, DataSource store) {
+    QuartzSchedule(Scheduler scheduler, ClusterProperties properties, HubInstance instance, DataSource store,
+                   PlatformTransactionManager transactions) {
         this.scheduler = scheduler;
         this.properties = properties;
         this.instance = instance;
+        this.transaction = new TransactionTemplate(transactions);
         checkClusterSetup(store);
+    }
+
+    /** A change to this instance's part of the schedule, such as starting a {@code schedule-<sync>} route. */
+    @FunctionalInterface
+    public interface Change {
+        void apply() throws Exception;
+    }
+
+    /**
+     * Applies {@code change} under the shared job store's lock when the schedule is shared: in one
+     * transaction of the store, which holds Quartz's row lock until it commits. Another instance
+     * adding the same sync's trigger then waits, finds it stored and uses it.
+     */
+    public void change(Change change) throws Exception {
+        if (!clustered()) {
+            change.apply();
+            return;
+        }
+        try {
+            transaction.executeWithoutResult(status -> {
+                try {
+                    change.apply();
+                } catch (Exception e) {
+                    throw new ChangeFailed(e);
+                }
+            });
+        } catch (ChangeFailed e) {
+            throw (Exception) e.getCause();
+        }
+    }
+
+    private static final class ChangeFailed extends RuntimeException {
+        ChangeFailed(Exception cause) {
+            super(cause);
+        }
     }
 
     public boolean clustered() {
@@ -55,7 +104,8 @@ public class QuartzSchedule {
     public void start(List<SyncSchedule> syncs) {
         try {
             if (clustered()) {
-                removeTriggersNotConfigured(syncs.stream().map(SyncSchedule::id).collect(Collectors.toSet()));
+                Set<String> configured = syncs.stream().map(SyncSchedule::id).collect(Collectors.toSet());
+                change(() -> removeTriggersNotConfigured(configured));
             }
             if (!scheduler.isStarted()) {
                 scheduler.start();
@@ -63,7 +113,7 @@ public class QuartzSchedule {
             log.info("Quartz scheduler {} started {}", scheduler.getSchedulerName(), clustered()
                     ? "in the shared job store, as Quartz instance " + scheduler.getSchedulerInstanceId() + " (hub instance " + instance.id() + ")"
                     : "in memory (one instance; the cluster profile shares the schedule between instances)");
-        } catch (SchedulerException e) {
+        } catch (Exception e) {
             throw new HubStartupException("The Quartz scheduler cannot start: " + e.getMessage(), e);
         }
     }
@@ -97,6 +147,16 @@ public class QuartzSchedule {
             throw new HubStartupException("The cluster profile shares the schedule and the run lease through the store, which must be a "
                     + "PostgreSQL database every instance reaches (the store is " + product + "): start with "
                     + "--spring.profiles.active=postgres,cluster and SEGMENT_HUB_DB_URL.");
+        }
+        String table = "qrtz_locks"; // the migration V12 creates Quartz's tables with its default prefix
+        try {
+            JdbcClient jdbc = JdbcClient.create(store);
+            for (String lock : List.of("TRIGGER_ACCESS", "STATE_ACCESS")) {
+                jdbc.sql("INSERT INTO " + table + " (sched_name, lock_name) VALUES (:scheduler, :lock) ON CONFLICT DO NOTHING")
+                        .param("scheduler", scheduler.getSchedulerName()).param("lock", lock).update();
+            }
+        } catch (SchedulerException | org.springframework.dao.DataAccessException e) {
+            throw new HubStartupException("The shared schedule's lock rows cannot be written to " + table + ": " + e.getMessage(), e);
         }
     }
 }

@@ -50,8 +50,9 @@ class CamelWiring {
                     }
                     if (properties.schedulesEnabled()) {
                         for (SyncSchedule sync : config.syncs()) {
-                            camel.addRouteFromTemplate("schedule-" + sync.id(), "sync-schedule", Map.of("syncId", sync.id(),
-                                    "cron", sync.cron(), "misfire", String.valueOf(sync.misfire().quartzInstruction())));
+                            // the route stores the sync's trigger in the scheduler: a change to the shared schedule
+                            quartz.change(() -> camel.addRouteFromTemplate("schedule-" + sync.id(), "sync-schedule", Map.of("syncId", sync.id(),
+                                    "cron", sync.cron(), "misfire", String.valueOf(sync.misfire().quartzInstruction()))));
                             log.info("sync={} scheduled with cron '{}' (misfire: {})", sync.id(), sync.cron(), sync.misfire());
                         }
                         quartz.start(config.syncs());
