@@ -51,6 +51,8 @@ class EndToEndTest {
     static void hub(DynamicPropertyRegistry registry) {
         fixture = new HubFixture(root).writeConfig();
         StoreUnderTest.register(registry, fixture);
+        // the fixture's handful of people stand in for the 50,000 past which H2 is advised against
+        registry.add("segmenthub.h2-advised-profiles", () -> "3");
     }
 
     @Autowired SyncRunner runner;
@@ -150,6 +152,19 @@ class EndToEndTest {
         assertThat(csv.lines().findFirst()).hasValueSatisfying(header ->
                 assertThat(header).startsWith("segment,window_days,group,members,converted,conversion,repurchase_rate,revenue_per_member,lift"));
         assertThat(csv).contains("buyers-ab,30,treated", "buyers-ab,30,holdout");
+    }
+
+    @Test
+    void pastTheAdvisedSizeAnH2StoreIsToldToMoveToPostgres() {
+        RunReport report = runner.run("nightly", "test").report();
+
+        assertThat(report.profiles().total()).isGreaterThan(3);
+        if (StoreUnderTest.onPostgres()) {
+            assertThat(report.notes()).doesNotContainKey("store");
+        } else {
+            assertThat(report.notes().get("store")).startsWith("the embedded H2 store holds " + report.profiles().total() + " golden profiles; beyond 3 use PostgreSQL");
+            assertThat(report.format()).contains("store: the embedded H2 store holds");
+        }
     }
 
     @Test

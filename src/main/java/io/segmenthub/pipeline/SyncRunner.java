@@ -10,6 +10,7 @@ import io.segmenthub.connector.DestinationConfig;
 import io.segmenthub.connector.Watermarks;
 import io.segmenthub.schedule.RunLease;
 import io.segmenthub.system.HubConfig;
+import io.segmenthub.system.HubProperties;
 import io.segmenthub.system.StoreStatistics;
 import io.segmenthub.system.SyncSchedule;
 import org.apache.camel.ProducerTemplate;
@@ -25,6 +26,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -52,13 +55,15 @@ public class SyncRunner {
     private final RunMetrics metrics;
     private final RunLease lease;
     private final StoreStatistics statistics;
+    private final int h2AdvisedProfiles;
     private final ReentrantLock oneAtATime = new ReentrantLock();
     private volatile SyncRun current;
 
     public SyncRunner(HubConfig config, ProducerTemplate camel, SyncRunStore runs, Watermarks watermarks, AuditLog audit,
                       AuditCheckpoints checkpoints, ObjectMapper json, Clock clock, RunMetrics metrics, RunLease lease,
-                      StoreStatistics statistics) {
+                      StoreStatistics statistics, HubProperties properties) {
         this.metrics = metrics;
+        this.h2AdvisedProfiles = properties.h2AdvisedProfiles();
         this.statistics = statistics;
         this.lease = lease;
         this.config = config;
@@ -131,6 +136,10 @@ public class SyncRunner {
         watermarks.commit(run.pendingWatermarks(), run.id());
         run.commits().forEach(Runnable::run);
         var report = run.report();
+        storeAdvice(report.profiles().total()).ifPresent(advice -> {
+            report.note("store", advice);
+            log.warn("run={} {}", run.id(), advice);
+        });
         runs.finished(run.id(), "SUCCEEDED", clock.instant(), null, report(run));
         metrics.finished(run, "succeeded", clock.instant());
         audit.append(new AuditLog.Entry(run.id(), "sync", "SYNC_RUN", null, "sync=" + run.syncId() + " trigger=" + run.trigger()
@@ -150,6 +159,16 @@ public class SyncRunner {
         report.destinations().forEach((id, d) -> log.info("run={} stage=push destination={} adds={} removes={} withheld={}",
                 run.id(), id, d.adds(), d.removes(), d.withheldWithoutConsent()));
         log.info("run={} succeeded", run.id());
+    }
+
+    /** Advice to move to PostgreSQL once the embedded store holds more profiles than it suits. */
+    private Optional<String> storeAdvice(long profiles) {
+        if (statistics.postgres() || profiles <= h2AdvisedProfiles) {
+            return Optional.empty();
+        }
+        return Optional.of(String.format(Locale.ROOT, "the embedded H2 store holds %,d golden profiles; beyond %,d "
+                + "use PostgreSQL (--spring.profiles.active=postgres, see README): on H2 large runs take several times longer "
+                + "and its file grows to many times its data (56 GB for a million source rows, docs/benchmarks.md)", profiles, h2AdvisedProfiles));
     }
 
     /**

@@ -7,7 +7,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Where the hub finds its config, routes and data, and its keystore secret. The password comes
  * only from the environment variable {@code SEGMENT_HUB_KEYSTORE_PASSWORD} (see application.yml),
- * never from a config file.
+ * never from a config file. {@code h2AdvisedProfiles}: past this many golden profiles on the
+ * embedded H2 store, each run's report and log advise PostgreSQL.
  */
 @Validated
 @ConfigurationProperties("segmenthub")
@@ -18,5 +19,6 @@ public record HubProperties(
         @NotBlank String keystore,
         String keystorePassword,
         boolean schedulesEnabled,
-        boolean syncOnStart) {
+        boolean syncOnStart,
+        int h2AdvisedProfiles) {
 }

@@ -45,6 +45,11 @@ public class StoreStatistics {
         this.postgres = SlicedBatch.postgres(jdbc);
     }
 
+    /** Whether the store is PostgreSQL (else the embedded H2). */
+    public boolean postgres() {
+        return postgres;
+    }
+
     /** Ingest wrote {@code rows} more rows; analyses the ingest tables when the store has about doubled since the last time. */
     public synchronized void written(long rows) {
         if (!postgres || rows <= 0) {
