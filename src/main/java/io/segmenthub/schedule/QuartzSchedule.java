@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.ResourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
@@ -54,7 +55,7 @@ public class QuartzSchedule {
         this.properties = properties;
         this.instance = instance;
         this.transaction = new TransactionTemplate(transactions);
-        checkClusterSetup(store);
+        checkClusterSetup(store, transactions);
     }
 
     /** A change to this instance's part of the schedule, such as starting a {@code schedule-<sync>} route. */
@@ -128,9 +129,13 @@ public class QuartzSchedule {
         }
     }
 
-    private void checkClusterSetup(DataSource store) {
+    private void checkClusterSetup(DataSource store, PlatformTransactionManager transactions) {
         if (!properties.enabled()) {
             return;
+        }
+        if (transactions instanceof ResourceTransactionManager resource && resource.getResourceFactory() != store) {
+            throw new HubStartupException("The transaction manager (" + transactions.getClass().getSimpleName() + ") does not manage the store the "
+                    + "shared schedule lives in, so Quartz's locks there would not hold: give the store's DataSource its own transaction manager.");
         }
         if (!clustered()) {
             throw new HubStartupException("segmenthub.cluster.enabled is set but Quartz does not use the clustered JDBC job store: "

@@ -1,8 +1,10 @@
 package io.segmenthub.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.segmenthub.system.HubStartupException;
 import io.segmenthub.system.SyncSchedule;
 import io.segmenthub.system.TestPostgres;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.quartz.Scheduler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.scheduling.quartz.SchedulerFactoryBean;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -76,6 +79,24 @@ class QuartzScheduleTest {
         }
     }
 
+    /** A schedule change in a transaction of another database would leave the job store's lock unheld: refused at start. */
+    @Test
+    void aTransactionManagerOfAnotherDatabaseIsRefusedAtStart() throws Exception {
+        try (HikariDataSource pool = TestPostgres.poolOrSkip(null)) {
+            Scheduler scheduler = Instance.clusteredScheduler("lone", pool, new DataSourceTransactionManager(pool));
+            try {
+                PlatformTransactionManager elsewhere = new DataSourceTransactionManager(new DriverManagerDataSource("jdbc:h2:mem:elsewhere"));
+
+                assertThatThrownBy(() -> new QuartzSchedule(scheduler, new ClusterProperties(true, "lone", Duration.ofMinutes(2),
+                        Duration.ofSeconds(20)), HubInstance.of("lone"), pool, elsewhere))
+                        .isInstanceOf(HubStartupException.class)
+                        .hasMessageContaining("does not manage the store the shared schedule lives in");
+            } finally {
+                scheduler.shutdown();
+            }
+        }
+    }
+
     /** What CamelWiring does on start, by both instances at once: add every sync's schedule route, then start the scheduler. */
     private static List<Throwable> startTogether(List<Instance> instances) throws InterruptedException {
         CyclicBarrier together = new CyclicBarrier(instances.size());
@@ -126,6 +147,19 @@ class QuartzScheduleTest {
 
         Instance(String name, HikariDataSource pool, PlatformTransactionManager transactions) throws Exception {
             this.name = name;
+            scheduler = clusteredScheduler(name, pool, transactions);
+            quartz = new QuartzSchedule(scheduler, new ClusterProperties(true, name, Duration.ofMinutes(2), Duration.ofSeconds(20)),
+                    HubInstance.of(name), pool, transactions);
+            camel = new DefaultCamelContext();
+            camel.getCamelContextExtension().setName(QuartzSchedule.GROUP);
+            QuartzComponent component = new QuartzComponent(camel);
+            component.setScheduler(scheduler);
+            component.setAutoStartScheduler(false);
+            camel.addComponent("quartz", component);
+            camel.start();
+        }
+
+        static Scheduler clusteredScheduler(String name, HikariDataSource pool, PlatformTransactionManager transactions) throws Exception {
             SchedulerFactoryBean factory = new SchedulerFactoryBean();
             factory.setSchedulerName(QuartzSchedule.GROUP);
             factory.setDataSource(pool);
@@ -139,16 +173,7 @@ class QuartzScheduleTest {
             properties.put("org.quartz.jobStore.acquireTriggersWithinLock", "true");
             factory.setQuartzProperties(properties);
             factory.afterPropertiesSet();
-            scheduler = factory.getScheduler();
-            quartz = new QuartzSchedule(scheduler, new ClusterProperties(true, name, Duration.ofMinutes(2), Duration.ofSeconds(20)),
-                    HubInstance.of(name), pool, transactions);
-            camel = new DefaultCamelContext();
-            camel.getCamelContextExtension().setName(QuartzSchedule.GROUP);
-            QuartzComponent component = new QuartzComponent(camel);
-            component.setScheduler(scheduler);
-            component.setAutoStartScheduler(false);
-            camel.addComponent("quartz", component);
-            camel.start();
+            return factory.getScheduler();
         }
 
         @Override
