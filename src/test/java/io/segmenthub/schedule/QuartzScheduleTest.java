@@ -22,6 +22,8 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.quartz.Scheduler;
+import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -165,12 +167,20 @@ class QuartzScheduleTest {
             factory.setDataSource(pool);
             factory.setTransactionManager(transactions);
             factory.setAutoStartup(false);
+            // the Quartz settings the cluster profile ships, not a copy of them that could drift
+            YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
+            yaml.setResources(new ClassPathResource("application-cluster.yml"));
+            Properties shipped = yaml.getObject();
+            String prefix = "spring.quartz.properties.";
             Properties properties = new Properties();
-            properties.put("org.quartz.scheduler.instanceId", name);
+            shipped.forEach((key, value) -> {
+                if (key.toString().startsWith(prefix)) {
+                    properties.put(key.toString().substring(prefix.length()), value.toString()); // YAML gives booleans and numbers
+                }
+            });
+            assertThat(properties).containsEntry("org.quartz.jobStore.isClustered", "true");
+            properties.put("org.quartz.scheduler.instanceId", name); // AUTO in the profile; named here for the test's logs
             properties.put("org.quartz.threadPool.threadCount", "1");
-            properties.put("org.quartz.jobStore.isClustered", "true");
-            properties.put("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
-            properties.put("org.quartz.jobStore.acquireTriggersWithinLock", "true");
             factory.setQuartzProperties(properties);
             factory.afterPropertiesSet();
             return factory.getScheduler();
