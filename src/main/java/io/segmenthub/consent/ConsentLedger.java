@@ -36,10 +36,8 @@ public class ConsentLedger {
             """;
     private static final String SELECT_EVENTS = "SELECT subject, purpose, status, occurred_at, source_system, evidence, expires_at FROM consent_event";
     /** PostgreSQL: the events of each identifier in an array, by index, one identifier at a time (see {@link #eventsOf(Collection)}). */
-    static final String SELECT_EVENTS_BY_INDEX = """
-            SELECT e.* FROM unnest(:subjects) AS wanted(subject)
-            CROSS JOIN LATERAL (SELECT subject, purpose, status, occurred_at, source_system, evidence, expires_at FROM consent_event
-                                WHERE subject = wanted.subject OFFSET 0) e""";
+    static final String SELECT_EVENTS_BY_INDEX = "SELECT found.* FROM " + InLists.eachLookedUp(":subjects", "subject",
+            SELECT_EVENTS + " WHERE subject = wanted.subject");
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate named;
@@ -127,11 +125,9 @@ public class ConsentLedger {
     /**
      * Every event of many identifiers, all purposes, by identifier: for a whole batch of records
      * at once (a batch of 2,000 records has up to 6,000 identifiers). On PostgreSQL one query,
-     * the identifiers as an array, each looked up in the ledger's index in turn: asked as
-     * {@code subject = ANY(?)}, the planner chose to read the whole ledger for a list this long
-     * (75 ms per batch at 440,000 events, growing with the ledger; by index 22 ms, growing with
-     * its depth), and the {@code OFFSET 0} keeps it from turning the lookups back into a join
-     * that does the same. On H2 {@code IN} lists, which it looks up by index.
+     * the identifiers as an array, each looked up in the ledger's index in turn (asked as
+     * {@code subject = ANY(?)}, it read the whole ledger for every batch: see
+     * {@link InLists#eachLookedUp}). On H2 {@code IN} lists, which it looks up by index.
      */
     public Map<String, List<ConsentEvent>> eventsOf(Collection<String> subjects) {
         Map<String, List<ConsentEvent>> bySubject = new HashMap<>();

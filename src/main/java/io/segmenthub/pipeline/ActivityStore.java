@@ -1,6 +1,7 @@
 package io.segmenthub.pipeline;
 
 import io.segmenthub.system.InLists;
+import io.segmenthub.system.SlicedBatch;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -25,9 +26,11 @@ public class ActivityStore {
     private static final char KEY_SEPARATOR = '\u0000';
 
     private final NamedParameterJdbcTemplate named;
+    private final boolean postgres;
 
     public ActivityStore(NamedParameterJdbcTemplate named) {
         this.named = named;
+        this.postgres = SlicedBatch.postgres(named.getJdbcTemplate());
     }
 
     public record Owned<T>(String system, String recordId, T item) {
@@ -67,8 +70,9 @@ public class ActivityStore {
 
     /**
      * The items whose id is not stored yet for their system, each id once (the first wins), in the
-     * order given. Read in a few queries (joined to a values table, see {@link InLists#valuesTable}), so that the inserts are plain {@code INSERT … VALUES}
-     * batches the PostgreSQL driver sends as multi-row statements; an insert per row guarded by
+     * order given. Read in a few queries (on PostgreSQL one, each id looked up by index, see
+     * {@link InLists#eachLookedUp}; on H2 joined to a values table, see {@link InLists#valuesTable}),
+     * so that the inserts are plain {@code INSERT … VALUES} batches the PostgreSQL driver sends as multi-row statements; an insert per row guarded by
      * {@code WHERE NOT EXISTS} cost a round trip each. The unique constraint on (system, id) still
      * refuses a duplicate, should another writer slip one in between.
      */
@@ -79,7 +83,16 @@ public class ActivityStore {
         }
         Set<String> stored = new HashSet<>();
         idsBySystem.forEach((system, ids) -> {
-            for (List<String> chunk : InLists.of(List.copyOf(new LinkedHashSet<>(ids)))) {
+            List<String> wanted = List.copyOf(new LinkedHashSet<>(ids));
+            if (postgres) { // the batch as one array, each id looked up by index (see InLists.eachLookedUp)
+                named.getJdbcTemplate().query("SELECT found." + idColumn + " FROM " + InLists.eachLookedUp("?", "id",
+                                "SELECT t." + idColumn + " FROM " + table + " t WHERE t.system = ? AND t." + idColumn + " = wanted.id"),
+                        rs -> {
+                            stored.add(system + KEY_SEPARATOR + rs.getString(1));
+                        }, wanted.toArray(String[]::new), system);
+                return;
+            }
+            for (List<String> chunk : InLists.of(wanted)) {
                 List<Object> params = new ArrayList<>(chunk);
                 params.add(system);
                 named.getJdbcTemplate().query("SELECT t." + idColumn + " FROM " + InLists.valuesTable(chunk.size()) + " AS wanted(id) JOIN "

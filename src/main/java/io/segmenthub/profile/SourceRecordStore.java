@@ -60,10 +60,12 @@ public class SourceRecordStore {
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate named;
+    private final boolean postgres;
 
     public SourceRecordStore(JdbcClient jdbc, NamedParameterJdbcTemplate named) {
         this.jdbc = jdbc;
         this.named = named;
+        this.postgres = SlicedBatch.postgres(named.getJdbcTemplate());
     }
 
     public Map<String, Existing> existing(String system, Collection<String> recordIds) {
@@ -71,19 +73,31 @@ public class SourceRecordStore {
         if (recordIds.isEmpty()) {
             return found;
         }
-        for (List<String> chunk : InLists.of(List.copyOf(new LinkedHashSet<>(recordIds)))) {
-            List<Object> params = new ArrayList<>(chunk);
-            params.add(system);
-            jdbc.sql("SELECT r.id, r.record_id, r.content_hash, r.data_key_id FROM " + InLists.valuesTable(chunk.size())
+        List<String> wanted = List.copyOf(new LinkedHashSet<>(recordIds));
+        // PostgreSQL: the batch as one array, each id looked up by index (see InLists.eachLookedUp)
+        List<List<String>> chunks = postgres ? List.of(wanted) : InLists.of(wanted);
+        for (List<String> chunk : chunks) {
+            var query = postgres
+                    ? jdbc.sql("SELECT found.* FROM " + InLists.eachLookedUp("?", "record_id",
+                            "SELECT r.id, r.record_id, r.content_hash, r.data_key_id FROM source_record r"
+                                    + " WHERE r.system = ? AND r.record_id = wanted.record_id"))
+                    .params(chunk.toArray(String[]::new), system)
+                    : jdbc.sql("SELECT r.id, r.record_id, r.content_hash, r.data_key_id FROM " + InLists.valuesTable(chunk.size())
                             + " AS wanted(record_id) JOIN source_record r ON r.record_id = wanted.record_id WHERE r.system = ?")
-                    .params(params)
-                    .query(rs -> {
-                        long key = rs.getLong("data_key_id");
-                        Optional<Long> dataKey = rs.wasNull() ? Optional.empty() : Optional.of(key);
-                        found.put(rs.getString("record_id"), new Existing(rs.getLong("id"), rs.getString("content_hash"), dataKey));
-                    });
+                    .params(withLast(chunk, system));
+            query.query(rs -> {
+                long key = rs.getLong("data_key_id");
+                Optional<Long> dataKey = rs.wasNull() ? Optional.empty() : Optional.of(key);
+                found.put(rs.getString("record_id"), new Existing(rs.getLong("id"), rs.getString("content_hash"), dataKey));
+            });
         }
         return found;
+    }
+
+    private static List<Object> withLast(List<String> values, Object last) {
+        List<Object> params = new ArrayList<>(values);
+        params.add(last);
+        return params;
     }
 
     /** Inserts new records and their blind indexes in batches; ids in the order given. */

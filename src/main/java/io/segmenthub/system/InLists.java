@@ -37,4 +37,18 @@ public final class InLists {
         }
         return "(VALUES " + String.join(", ", Collections.nCopies(count, "(?)")) + ")";
     }
+
+    /**
+     * PostgreSQL: {@code unnest(<array>) AS wanted(<column>) CROSS JOIN LATERAL (<probe> OFFSET 0) AS found},
+     * each value of an array looked up by index in turn, any number of them in one statement; the
+     * probe refers to the value as {@code wanted.<column>}. Joined to a values table or asked as
+     * {@code = ANY(?)}, PostgreSQL chooses by its statistics and, for a batch's thousands of values,
+     * chose to read the whole table: a consent ledger of 440,000 events took 75 ms per batch that
+     * way against 22 ms by index, and a purchase table grown from empty during the run 82 ms
+     * against 12 ms, the cost growing with the table. {@code OFFSET 0} keeps the planner from
+     * turning the look-ups back into such a join.
+     */
+    public static String eachLookedUp(String array, String column, String probe) {
+        return "unnest(" + array + ") AS wanted(" + column + ") CROSS JOIN LATERAL (" + probe + " OFFSET 0) AS found";
+    }
 }
