@@ -1,5 +1,7 @@
 package io.segmenthub.crypto;
 
+import io.segmenthub.system.ReservedIds;
+import io.segmenthub.system.SlicedBatch;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -34,6 +36,7 @@ public class PersonalDataVault {
     private final NamedParameterJdbcTemplate named;
     private final Clock clock;
     private final java.util.function.Supplier<MasterKeys> reopen;
+    private final boolean postgres;
 
     public PersonalDataVault(EnvelopeCipher cipher, JdbcClient jdbc, NamedParameterJdbcTemplate named, Clock clock,
                              java.util.function.Supplier<MasterKeys> reopen) {
@@ -42,6 +45,7 @@ public class PersonalDataVault {
         this.named = named;
         this.clock = clock;
         this.reopen = reopen;
+        this.postgres = SlicedBatch.postgres(named.getJdbcTemplate());
     }
 
     /** Switches to new master keys (after a rotation) for everything sealed or opened from now on. */
@@ -66,6 +70,8 @@ public class PersonalDataVault {
         EnvelopeCipher current = cipher;
         // making and wrapping keys and sealing are pure CPU (AES), on both cores; the cipher is thread-safe
         List<DataKey> keys = values.parallelStream().map(v -> current.newDataKey()).toList();
+        // on PostgreSQL with ids reserved up front, so that the batch goes as multi-row statements (see ReservedIds)
+        List<Long> reserved = postgres ? ReservedIds.of(named.getJdbcTemplate(), "data_key", values.size()) : null;
         MapSqlParameterSource[] rows = new MapSqlParameterSource[values.size()];
         Object at = Timestamps.utc(clock.instant());
         for (int i = 0; i < values.size(); i++) {
@@ -73,15 +79,24 @@ public class PersonalDataVault {
             rows[i] = new MapSqlParameterSource().addValue("master", key.wrapped().masterKeyId())
                     .addValue("wrapped", key.wrapped().wrapped()).addValue("at", at);
         }
-        var holder = new GeneratedKeyHolder();
-        named.batchUpdate("INSERT INTO data_key (master_key_id, wrapped, created_at) VALUES (:master, :wrapped, :at)", rows, holder,
-                new String[]{"id"});
-        List<Map<String, Object>> ids = holder.getKeyList();
+        List<Long> ids;
+        if (reserved != null) {
+            for (int i = 0; i < rows.length; i++) {
+                rows[i].addValue("id", reserved.get(i));
+            }
+            named.batchUpdate("INSERT INTO data_key (id, master_key_id, wrapped, created_at) VALUES (:id, :master, :wrapped, :at)", rows);
+            ids = reserved;
+        } else {
+            var holder = new GeneratedKeyHolder();
+            named.batchUpdate("INSERT INTO data_key (master_key_id, wrapped, created_at) VALUES (:master, :wrapped, :at)", rows, holder,
+                    new String[]{"id"});
+            ids = holder.getKeyList().stream().map(k -> ((Number) k.values().iterator().next()).longValue()).toList();
+        }
         if (ids.size() != values.size()) {
             throw new IllegalStateException("the store returned " + ids.size() + " data key ids for " + values.size() + " keys");
         }
         return IntStream.range(0, values.size()).parallel()
-                .mapToObj(i -> new Sealed(((Number) ids.get(i).values().iterator().next()).longValue(),
+                .mapToObj(i -> new Sealed(ids.get(i),
                         current.seal(keys.get(i).key(), values.get(i).plaintext(), aad(values.get(i).aad()))))
                 .toList();
     }

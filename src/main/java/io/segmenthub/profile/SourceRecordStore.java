@@ -1,6 +1,7 @@
 package io.segmenthub.profile;
 
 import io.segmenthub.system.InLists;
+import io.segmenthub.system.ReservedIds;
 import io.segmenthub.system.SlicedBatch;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.RowCallbackHandler;
@@ -100,30 +101,47 @@ public class SourceRecordStore {
         return params;
     }
 
-    /** Inserts new records and their blind indexes in batches; ids in the order given. */
+    /**
+     * Inserts new records and their blind indexes in batches; ids in the order given. On PostgreSQL
+     * with ids reserved up front, so that the batch goes as multi-row statements (see {@link ReservedIds}).
+     */
     public List<Long> insertAll(List<Protected> rows, String runId, Instant now) {
         if (rows.isEmpty()) {
             return List.of();
         }
+        List<Long> ids = postgres ? insertWithReservedIds(rows, runId, now) : insertReturningIds(rows, runId, now);
+        List<MapSqlParameterSource> indexes = new java.util.ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            indexes.addAll(indexRows(ids.get(i), rows.get(i).indexes()));
+        }
+        insertIndexes(indexes);
+        return ids;
+    }
+
+    private static final String INSERT_RECORD = """
+            INSERT INTO source_record (%ssystem, record_id, connector_id, source_updated_at, ingested_at, run_id,
+                                       data_key_id, pii, attributes, present, invalid, content_hash)
+            VALUES (%s:system, :recordId, :connector, :updated, :now, :run, :dataKey, :pii, :attributes, :present, :invalid, :hash)""";
+
+    private List<Long> insertWithReservedIds(List<Protected> rows, String runId, Instant now) {
+        List<Long> ids = ReservedIds.of(named.getJdbcTemplate(), "source_record", rows.size());
+        MapSqlParameterSource[] params = new MapSqlParameterSource[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            params[i] = params(rows.get(i), runId, now).addValue("id", ids.get(i));
+        }
+        named.batchUpdate(INSERT_RECORD.formatted("id, ", ":id, "), params);
+        return ids;
+    }
+
+    private List<Long> insertReturningIds(List<Protected> rows, String runId, Instant now) {
         var holder = new GeneratedKeyHolder();
-        named.batchUpdate("""
-                        INSERT INTO source_record (system, record_id, connector_id, source_updated_at, ingested_at, run_id,
-                                                   data_key_id, pii, attributes, present, invalid, content_hash)
-                        VALUES (:system, :recordId, :connector, :updated, :now, :run, :dataKey, :pii, :attributes, :present, :invalid, :hash)""",
+        named.batchUpdate(INSERT_RECORD.formatted("", ""),
                 rows.stream().map(r -> params(r, runId, now)).toArray(MapSqlParameterSource[]::new), holder, new String[]{"id"});
         List<Map<String, Object>> keys = holder.getKeyList();
         if (keys.size() != rows.size()) {
             throw new IllegalStateException("the store returned " + keys.size() + " ids for " + rows.size() + " source records");
         }
-        List<Long> ids = new java.util.ArrayList<>(rows.size());
-        List<MapSqlParameterSource> indexes = new java.util.ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            long id = ((Number) keys.get(i).values().iterator().next()).longValue();
-            ids.add(id);
-            indexes.addAll(indexRows(id, rows.get(i).indexes()));
-        }
-        insertIndexes(indexes);
-        return ids;
+        return keys.stream().map(k -> ((Number) k.values().iterator().next()).longValue()).toList();
     }
 
     public void update(long id, Protected r, String runId, Instant now) {
