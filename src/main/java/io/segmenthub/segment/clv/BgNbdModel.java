@@ -152,37 +152,40 @@ public final class BgNbdModel {
     }
 
     /**
-     * The fit data grouped by (x, t<sub>x</sub>, T), with the distinct x values indexed so the
-     * x-only terms are computed once per evaluation.
+     * The fit data grouped by (x, t<sub>x</sub>, T), with the distinct x, t<sub>x</sub> and T
+     * values indexed so that the terms depending on one of them alone (log-gammas of x, log(α+T),
+     * log(α+t<sub>x</sub>)) are computed once per evaluation instead of once per cell: a million
+     * source rows make some 150,000 cells but a few hundred distinct ages (days since the first
+     * purchase), and the logarithms were most of a fit's time. Each cell's term is the same number
+     * as computed directly, so the fit is the same bit for bit.
      */
-    private record Cells(int[] xs, int[] xIndex, double[] recency, double[] age, double[] count) {
+    private record Cells(int[] xs, int[] xIndex, double[] recencies, int[] recencyIndex, double[] ages, int[] ageIndex,
+                         double[] count) {
 
         static Cells of(List<PurchaseSummary> customers) {
             Map<List<Object>, double[]> grouped = new LinkedHashMap<>();
             for (PurchaseSummary c : customers) {
                 grouped.computeIfAbsent(List.of(c.frequency(), c.recency(), c.age()), k -> new double[1])[0]++;
             }
-            List<Integer> distinctX = new ArrayList<>();
+            Map<Integer, Integer> distinctX = new LinkedHashMap<>();
+            Map<Double, Integer> distinctRecency = new LinkedHashMap<>();
+            Map<Double, Integer> distinctAge = new LinkedHashMap<>();
             int n = grouped.size();
             int[] xIndex = new int[n];
-            double[] recency = new double[n];
-            double[] age = new double[n];
+            int[] recencyIndex = new int[n];
+            int[] ageIndex = new int[n];
             double[] count = new double[n];
             int i = 0;
             for (Map.Entry<List<Object>, double[]> cell : grouped.entrySet()) {
-                int x = (Integer) cell.getKey().get(0);
-                int index = distinctX.indexOf(x);
-                if (index < 0) {
-                    index = distinctX.size();
-                    distinctX.add(x);
-                }
-                xIndex[i] = index;
-                recency[i] = (Double) cell.getKey().get(1);
-                age[i] = (Double) cell.getKey().get(2);
+                xIndex[i] = distinctX.computeIfAbsent((Integer) cell.getKey().get(0), k -> distinctX.size());
+                recencyIndex[i] = distinctRecency.computeIfAbsent((Double) cell.getKey().get(1), k -> distinctRecency.size());
+                ageIndex[i] = distinctAge.computeIfAbsent((Double) cell.getKey().get(2), k -> distinctAge.size());
                 count[i] = cell.getValue()[0];
                 i++;
             }
-            return new Cells(distinctX.stream().mapToInt(Integer::intValue).toArray(), xIndex, recency, age, count);
+            return new Cells(distinctX.keySet().stream().mapToInt(Integer::intValue).toArray(), xIndex,
+                    distinctRecency.keySet().stream().mapToDouble(Double::doubleValue).toArray(), recencyIndex,
+                    distinctAge.keySet().stream().mapToDouble(Double::doubleValue).toArray(), ageIndex, count);
         }
 
         /**
@@ -196,27 +199,40 @@ public final class BgNbdModel {
             double a = theta[2];
             double b = theta[3];
             double[] xOnly = new double[xs.length];
+            double[] logOdds = new double[xs.length];
             double common = -logGamma(r) + r * Math.log(alpha) + logGamma(a + b) - logGamma(b);
             for (int k = 0; k < xs.length; k++) {
                 int x = xs[k];
                 xOnly[k] = common + logGamma(r + x) + logGamma(b + x) - logGamma(a + b + x);
+                logOdds[k] = x > 0 ? Math.log(a / (b + x - 1)) : 0;
             }
+            double[] logAge = logOfAlphaPlus(alpha, ages);
+            double[] logRecency = logOfAlphaPlus(alpha, recencies);
             return ChunkedSum.of(count.length, (from, to) -> {
                 double sum = 0;
                 for (int i = from; i < to; i++) {
-                    int x = xs[xIndex[i]];
+                    int k = xIndex[i];
+                    int x = xs[k];
                     double rx = r + x;
-                    double logAge = Math.log(alpha + age[i]);
-                    double ll = xOnly[xIndex[i]] - rx * logAge;
+                    double logAlphaAge = logAge[ageIndex[i]];
+                    double ll = xOnly[k] - rx * logAlphaAge;
                     if (x > 0) {
                         // second/first = a/(b+x-1) · ((α+T)/(α+t_x))^(r+x)
-                        double logRatio = Math.log(a / (b + x - 1)) + rx * (logAge - Math.log(alpha + recency[i]));
+                        double logRatio = logOdds[k] + rx * (logAlphaAge - logRecency[recencyIndex[i]]);
                         ll += logRatio > 0 ? logRatio + Math.log1p(Math.exp(-logRatio)) : Math.log1p(Math.exp(logRatio));
                     }
                     sum += count[i] * ll;
                 }
                 return sum;
             });
+        }
+
+        private static double[] logOfAlphaPlus(double alpha, double[] values) {
+            double[] logs = new double[values.length];
+            for (int k = 0; k < values.length; k++) {
+                logs[k] = Math.log(alpha + values[k]);
+            }
+            return logs;
         }
     }
 }
