@@ -2,7 +2,6 @@ package io.segmenthub.segment.clv;
 
 import static org.hipparchus.special.Gamma.logGamma;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,10 +153,10 @@ public final class BgNbdModel {
     /**
      * The fit data grouped by (x, t<sub>x</sub>, T), with the distinct x, t<sub>x</sub> and T
      * values indexed so that the terms depending on one of them alone (log-gammas of x, log(α+T),
-     * log(α+t<sub>x</sub>)) are computed once per evaluation instead of once per cell: a million
-     * source rows make some 150,000 cells but a few hundred distinct ages (days since the first
-     * purchase), and the logarithms were most of a fit's time. Each cell's term is the same number
-     * as computed directly, so the fit is the same bit for bit.
+     * log(α+t<sub>x</sub>)) are computed once per evaluation instead of once per cell: ages and
+     * recencies are whole days, so there is at most one distinct value per day of history against
+     * one cell per distinct (x, t<sub>x</sub>, T), and the logarithms were most of a fit's time.
+     * Each cell's term is the same number as computed directly, so the fit is the same bit for bit.
      */
     private record Cells(int[] xs, int[] xIndex, double[] recencies, int[] recencyIndex, double[] ages, int[] ageIndex,
                          double[] count) {
