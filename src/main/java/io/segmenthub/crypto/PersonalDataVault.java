@@ -6,7 +6,6 @@ import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -69,8 +68,6 @@ public class PersonalDataVault {
         EnvelopeCipher current = cipher;
         // making and wrapping keys and sealing are pure CPU (AES), on both cores; the cipher is thread-safe
         List<DataKey> keys = values.parallelStream().map(v -> current.newDataKey()).toList();
-        // on PostgreSQL with ids reserved up front, so that the batch goes as multi-row statements (see ReservedIds)
-        List<Long> reserved = postgres ? ReservedIds.of(named.getJdbcTemplate(), "data_key", values.size()) : null;
         MapSqlParameterSource[] rows = new MapSqlParameterSource[values.size()];
         Object at = Timestamps.utc(clock.instant());
         for (int i = 0; i < values.size(); i++) {
@@ -78,22 +75,7 @@ public class PersonalDataVault {
             rows[i] = new MapSqlParameterSource().addValue("master", key.wrapped().masterKeyId())
                     .addValue("wrapped", key.wrapped().wrapped()).addValue("at", at);
         }
-        List<Long> ids;
-        if (reserved != null) {
-            for (int i = 0; i < rows.length; i++) {
-                rows[i].addValue("id", reserved.get(i));
-            }
-            named.batchUpdate("INSERT INTO data_key (id, master_key_id, wrapped, created_at) VALUES (:id, :master, :wrapped, :at)", rows);
-            ids = reserved;
-        } else {
-            var holder = new GeneratedKeyHolder();
-            named.batchUpdate("INSERT INTO data_key (master_key_id, wrapped, created_at) VALUES (:master, :wrapped, :at)", rows, holder,
-                    new String[]{"id"});
-            ids = holder.getKeyList().stream().map(k -> ((Number) k.values().iterator().next()).longValue()).toList();
-        }
-        if (ids.size() != values.size()) {
-            throw new IllegalStateException("the store returned " + ids.size() + " data key ids for " + values.size() + " keys");
-        }
+        List<Long> ids = ReservedIds.insertAll(named, postgres, "data_key", "master_key_id, wrapped, created_at", ":master, :wrapped, :at", rows);
         return IntStream.range(0, values.size()).parallel()
                 .mapToObj(i -> new Sealed(ids.get(i),
                         current.seal(keys.get(i).key(), values.get(i).plaintext(), aad(values.get(i).aad()))))

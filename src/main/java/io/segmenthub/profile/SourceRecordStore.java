@@ -8,7 +8,6 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 
 import java.sql.ResultSet;
@@ -95,6 +94,7 @@ public class SourceRecordStore {
         return found;
     }
 
+    /** Positional parameters: a values table's rows, then one more for the condition after it. */
     private static List<Object> withLast(List<String> values, Object last) {
         List<Object> params = new ArrayList<>(values);
         params.add(last);
@@ -109,39 +109,17 @@ public class SourceRecordStore {
         if (rows.isEmpty()) {
             return List.of();
         }
-        List<Long> ids = postgres ? insertWithReservedIds(rows, runId, now) : insertReturningIds(rows, runId, now);
+        List<Long> ids = ReservedIds.insertAll(named, postgres, "source_record", """
+                        system, record_id, connector_id, source_updated_at, ingested_at, run_id, data_key_id, pii, attributes, present,
+                        invalid, content_hash""",
+                ":system, :recordId, :connector, :updated, :now, :run, :dataKey, :pii, :attributes, :present, :invalid, :hash",
+                rows.stream().map(r -> params(r, runId, now)).toArray(MapSqlParameterSource[]::new));
         List<MapSqlParameterSource> indexes = new java.util.ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             indexes.addAll(indexRows(ids.get(i), rows.get(i).indexes()));
         }
         insertIndexes(indexes);
         return ids;
-    }
-
-    private static final String INSERT_RECORD = """
-            INSERT INTO source_record (%ssystem, record_id, connector_id, source_updated_at, ingested_at, run_id,
-                                       data_key_id, pii, attributes, present, invalid, content_hash)
-            VALUES (%s:system, :recordId, :connector, :updated, :now, :run, :dataKey, :pii, :attributes, :present, :invalid, :hash)""";
-
-    private List<Long> insertWithReservedIds(List<Protected> rows, String runId, Instant now) {
-        List<Long> ids = ReservedIds.of(named.getJdbcTemplate(), "source_record", rows.size());
-        MapSqlParameterSource[] params = new MapSqlParameterSource[rows.size()];
-        for (int i = 0; i < rows.size(); i++) {
-            params[i] = params(rows.get(i), runId, now).addValue("id", ids.get(i));
-        }
-        named.batchUpdate(INSERT_RECORD.formatted("id, ", ":id, "), params);
-        return ids;
-    }
-
-    private List<Long> insertReturningIds(List<Protected> rows, String runId, Instant now) {
-        var holder = new GeneratedKeyHolder();
-        named.batchUpdate(INSERT_RECORD.formatted("", ""),
-                rows.stream().map(r -> params(r, runId, now)).toArray(MapSqlParameterSource[]::new), holder, new String[]{"id"});
-        List<Map<String, Object>> keys = holder.getKeyList();
-        if (keys.size() != rows.size()) {
-            throw new IllegalStateException("the store returned " + keys.size() + " ids for " + rows.size() + " source records");
-        }
-        return keys.stream().map(k -> ((Number) k.values().iterator().next()).longValue()).toList();
     }
 
     public void update(long id, Protected r, String runId, Instant now) {
@@ -252,13 +230,11 @@ public class SourceRecordStore {
         Set<Long> holders = new HashSet<>();
         valuesByKind.forEach((kind, values) -> {
             for (List<String> chunk : InLists.of(List.copyOf(new TreeSet<>(values)))) {
-                List<Object> params = new ArrayList<>(chunk);
-                params.add(kind);
                 // a values table joined on the (kind, hashed) index, as for ingest's look-ups (see InLists)
                 named.getJdbcTemplate().query("SELECT i.source_record_id FROM " + InLists.valuesTable(chunk.size())
                         + " AS wanted(h) JOIN record_index i ON i.hashed = wanted.h WHERE i.kind = ?", rs -> {
                             holders.add(rs.getLong(1));
-                        }, params.toArray());
+                        }, withLast(chunk, kind).toArray());
             }
         });
         return holders;

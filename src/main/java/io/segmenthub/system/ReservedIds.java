@@ -2,10 +2,14 @@ package io.segmenthub.system;
 
 import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
 
 /**
  * Ids for rows about to be inserted into a table keyed by an identity {@code id} column, taken
- * from the identity's sequence in one query (PostgreSQL only). Inserting with ids known up front
+ * from the identity's sequence in one query (PostgreSQL only), and {@link #insertAll} which
+ * inserts a batch with them. Inserting with ids known up front
  * lets the driver send a batch as multi-row statements; asking for the generated keys instead
  * ({@code RETURNING id}) makes it send, and PostgreSQL run, every row as a statement of its own:
  * 1.2 million of them for the source records and data keys of a million-row first run.
@@ -32,6 +36,34 @@ public final class ReservedIds {
                 Long.class, table, count);
         if (ids.size() != count) {
             throw new IllegalStateException("the store reserved " + ids.size() + " ids of " + table + " for " + count + " rows");
+        }
+        return ids;
+    }
+
+    /**
+     * Inserts {@code rows} into {@code table} in one batch and returns their ids in the order given:
+     * on PostgreSQL reserved up front ({@link #of}) and sent with the rows, so the batch goes as
+     * multi-row statements; elsewhere (H2, in-process, where a statement per row costs no round
+     * trip) read back as generated keys. Each row gets an {@code id} parameter on PostgreSQL.
+     *
+     * @param columns the columns set apart from {@code id}, e.g. {@code "name, created_at"}
+     * @param values  their named parameters in the same order, e.g. {@code ":name, :at"}
+     */
+    public static List<Long> insertAll(NamedParameterJdbcTemplate named, boolean postgres, String table, String columns, String values,
+                                       MapSqlParameterSource[] rows) {
+        if (postgres) {
+            List<Long> ids = of(named.getJdbcTemplate(), table, rows.length);
+            for (int i = 0; i < rows.length; i++) {
+                rows[i].addValue("id", ids.get(i));
+            }
+            named.batchUpdate("INSERT INTO " + table + " (id, " + columns + ") VALUES (:id, " + values + ")", rows);
+            return ids;
+        }
+        var holder = new GeneratedKeyHolder();
+        named.batchUpdate("INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ")", rows, holder, new String[]{"id"});
+        List<Long> ids = holder.getKeyList().stream().map(key -> ((Number) key.values().iterator().next()).longValue()).toList();
+        if (ids.size() != rows.length) {
+            throw new IllegalStateException("the store returned " + ids.size() + " ids of " + table + " for " + rows.length + " rows");
         }
         return ids;
     }
