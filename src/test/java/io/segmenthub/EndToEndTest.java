@@ -329,6 +329,37 @@ class EndToEndTest {
         assertThat(second.report().destination("newsletter").removes()).isZero();
     }
 
+    /**
+     * A record pulled again exactly as the hub took it in is left alone: not cleaned, gated or
+     * written again, counted unchanged. Ada's web record stays as stored although she withdrew
+     * analytics since (the withdrawal governs its use, not what is already held); the new row of a
+     * visitor without consent, pulled with it, is still examined and dropped.
+     */
+    @Test
+    void aRecordPulledAgainAsItWasIsLeftAloneWhileNewRowsAreExamined() throws IOException {
+        runner.run("nightly", "test");
+        assertThat(store.sql("SELECT COUNT(*) FROM source_record WHERE pulled_hash IS NULL").query(Long.class).single()).isZero();
+        record Stored(String runId, String pulledHash, String contentHash) {
+        }
+        String sql = "SELECT run_id, pulled_hash, content_hash FROM source_record WHERE system = 'web' AND record_id = 'U1'";
+        Stored before = store.sql(sql).query(Stored.class).single();
+
+        fixture.appendConsent(HubFixture.ADA_EMAIL + ",,analytics,withdrawn,2026-10-20T00:00:00Z,preference-centre");
+        Files.writeString(root.resolve("sources/web.jsonl"),
+                "{\"event_id\": \"E5\", \"user_id\": \"U2\", \"type\": \"page_view\", \"ts\": \"2026-10-21T09:00:00Z\","
+                        + " \"consent\": {\"analytics\": false}}\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        SyncRun second = runner.run("nightly", "test");
+
+        var web = second.report().connector("web");
+        assertThat(web.pulled()).isEqualTo(5); // E1 and E2 of U1, E3 and E5 of U2, and the broken line, quarantined again
+        assertThat(web.unchanged()).isEqualTo(1);
+        assertThat(web.droppedByConsent()).containsExactly(Map.entry("analytics", 2L));
+        assertThat(web.stored()).isZero();
+        assertThat(store.sql(sql).query(Stored.class).single()).isEqualTo(before);
+        assertThat(store.sql("SELECT COUNT(*) FROM engagement_event WHERE system = 'web' AND record_id = 'U1'").query(Long.class).single())
+                .isEqualTo(2);
+    }
+
     @Test
     void storeHoldsNoPlaintextPersonalData() throws IOException {
         runner.run("nightly", "test");

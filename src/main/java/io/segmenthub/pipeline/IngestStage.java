@@ -26,13 +26,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The per-batch stages of a run, in order: consent gate, clean, protect, persist. A batch is one
@@ -44,6 +48,18 @@ public class IngestStage {
     static final String EMAIL = "email";
     static final String PHONE = "phone";
     static final String RECORD = "record";
+
+    /**
+     * Raise when cleaning, indexing or the gate come to make something else of the same pulled
+     * record (new rules, a new phone-number library): part of every pulled hash, so the next run
+     * examines every record again.
+     */
+    static final String PROCESSING_VERSION = "1";
+    static final String PULLED = "pulled";
+
+    /** The hub's release, when it runs from its packaged jar: a new release examines every record once. */
+    private static final String HUB_VERSION = Objects.requireNonNullElse(
+            IngestStage.class.getPackage().getImplementationVersion(), "");
 
     private final HubConfig config;
     private final IdentityCleaner cleaner;
@@ -129,6 +145,25 @@ public class IngestStage {
         String system = connector.systemName();
         Map<String, SourceRecordStore.Existing> existing =
                 records.existing(system, batch.stream().map(c -> c.record().recordId()).toList());
+        // a record pulled just as the hub last took it in would change nothing: not cleaned, gated or written again
+        String processing = processing(region(connector), connector.purpose(), personal, config.purposes());
+        List<String> pulledHashes = batch.parallelStream().map(c -> pulledHash(c.record(), processing)).toList();
+        List<Coalesced> examined = new ArrayList<>();
+        List<String> examinedHashes = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Coalesced rows = batch.get(i);
+            SourceRecordStore.Existing before = existing.get(rows.record().recordId());
+            if (before != null && before.pulledHash().filter(pulledHashes.get(i)::equals).isPresent()) {
+                counts.accepted(rows.rows());
+                counts.unchanged(1);
+            } else {
+                examined.add(rows);
+                examinedHashes.add(pulledHashes.get(i));
+            }
+        }
+        if (examined.isEmpty()) {
+            return;
+        }
 
         List<ActivityStore.Owned<Transaction>> purchases = new ArrayList<>();
         List<ActivityStore.Owned<EngagementEvent>> events = new ArrayList<>();
@@ -136,7 +171,9 @@ public class IngestStage {
 
         // cleaning, keyed hashes and the content hash of each record need nothing from the store: on both cores
         String region = region(connector);
-        List<Admitted> admitted = batch.parallelStream().map(rows -> admit(rows, system, region, personal)).toList();
+        List<Admitted> admitted = IntStream.range(0, examined.size()).parallel()
+                .mapToObj(i -> admit(examined.get(i), examinedHashes.get(i), system, region, personal)).toList();
+        Map<Long, String> confirmedAsPulled = new HashMap<>();
         List<ConsentEvent> flagEvents = new ArrayList<>();
         for (Admitted a : admitted) {
             a.record().consents().forEach(signal -> flagEvents.add(event(a.subjects().get(0), signal, system)));
@@ -175,17 +212,19 @@ public class IngestStage {
             SourceRecordStore.Existing before = existing.get(record.recordId());
             if (a.identity().isEmpty() && before != null) {
                 counts.unchanged(1); // a row with activity only: the stored identity stays as it is
+                confirmedAsPulled.put(before.id(), a.pulledHash());
                 continue;
             }
             if (before != null && before.contentHash().equals(a.contentHash())) {
                 counts.unchanged(1);
+                confirmedAsPulled.put(before.id(), a.pulledHash());
                 continue;
             }
             byte[] plaintext = write(a.sealedValues()).getBytes(StandardCharsets.UTF_8);
             if (before == null) { // new records are sealed and inserted together, in batches, below
                 fresh.add(new Fresh(new SourceRecordStore.Protected(system, record.recordId(), connector.id(), record.updatedAt(),
-                        Optional.empty(), Optional.empty(), a.openValues(), a.present(), a.invalid(), a.contentHash(), a.indexes()),
-                        a.sealedValues().isEmpty() ? null : new PersonalDataVault.Plain(plaintext, a.aad())));
+                        Optional.empty(), Optional.empty(), a.openValues(), a.present(), a.invalid(), a.contentHash(), a.indexes(),
+                        a.pulledHash()), a.sealedValues().isEmpty() ? null : new PersonalDataVault.Plain(plaintext, a.aad())));
                 counts.stored(1);
                 continue;
             }
@@ -208,11 +247,13 @@ public class IngestStage {
                 pii = Optional.of(sealed.ciphertext());
             }
             var stored = new SourceRecordStore.Protected(system, record.recordId(), connector.id(),
-                    record.updatedAt(), dataKey, pii, a.openValues(), a.present(), a.invalid(), a.contentHash(), a.indexes());
+                    record.updatedAt(), dataKey, pii, a.openValues(), a.present(), a.invalid(), a.contentHash(), a.indexes(),
+                    a.pulledHash());
             records.update(before.id(), stored, run.id(), now);
             counts.stored(1);
         }
         insertFresh(fresh, run.id(), now);
+        records.rememberPulled(confirmedAsPulled);
         counts.transactions(activity.addPurchases(purchases, run.id()));
         counts.events(activity.addEvents(events, run.id()));
     }
@@ -245,10 +286,36 @@ public class IngestStage {
      */
     private record Admitted(SourceRecord record, int rows, CleanIdentity identity, List<SourceRecordStore.IndexEntry> indexes,
                             List<String> subjects, String aad, Map<String, String> sealedValues, String openValues, String present,
-                            String invalid, String contentHash) {
+                            String invalid, String contentHash, String pulledHash) {
     }
 
-    private Admitted admit(Coalesced rows, String system, String region, Set<Attribute> personal) {
+    /** What decides, besides a pulled record itself, what ingest makes of it: a change has every record examined again. */
+    static String processing(String region, String purpose, Set<Attribute> personal, Map<String, Purpose> purposes) {
+        return PROCESSING_VERSION + "|" + HUB_VERSION + "|" + region + "|" + purpose + "|" + new TreeSet<>(personal) + "|" + new TreeMap<>(purposes);
+    }
+
+    /**
+     * The keyed hash of a record as it was pulled, before cleaning, and of what decides what ingest
+     * makes of it. Keyed because the record is personal data; its activity is part of it, the time
+     * the source says it changed is not (ingest does not store a record again for that alone).
+     */
+    private String pulledHash(SourceRecord record, String processing) {
+        return blindIndex.of(PULLED, processing + "|" + pulledForm(record, json));
+    }
+
+    /** The record as pulled, written out the same way whatever order its maps hold their entries in. */
+    static String pulledForm(SourceRecord record, ObjectMapper json) {
+        Map<String, String> identity = new TreeMap<>();
+        record.identity().forEach((attribute, value) -> identity.put(attribute.key(), value));
+        try {
+            return json.writeValueAsString(List.of(record.system(), record.recordId(), identity, new TreeMap<>(record.metrics()),
+                    record.consents(), record.transactions(), record.events()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a pulled record could not be written as JSON", e);
+        }
+    }
+
+    private Admitted admit(Coalesced rows, String pulledHash, String system, String region, Set<Attribute> personal) {
         SourceRecord record = rows.record();
         CleanIdentity identity = cleaner.clean(record.identity(), region);
         List<SourceRecordStore.IndexEntry> indexes = new ArrayList<>();
@@ -265,7 +332,7 @@ public class IngestStage {
         String invalid = identity.invalid().stream().map(Attribute::key).sorted().collect(Collectors.joining(","));
         String contentHash = blindIndex.of("content", aad + "|" + sealedValues + "|" + openValues + "|" + invalid);
         return new Admitted(record, rows.rows(), identity, indexes, subjects, aad, sealedValues, write(openValues), present, invalid,
-                contentHash);
+                contentHash, pulledHash);
     }
 
     /** A record and how many source rows it was coalesced from. */

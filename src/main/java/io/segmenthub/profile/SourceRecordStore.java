@@ -34,18 +34,18 @@ import java.util.TreeSet;
 public class SourceRecordStore {
 
     /** What the store already holds for a record, enough to decide insert, update or unchanged. */
-    public record Existing(long id, String contentHash, Optional<Long> dataKeyId) {
+    public record Existing(long id, String contentHash, Optional<Long> dataKeyId, Optional<String> pulledHash) {
     }
 
     /** A record ready to store: nothing in it is plaintext personal data. */
     public record Protected(String system, String recordId, String connectorId, Instant sourceUpdatedAt,
                             Optional<Long> dataKeyId, Optional<byte[]> pii, String attributesJson,
-                            String present, String invalid, String contentHash, List<IndexEntry> indexes) {
+                            String present, String invalid, String contentHash, List<IndexEntry> indexes, String pulledHash) {
 
         /** The same record with its personal data sealed under the given data key. */
         public Protected withPii(long dataKey, byte[] sealed) {
             return new Protected(system, recordId, connectorId, sourceUpdatedAt, Optional.of(dataKey), Optional.of(sealed), attributesJson,
-                    present, invalid, contentHash, indexes);
+                    present, invalid, contentHash, indexes, pulledHash);
         }
     }
 
@@ -79,16 +79,17 @@ public class SourceRecordStore {
         for (List<String> chunk : chunks) {
             var query = postgres
                     ? jdbc.sql("SELECT found.* FROM " + InLists.eachLookedUp("?", "record_id",
-                            "SELECT r.id, r.record_id, r.content_hash, r.data_key_id FROM source_record r"
+                            "SELECT r.id, r.record_id, r.content_hash, r.data_key_id, r.pulled_hash FROM source_record r"
                                     + " WHERE r.system = ? AND r.record_id = wanted.record_id"))
                     .params(chunk.toArray(String[]::new), system)
-                    : jdbc.sql("SELECT r.id, r.record_id, r.content_hash, r.data_key_id FROM " + InLists.valuesTable(chunk.size())
+                    : jdbc.sql("SELECT r.id, r.record_id, r.content_hash, r.data_key_id, r.pulled_hash FROM " + InLists.valuesTable(chunk.size())
                             + " AS wanted(record_id) JOIN source_record r ON r.record_id = wanted.record_id WHERE r.system = ?")
                     .params(withLast(chunk, system));
             query.query(rs -> {
                 long key = rs.getLong("data_key_id");
                 Optional<Long> dataKey = rs.wasNull() ? Optional.empty() : Optional.of(key);
-                found.put(rs.getString("record_id"), new Existing(rs.getLong("id"), rs.getString("content_hash"), dataKey));
+                found.put(rs.getString("record_id"), new Existing(rs.getLong("id"), rs.getString("content_hash"), dataKey,
+                        Optional.ofNullable(rs.getString("pulled_hash"))));
             });
         }
         return found;
@@ -111,8 +112,8 @@ public class SourceRecordStore {
         }
         List<Long> ids = ReservedIds.insertAll(named, postgres, "source_record", """
                         system, record_id, connector_id, source_updated_at, ingested_at, run_id, data_key_id, pii, attributes, present,
-                        invalid, content_hash""",
-                ":system, :recordId, :connector, :updated, :now, :run, :dataKey, :pii, :attributes, :present, :invalid, :hash",
+                        invalid, content_hash, pulled_hash""",
+                ":system, :recordId, :connector, :updated, :now, :run, :dataKey, :pii, :attributes, :present, :invalid, :hash, :pulled",
                 rows.stream().map(r -> params(r, runId, now)).toArray(MapSqlParameterSource[]::new));
         List<MapSqlParameterSource> indexes = new java.util.ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
@@ -126,11 +127,23 @@ public class SourceRecordStore {
         jdbc.sql("""
                         UPDATE source_record SET connector_id = :connector, source_updated_at = :updated, ingested_at = :now,
                                run_id = :run, data_key_id = :dataKey, pii = :pii, attributes = :attributes, present = :present,
-                               invalid = :invalid, content_hash = :hash
+                               invalid = :invalid, content_hash = :hash, pulled_hash = :pulled
                         WHERE id = :id""")
                 .params(params(r, runId, now).addValue("id", id).getValues())
                 .update();
         replaceIndexes(id, r.indexes());
+    }
+
+    /**
+     * Records whose stored content stays as it was, with the hash of how they were pulled this time
+     * (record id to hash): the next pull that matches it is left alone without being examined.
+     */
+    public void rememberPulled(Map<Long, String> pulledHashes) {
+        if (!pulledHashes.isEmpty()) {
+            named.batchUpdate("UPDATE source_record SET pulled_hash = :pulled WHERE id = :id", pulledHashes.entrySet().stream()
+                    .map(e -> new MapSqlParameterSource().addValue("id", e.getKey()).addValue("pulled", e.getValue()))
+                    .toArray(MapSqlParameterSource[]::new));
+        }
     }
 
     private void replaceIndexes(long id, List<IndexEntry> indexes) {
@@ -163,7 +176,8 @@ public class SourceRecordStore {
                 .addValue("attributes", r.attributesJson())
                 .addValue("present", r.present())
                 .addValue("invalid", r.invalid())
-                .addValue("hash", r.contentHash());
+                .addValue("hash", r.contentHash())
+                .addValue("pulled", r.pulledHash());
     }
 
     /**

@@ -1,12 +1,15 @@
 package io.segmenthub.pipeline;
 
 import io.segmenthub.consent.ConsentStatus;
+import io.segmenthub.consent.LawfulBasis;
+import io.segmenthub.consent.Purpose;
 import io.segmenthub.profile.Attribute;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,5 +48,66 @@ class IngestStageTest {
         SourceRecord merged = IngestStage.coalesce(List.of(withEmail, withoutEmail)).get(0).record();
 
         assertThat(merged.identity()).containsEntry(Attribute.EMAIL, "ada@example.org");
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules();
+
+    @Test
+    void aPulledRecordIsWrittenTheSameWhateverOrderItsMapsHoldAndDiffersWhereverItChanged() {
+        Map<Attribute, String> identity = new java.util.LinkedHashMap<>();
+        identity.put(Attribute.PHONE, "138 0013 8000");
+        identity.put(Attribute.EMAIL, "wei@example.cn");
+        Map<Attribute, String> reversed = new java.util.LinkedHashMap<>();
+        reversed.put(Attribute.EMAIL, "wei@example.cn");
+        reversed.put(Attribute.PHONE, "138 0013 8000");
+        Map<String, String> metrics = new java.util.LinkedHashMap<>();
+        metrics.put("tier", "gold");
+        metrics.put("visits", "3");
+        Map<String, String> otherOrder = new java.util.LinkedHashMap<>();
+        otherOrder.put("visits", "3");
+        otherOrder.put("tier", "gold");
+        var consent = List.of(new ConsentSignal("marketing_email", ConsentStatus.GRANTED, T1, "form"));
+        var orders = List.of(new Transaction("O1", java.time.LocalDate.of(2026, 5, 1), new java.math.BigDecimal("88.00"), "CNY"));
+        var record = new SourceRecord("crm", "C-2", T1, identity, metrics, consent, orders, List.of());
+
+        String form = IngestStage.pulledForm(record, JSON);
+
+        assertThat(IngestStage.pulledForm(new SourceRecord("crm", "C-2", T1, reversed, otherOrder, consent, orders, List.of()), JSON))
+                .isEqualTo(form);
+        // when the source says it changed is not part of it: ingest stores nothing again for that alone
+        assertThat(IngestStage.pulledForm(new SourceRecord("crm", "C-2", T2, identity, metrics, consent, orders, List.of()), JSON))
+                .isEqualTo(form);
+        assertThat(List.of(
+                new SourceRecord("crm", "C-3", T1, identity, metrics, consent, orders, List.of()),
+                new SourceRecord("crm", "C-2", T1, Map.of(Attribute.EMAIL, "wei@example.cn"), metrics, consent, orders, List.of()),
+                new SourceRecord("crm", "C-2", T1, identity, Map.of("tier", "gold"), consent, orders, List.of()),
+                new SourceRecord("crm", "C-2", T1, identity, metrics,
+                        List.of(new ConsentSignal("marketing_email", ConsentStatus.WITHDRAWN, T1, "form")), orders, List.of()),
+                new SourceRecord("crm", "C-2", T1, identity, metrics, consent,
+                        List.of(new Transaction("O1", java.time.LocalDate.of(2026, 5, 1), new java.math.BigDecimal("98.00"), "CNY")), List.of()),
+                new SourceRecord("crm", "C-2", T1, identity, metrics, consent, orders, List.of(new EngagementEvent("E1", "page_view", T1)))))
+                .allSatisfy(changed -> assertThat(IngestStage.pulledForm(changed, JSON)).isNotEqualTo(form));
+    }
+
+    @Test
+    void whatDecidesWhatIngestMakesOfARecordIsPartOfItsPulledHash() {
+        Set<Attribute> personal = Set.of(Attribute.EMAIL, Attribute.PHONE);
+        Map<String, Purpose> purposes = new java.util.LinkedHashMap<>();
+        purposes.put("customer_account", new Purpose("customer_account", LawfulBasis.CONTRACT, null, null));
+        purposes.put("marketing_email", new Purpose("marketing_email", LawfulBasis.CONSENT, null, 365));
+        Map<String, Purpose> sameInOtherOrder = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        sameInOtherOrder.putAll(purposes);
+        String processing = IngestStage.processing("CN", "customer_account", personal, purposes);
+
+        assertThat(IngestStage.processing("CN", "customer_account", Set.of(Attribute.PHONE, Attribute.EMAIL), sameInOtherOrder))
+                .isEqualTo(processing);
+        Map<String, Purpose> shorterConsent = new java.util.LinkedHashMap<>(purposes);
+        shorterConsent.put("marketing_email", new Purpose("marketing_email", LawfulBasis.CONSENT, null, 180));
+        assertThat(List.of(
+                IngestStage.processing("GB", "customer_account", personal, purposes),
+                IngestStage.processing("CN", "marketing_email", personal, purposes),
+                IngestStage.processing("CN", "customer_account", Set.of(Attribute.EMAIL), purposes),
+                IngestStage.processing("CN", "customer_account", personal, shorterConsent)))
+                .doesNotContain(processing);
     }
 }
