@@ -211,8 +211,9 @@ public class IngestStage {
 
             SourceRecordStore.Existing before = existing.get(record.recordId());
             if (a.identity().isEmpty() && before != null) {
-                counts.unchanged(1); // a row with activity only: the stored identity stays as it is
-                confirmedAsPulled.put(before.id(), a.pulledHash());
+                // a row with activity only (an order from another table of the same system): the stored identity
+                // stays as it is, and so does the pulled hash of the row that supplied it
+                counts.unchanged(1);
                 continue;
             }
             if (before != null && before.contentHash().equals(a.contentHash())) {
