@@ -13,12 +13,14 @@ import org.springframework.transaction.annotation.Transactional;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,6 +33,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -113,36 +116,18 @@ public class Segmenter {
     List<ProfileFacts> facts(Instant now) {
         LocalDate asOf = config.hub().scoring().fixedAsOf().orElse(LocalDate.ofInstant(now, clock.getZone()));
         Map<String, Map<String, Boolean>> permitted = consent.permitted(now);
-        record Row(String system, String attributes, String present, String invalid) {
-        }
-        // read in order (a later record's attribute wins), then each profile's records merged on both cores
-        Map<String, List<Row>> rows = new HashMap<>();
+        // each profile's records are put in order where they are merged, on both cores, rather than
+        // the store sorting a million rows for it
+        Map<String, List<StoredRecord>> rows = new HashMap<>();
         jdbc.sql("""
-                        SELECT golden_id, system, attributes, present, invalid FROM source_record
-                        WHERE golden_id IS NOT NULL ORDER BY source_updated_at, id""")
+                        SELECT golden_id, source_updated_at, id, system, attributes, present, invalid FROM source_record
+                        WHERE golden_id IS NOT NULL""")
                 .query(rs -> {
-                    rows.computeIfAbsent(rs.getString(1), k -> new ArrayList<>(2))
-                            .add(new Row(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+                    rows.computeIfAbsent(rs.getString(1), k -> new ArrayList<>(2)).add(new StoredRecord(rs.getTimestamp(2), rs.getLong(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)));
                 });
-        Map<String, Map<String, String>> attributes = new ConcurrentHashMap<>();
-        Map<String, Set<String>> sources = new ConcurrentHashMap<>();
-        Map<String, boolean[]> contact = new ConcurrentHashMap<>();
-        rows.entrySet().parallelStream().forEach(e -> {
-            Map<String, String> merged = new TreeMap<>();
-            Set<String> systems = new HashSet<>();
-            boolean[] has = new boolean[2];
-            for (Row row : e.getValue()) {
-                systems.add(row.system());
-                merged.putAll(read(row.attributes()));
-                List<String> present = List.of(row.present().split(","));
-                List<String> invalid = List.of(row.invalid().split(","));
-                has[0] |= present.contains("email") && !invalid.contains("email");
-                has[1] |= present.contains("phone") && !invalid.contains("phone");
-            }
-            attributes.put(e.getKey(), merged);
-            sources.put(e.getKey(), systems);
-            contact.put(e.getKey(), has);
-        });
+        Map<String, Merged> merged = new ConcurrentHashMap<>();
+        rows.entrySet().parallelStream().forEach(e -> merged.put(e.getKey(), merge(e.getValue(), this::read)));
         rows.clear();
         List<ProfileFacts> facts = new ArrayList<>();
         jdbc.sql("""
@@ -155,17 +140,48 @@ public class Segmenter {
                     LocalDate last = rs.getObject(4, LocalDate.class);
                     Optional<RfmScore> rfm = orders == 0 ? Optional.empty()
                             : Optional.of(RfmScorer.classify(rs.getInt(6), rs.getInt(7), rs.getInt(8)));
-                    boolean[] has = contact.getOrDefault(golden, new boolean[2]);
+                    Merged records = merged.getOrDefault(golden, Merged.NONE);
                     BigDecimal clv = rs.getBigDecimal(9);
                     double pAlive = rs.getDouble(10);
                     OptionalDouble alive = rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(pAlive);
                     facts.add(new ProfileFacts(golden, rfm, permitted.getOrDefault(golden, Map.of()),
-                            attributes.getOrDefault(golden, Map.of()), sources.getOrDefault(golden, Set.of()),
+                            records.attributes(), records.sources(),
                             orders, revenue, last == null ? OptionalLong.empty() : OptionalLong.of(ChronoUnit.DAYS.between(last, asOf)),
-                            rs.getLong(5), has[0], has[1], clv == null ? OptionalDouble.empty() : OptionalDouble.of(clv.doubleValue()), alive,
+                            rs.getLong(5), records.hasEmail(), records.hasPhone(), clv == null ? OptionalDouble.empty() : OptionalDouble.of(clv.doubleValue()), alive,
                             Optional.ofNullable(rs.getString(11))));
                 });
         return facts;
+    }
+
+    /** One stored record of a profile, as far as its facts need it. */
+    record StoredRecord(Timestamp updated, long id, String system, String attributesJson, String present, String invalid) {
+    }
+
+    /** A profile's records taken together. */
+    record Merged(Map<String, String> attributes, Set<String> sources, boolean hasEmail, boolean hasPhone) {
+        static final Merged NONE = new Merged(Map.of(), Set.of(), false, false);
+    }
+
+    /**
+     * A profile's records taken together, in the order they changed in their sources (then stored):
+     * a later record's attribute wins, whatever order the records come in.
+     */
+    static Merged merge(List<StoredRecord> records, Function<String, Map<String, String>> read) {
+        List<StoredRecord> inOrder = new ArrayList<>(records);
+        inOrder.sort(Comparator.comparing(StoredRecord::updated).thenComparingLong(StoredRecord::id));
+        Map<String, String> attributes = new TreeMap<>();
+        Set<String> systems = new HashSet<>();
+        boolean email = false;
+        boolean phone = false;
+        for (StoredRecord record : inOrder) {
+            systems.add(record.system());
+            attributes.putAll(read.apply(record.attributesJson()));
+            List<String> present = List.of(record.present().split(","));
+            List<String> invalid = List.of(record.invalid().split(","));
+            email |= present.contains("email") && !invalid.contains("email");
+            phone |= present.contains("phone") && !invalid.contains("phone");
+        }
+        return new Merged(attributes, systems, email, phone);
     }
 
     private Map<String, String> read(String attributesJson) {
