@@ -360,6 +360,29 @@ class EndToEndTest {
                 .isEqualTo(2);
     }
 
+    /** A record that changed in its source is stored again, with the blind indexes of its new values only. */
+    @Test
+    void aChangedRecordIsStoredAgainWithTheIndexesOfItsNewValues() throws IOException {
+        runner.run("nightly", "test");
+        String sql = "SELECT i.hashed FROM record_index i JOIN source_record r ON r.id = i.source_record_id"
+                + " WHERE r.system = 'crm' AND r.record_id = 'C-1' AND i.kind = 'email'";
+        String before = store.sql(sql).query(String.class).single();
+        String pulledBefore = store.sql("SELECT pulled_hash FROM source_record WHERE system = 'crm' AND record_id = 'C-1'")
+                .query(String.class).single();
+
+        Path crm = root.resolve("sources/crm.json");
+        Files.writeString(crm, Files.readString(crm).replace(HubFixture.ADA_EMAIL, "ada.king@example.org"));
+        SyncRun second = runner.run("nightly", "test");
+
+        assertThat(second.report().connector("crm").stored()).isEqualTo(1);
+        assertThat(second.report().connector("crm").unchanged()).isEqualTo(2);
+        assertThat(store.sql(sql).query(String.class).list()).singleElement().isNotEqualTo(before);
+        assertThat(store.sql("SELECT pulled_hash FROM source_record WHERE system = 'crm' AND record_id = 'C-1'").query(String.class).single())
+                .isNotEqualTo(pulledBefore);
+        assertThat(store.sql("SELECT run_id FROM source_record WHERE system = 'crm' AND record_id = 'C-1'").query(String.class).single())
+                .isEqualTo(second.id());
+    }
+
     @Test
     void storeHoldsNoPlaintextPersonalData() throws IOException {
         runner.run("nightly", "test");

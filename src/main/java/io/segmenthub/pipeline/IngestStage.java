@@ -173,6 +173,7 @@ public class IngestStage {
         String region = region(connector);
         List<Admitted> admitted = IntStream.range(0, examined.size()).parallel()
                 .mapToObj(i -> admit(examined.get(i), examinedHashes.get(i), system, region, personal)).toList();
+        List<SourceRecordStore.Changed> changed = new ArrayList<>();
         Map<Long, String> confirmedAsPulled = new HashMap<>();
         List<ConsentEvent> flagEvents = new ArrayList<>();
         for (Admitted a : admitted) {
@@ -250,10 +251,11 @@ public class IngestStage {
             var stored = new SourceRecordStore.Protected(system, record.recordId(), connector.id(),
                     record.updatedAt(), dataKey, pii, a.openValues(), a.present(), a.invalid(), a.contentHash(), a.indexes(),
                     a.pulledHash());
-            records.update(before.id(), stored, run.id(), now);
+            changed.add(new SourceRecordStore.Changed(before.id(), stored));
             counts.stored(1);
         }
         insertFresh(fresh, run.id(), now);
+        records.updateAll(changed, run.id(), now);
         records.rememberPulled(confirmedAsPulled);
         counts.transactions(activity.addPurchases(purchases, run.id()));
         counts.events(activity.addEvents(events, run.id()));

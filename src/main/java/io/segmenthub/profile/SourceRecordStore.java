@@ -115,7 +115,7 @@ public class SourceRecordStore {
                         invalid, content_hash, pulled_hash""",
                 ":system, :recordId, :connector, :updated, :now, :run, :dataKey, :pii, :attributes, :present, :invalid, :hash, :pulled",
                 rows.stream().map(r -> params(r, runId, now)).toArray(MapSqlParameterSource[]::new));
-        List<MapSqlParameterSource> indexes = new java.util.ArrayList<>();
+        List<MapSqlParameterSource> indexes = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             indexes.addAll(indexRows(ids.get(i), rows.get(i).indexes()));
         }
@@ -123,15 +123,26 @@ public class SourceRecordStore {
         return ids;
     }
 
-    public void update(long id, Protected r, String runId, Instant now) {
-        jdbc.sql("""
+    /** A stored record (its id) and its new content. */
+    public record Changed(long id, Protected record) {
+    }
+
+    /** Replaces the content and blind indexes of stored records, each statement as one batch. */
+    public void updateAll(List<Changed> changed, String runId, Instant now) {
+        if (changed.isEmpty()) {
+            return;
+        }
+        named.batchUpdate("""
                         UPDATE source_record SET connector_id = :connector, source_updated_at = :updated, ingested_at = :now,
                                run_id = :run, data_key_id = :dataKey, pii = :pii, attributes = :attributes, present = :present,
                                invalid = :invalid, content_hash = :hash, pulled_hash = :pulled
-                        WHERE id = :id""")
-                .params(params(r, runId, now).addValue("id", id).getValues())
-                .update();
-        replaceIndexes(id, r.indexes());
+                        WHERE id = :id""",
+                changed.stream().map(c -> params(c.record(), runId, now).addValue("id", c.id())).toArray(MapSqlParameterSource[]::new));
+        named.batchUpdate("DELETE FROM record_index WHERE source_record_id = :id",
+                changed.stream().map(c -> new MapSqlParameterSource("id", c.id())).toArray(MapSqlParameterSource[]::new));
+        List<MapSqlParameterSource> indexes = new ArrayList<>();
+        changed.forEach(c -> indexes.addAll(indexRows(c.id(), c.record().indexes())));
+        insertIndexes(indexes);
     }
 
     /**
@@ -144,11 +155,6 @@ public class SourceRecordStore {
                     .map(e -> new MapSqlParameterSource().addValue("id", e.getKey()).addValue("pulled", e.getValue()))
                     .toArray(MapSqlParameterSource[]::new));
         }
-    }
-
-    private void replaceIndexes(long id, List<IndexEntry> indexes) {
-        jdbc.sql("DELETE FROM record_index WHERE source_record_id = :id").param("id", id).update();
-        insertIndexes(indexRows(id, indexes));
     }
 
     private static List<MapSqlParameterSource> indexRows(long id, List<IndexEntry> indexes) {
