@@ -360,6 +360,28 @@ class EndToEndTest {
                 .isEqualTo(2);
     }
 
+    /**
+     * A store from before pulled hashes were kept: its records are examined in full once, found
+     * unchanged by their content, and take the hash of how they were pulled, so the run after
+     * leaves them alone.
+     */
+    @Test
+    void recordsStoredWithoutAPulledHashAreExaminedOnceAndTakeOne() throws IOException {
+        runner.run("nightly", "test");
+        String hashOfU1 = "SELECT pulled_hash FROM source_record WHERE system = 'web' AND record_id = 'U1'";
+        String taken = store.sql(hashOfU1).query(String.class).single();
+        store.sql("UPDATE source_record SET pulled_hash = NULL").update();
+
+        Files.writeString(root.resolve("sources/web.jsonl"), "{\"event_id\": \"E5\", \"user_id\": \"U3\", \"type\": \"page_view\","
+                + " \"ts\": \"2026-10-21T09:00:00Z\", \"consent\": {\"analytics\": true}}\n", StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.APPEND);
+        SyncRun second = runner.run("nightly", "test");
+
+        assertThat(second.report().connector("web").unchanged()).isEqualTo(1);
+        assertThat(second.report().connector("web").stored()).isEqualTo(1); // U3
+        assertThat(store.sql(hashOfU1).query(String.class).single()).isEqualTo(taken);
+    }
+
     /** A record that changed in its source is stored again, with the blind indexes of its new values only. */
     @Test
     void aChangedRecordIsStoredAgainWithTheIndexesOfItsNewValues() throws IOException {
