@@ -36,7 +36,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * The per-batch stages of a run, in order: consent gate, clean, protect, persist. A batch is one
@@ -145,20 +144,17 @@ public class IngestStage {
         String system = connector.systemName();
         Map<String, SourceRecordStore.Existing> existing =
                 records.existing(system, batch.stream().map(c -> c.record().recordId()).toList());
+        String region = region(connector);
         // a record pulled just as the hub last took it in would change nothing: not cleaned, gated or written again
-        String processing = processing(region(connector), connector.purpose(), personal, config.purposes());
-        List<String> pulledHashes = batch.parallelStream().map(c -> pulledHash(c.record(), processing)).toList();
-        List<Coalesced> examined = new ArrayList<>();
-        List<String> examinedHashes = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            Coalesced rows = batch.get(i);
-            SourceRecordStore.Existing before = existing.get(rows.record().recordId());
-            if (before != null && before.pulledHash().filter(pulledHashes.get(i)::equals).isPresent()) {
-                counts.accepted(rows.rows());
+        String processing = processing(region, connector.purpose(), personal, config.purposes());
+        List<Pulled> examined = new ArrayList<>();
+        for (Pulled pulled : batch.parallelStream().map(rows -> new Pulled(rows, pulledHash(rows.record(), processing))).toList()) {
+            SourceRecordStore.Existing before = existing.get(pulled.rows().record().recordId());
+            if (before != null && before.pulledHash().filter(pulled.hash()::equals).isPresent()) {
+                counts.accepted(pulled.rows().rows());
                 counts.unchanged(1);
             } else {
-                examined.add(rows);
-                examinedHashes.add(pulledHashes.get(i));
+                examined.add(pulled);
             }
         }
         if (examined.isEmpty()) {
@@ -170,9 +166,7 @@ public class IngestStage {
         List<Fresh> fresh = new ArrayList<>();
 
         // cleaning, keyed hashes and the content hash of each record need nothing from the store: on both cores
-        String region = region(connector);
-        List<Admitted> admitted = IntStream.range(0, examined.size()).parallel()
-                .mapToObj(i -> admit(examined.get(i), examinedHashes.get(i), system, region, personal)).toList();
+        List<Admitted> admitted = examined.parallelStream().map(p -> admit(p.rows(), p.hash(), system, region, personal)).toList();
         List<SourceRecordStore.Changed> changed = new ArrayList<>();
         Map<Long, String> confirmedAsPulled = new HashMap<>();
         List<ConsentEvent> flagEvents = new ArrayList<>();
@@ -294,7 +288,8 @@ public class IngestStage {
 
     /** What decides, besides a pulled record itself, what ingest makes of it: a change has every record examined again. */
     static String processing(String region, String purpose, Set<Attribute> personal, Map<String, Purpose> purposes) {
-        return PROCESSING_VERSION + "|" + HUB_VERSION + "|" + region + "|" + purpose + "|" + new TreeSet<>(personal) + "|" + new TreeMap<>(purposes);
+        return PROCESSING_VERSION + "|" + HUB_VERSION + "|" + region + "|" + purpose + "|" + new TreeSet<>(personal)
+                + "|" + new TreeMap<>(purposes);
     }
 
     /**
@@ -336,6 +331,10 @@ public class IngestStage {
         String contentHash = blindIndex.of("content", aad + "|" + sealedValues + "|" + openValues + "|" + invalid);
         return new Admitted(record, rows.rows(), identity, indexes, subjects, aad, sealedValues, write(openValues), present, invalid,
                 contentHash, pulledHash);
+    }
+
+    /** A record as pulled, with its pulled hash. */
+    private record Pulled(Coalesced rows, String hash) {
     }
 
     /** A record and how many source rows it was coalesced from. */

@@ -76,13 +76,13 @@ public class SourceRecordStore {
         List<String> wanted = List.copyOf(new LinkedHashSet<>(recordIds));
         // PostgreSQL: the batch as one array, each id looked up by index (see InLists.eachLookedUp)
         List<List<String>> chunks = postgres ? List.of(wanted) : InLists.of(wanted);
+        String columns = "r.id, r.record_id, r.content_hash, r.data_key_id, r.pulled_hash";
         for (List<String> chunk : chunks) {
             var query = postgres
                     ? jdbc.sql("SELECT found.* FROM " + InLists.eachLookedUp("?", "record_id",
-                            "SELECT r.id, r.record_id, r.content_hash, r.data_key_id, r.pulled_hash FROM source_record r"
-                                    + " WHERE r.system = ? AND r.record_id = wanted.record_id"))
+                            "SELECT " + columns + " FROM source_record r WHERE r.system = ? AND r.record_id = wanted.record_id"))
                     .params(chunk.toArray(String[]::new), system)
-                    : jdbc.sql("SELECT r.id, r.record_id, r.content_hash, r.data_key_id, r.pulled_hash FROM " + InLists.valuesTable(chunk.size())
+                    : jdbc.sql("SELECT " + columns + " FROM " + InLists.valuesTable(chunk.size())
                             + " AS wanted(record_id) JOIN source_record r ON r.record_id = wanted.record_id WHERE r.system = ?")
                     .params(withLast(chunk, system));
             query.query(rs -> {

@@ -147,7 +147,8 @@ public class Segmenter {
                     facts.add(new ProfileFacts(golden, rfm, permitted.getOrDefault(golden, Map.of()),
                             records.attributes(), records.sources(),
                             orders, revenue, last == null ? OptionalLong.empty() : OptionalLong.of(ChronoUnit.DAYS.between(last, asOf)),
-                            rs.getLong(5), records.hasEmail(), records.hasPhone(), clv == null ? OptionalDouble.empty() : OptionalDouble.of(clv.doubleValue()), alive,
+                            rs.getLong(5), records.hasEmail(), records.hasPhone(),
+                            clv == null ? OptionalDouble.empty() : OptionalDouble.of(clv.doubleValue()), alive,
                             Optional.ofNullable(rs.getString(11))));
                 });
         return facts;

@@ -1,15 +1,21 @@
 package io.segmenthub.pipeline;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenthub.consent.ConsentStatus;
 import io.segmenthub.consent.LawfulBasis;
 import io.segmenthub.consent.Purpose;
 import io.segmenthub.profile.Attribute;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,24 +56,24 @@ class IngestStageTest {
         assertThat(merged.identity()).containsEntry(Attribute.EMAIL, "ada@example.org");
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules();
+    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
     @Test
     void aPulledRecordIsWrittenTheSameWhateverOrderItsMapsHoldAndDiffersWhereverItChanged() {
-        Map<Attribute, String> identity = new java.util.LinkedHashMap<>();
+        Map<Attribute, String> identity = new LinkedHashMap<>();
         identity.put(Attribute.PHONE, "138 0013 8000");
         identity.put(Attribute.EMAIL, "wei@example.cn");
-        Map<Attribute, String> reversed = new java.util.LinkedHashMap<>();
+        Map<Attribute, String> reversed = new LinkedHashMap<>();
         reversed.put(Attribute.EMAIL, "wei@example.cn");
         reversed.put(Attribute.PHONE, "138 0013 8000");
-        Map<String, String> metrics = new java.util.LinkedHashMap<>();
+        Map<String, String> metrics = new LinkedHashMap<>();
         metrics.put("tier", "gold");
         metrics.put("visits", "3");
-        Map<String, String> otherOrder = new java.util.LinkedHashMap<>();
+        Map<String, String> otherOrder = new LinkedHashMap<>();
         otherOrder.put("visits", "3");
         otherOrder.put("tier", "gold");
         var consent = List.of(new ConsentSignal("marketing_email", ConsentStatus.GRANTED, T1, "form"));
-        var orders = List.of(new Transaction("O1", java.time.LocalDate.of(2026, 5, 1), new java.math.BigDecimal("88.00"), "CNY"));
+        var orders = List.of(new Transaction("O1", LocalDate.of(2026, 5, 1), new BigDecimal("88.00"), "CNY"));
         var record = new SourceRecord("crm", "C-2", T1, identity, metrics, consent, orders, List.of());
 
         String form = IngestStage.pulledForm(record, JSON);
@@ -84,7 +90,7 @@ class IngestStageTest {
                 new SourceRecord("crm", "C-2", T1, identity, metrics,
                         List.of(new ConsentSignal("marketing_email", ConsentStatus.WITHDRAWN, T1, "form")), orders, List.of()),
                 new SourceRecord("crm", "C-2", T1, identity, metrics, consent,
-                        List.of(new Transaction("O1", java.time.LocalDate.of(2026, 5, 1), new java.math.BigDecimal("98.00"), "CNY")), List.of()),
+                        List.of(new Transaction("O1", LocalDate.of(2026, 5, 1), new BigDecimal("98.00"), "CNY")), List.of()),
                 new SourceRecord("crm", "C-2", T1, identity, metrics, consent, orders, List.of(new EngagementEvent("E1", "page_view", T1)))))
                 .allSatisfy(changed -> assertThat(IngestStage.pulledForm(changed, JSON)).isNotEqualTo(form));
     }
@@ -92,16 +98,16 @@ class IngestStageTest {
     @Test
     void whatDecidesWhatIngestMakesOfARecordIsPartOfItsPulledHash() {
         Set<Attribute> personal = Set.of(Attribute.EMAIL, Attribute.PHONE);
-        Map<String, Purpose> purposes = new java.util.LinkedHashMap<>();
+        Map<String, Purpose> purposes = new LinkedHashMap<>();
         purposes.put("customer_account", new Purpose("customer_account", LawfulBasis.CONTRACT, null, null));
         purposes.put("marketing_email", new Purpose("marketing_email", LawfulBasis.CONSENT, null, 365));
-        Map<String, Purpose> sameInOtherOrder = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        Map<String, Purpose> sameInOtherOrder = new TreeMap<>(Comparator.reverseOrder());
         sameInOtherOrder.putAll(purposes);
         String processing = IngestStage.processing("CN", "customer_account", personal, purposes);
 
         assertThat(IngestStage.processing("CN", "customer_account", Set.of(Attribute.PHONE, Attribute.EMAIL), sameInOtherOrder))
                 .isEqualTo(processing);
-        Map<String, Purpose> shorterConsent = new java.util.LinkedHashMap<>(purposes);
+        Map<String, Purpose> shorterConsent = new LinkedHashMap<>(purposes);
         shorterConsent.put("marketing_email", new Purpose("marketing_email", LawfulBasis.CONSENT, null, 180));
         assertThat(List.of(
                 IngestStage.processing("GB", "customer_account", personal, purposes),
