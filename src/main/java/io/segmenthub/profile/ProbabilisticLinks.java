@@ -51,6 +51,8 @@ public class ProbabilisticLinks {
     private static final Pattern HAN = Pattern.compile("\\p{IsHan}+");
     /** Fields with few distinct values, shared between the records that hold the same one. */
     private static final List<String> REPEATING_FIELDS = List.of("given_name", "family_name", "city");
+    /** Records read from the store before they are opened together, on every core. */
+    private static final int OPENED_TOGETHER = 10_000;
 
     /**
      * What one resolution found, without personal data: the links that joined records (store ids,
@@ -424,30 +426,52 @@ public class ProbabilisticLinks {
         } else {
             chunks.addAll(InLists.of(new ArrayList<>(new TreeSet<>(ids))));
         }
+        List<Stored> read = new ArrayList<>(OPENED_TOGETHER);
         for (List<Long> chunk : chunks) {
             var statement = jdbc.sql(sql + (chunk == null ? "" : " AND r.id IN (:ids)") + " ORDER BY r.id");
             if (chunk != null) {
                 statement = statement.param("ids", chunk);
             }
             statement.query(rs -> {
-                Map<String, String> values = new HashMap<>(read(rs.getString("attributes")));
-                byte[] pii = rs.getBytes("pii");
-                if (pii != null) {
-                    vault.open(rs.getString("master_key_id"), rs.getBytes("wrapped"), pii, rs.getString("system") + "/" + rs.getString("record_id"))
-                            .map(b -> read(new String(b, StandardCharsets.UTF_8))).ifPresent(values::putAll);
+                read.add(new Stored(rs.getLong("id"), rs.getString("system") + "/" + rs.getString("record_id"), rs.getBytes("pii"),
+                        rs.getString("attributes"), rs.getString("invalid"), rs.getString("master_key_id"), rs.getBytes("wrapped")));
+                if (read.size() == OPENED_TOGETHER) {
+                    openAll(read, records, repeated);
                 }
-                for (String invalid : rs.getString("invalid").split(",")) {
-                    values.remove(invalid); // an invalid value is no evidence either way
-                }
-                long id = rs.getLong("id");
-                Map<String, String> fields = fields(values);
-                for (String field : REPEATING_FIELDS) {
-                    fields.computeIfPresent(field, (k, v) -> repeated.computeIfAbsent(v, x -> x));
-                }
-                records.put(id, new MatchRecord(String.valueOf(id), fields));
             });
         }
+        openAll(read, records, repeated);
         return records;
+    }
+
+    /** A stored record's row, as read, before its personal data is opened. */
+    private record Stored(long id, String aad, byte[] pii, String attributes, String invalid, String masterKeyId, byte[] wrapped) {
+    }
+
+    /** Opens the rows read so far (decryption and parsing on every core), adds them in their order, and empties {@code read}. */
+    private void openAll(List<Stored> read, Map<Long, MatchRecord> records, Map<String, String> repeated) {
+        List<Map<String, String>> opened = read.parallelStream().map(this::fields).toList();
+        for (int i = 0; i < read.size(); i++) {
+            Map<String, String> fields = opened.get(i);
+            for (String field : REPEATING_FIELDS) {
+                fields.computeIfPresent(field, (k, v) -> repeated.computeIfAbsent(v, x -> x));
+            }
+            long id = read.get(i).id();
+            records.put(id, new MatchRecord(String.valueOf(id), fields));
+        }
+        read.clear();
+    }
+
+    private Map<String, String> fields(Stored row) {
+        Map<String, String> values = new HashMap<>(read(row.attributes()));
+        if (row.pii() != null) {
+            vault.open(row.masterKeyId(), row.wrapped(), row.pii(), row.aad())
+                    .map(b -> read(new String(b, StandardCharsets.UTF_8))).ifPresent(values::putAll);
+        }
+        for (String invalid : row.invalid().split(",")) {
+            values.remove(invalid); // an invalid value is no evidence either way
+        }
+        return fields(values);
     }
 
     /** The fields the comparisons read, lower-cased; a full name alone is split into given and family name. */
