@@ -22,6 +22,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
 /**
  * What probabilistic matching keeps between runs, with no personal data: the links that joined
@@ -31,8 +34,8 @@ import java.util.TreeSet;
 @Repository
 public class MatchStateStore {
 
-    /** Keys written per statement when all are replaced. */
-    private static final int KEYS_PER_SLICE = 100_000;
+    /** Records whose keys are written together when all are replaced (about ten keys each). */
+    private static final int RECORDS_PER_SLICE = 10_000;
 
     private static final String LINKS = "SELECT left_record_id, right_record_id, match_weight, match_probability, evidence FROM match_link";
 
@@ -136,7 +139,7 @@ public class MatchStateStore {
      * records at a time: a full resolution makes about ten keys per record, and holding them all
      * (some 700 MB for 600,000 records) on top of the opened records did not fit a 2 GiB heap.
      */
-    public <R> void replaceAllKeys(Iterable<R> records, java.util.function.Function<R, List<Key>> keysOf) {
+    public <R> void replaceAllKeys(Iterable<R> records, Function<R, List<Key>> keysOf) {
         // On PostgreSQL the indexes go while the table is refilled and are built again after:
         // 3 million rows went in in 26 s with them, in 11 s with the load and both builds.
         boolean rebuild = SlicedBatch.postgres(named.getJdbcTemplate());
@@ -147,20 +150,38 @@ public class MatchStateStore {
         } else {
             jdbc.sql("DELETE FROM match_key").update();
         }
-        List<Key> slice = new ArrayList<>();
+        // a slice's keys are made on every core while the store takes the slice before it
+        CompletableFuture<List<Key>> pending = CompletableFuture.completedFuture(List.of());
+        List<R> slice = new ArrayList<>(RECORDS_PER_SLICE);
         for (R record : records) {
-            slice.addAll(keysOf.apply(record)); // one record's keys never straddle two slices
-            if (slice.size() >= KEYS_PER_SLICE) {
-                insert(slice);
-                slice = new ArrayList<>();
+            slice.add(record);
+            if (slice.size() == RECORDS_PER_SLICE) {
+                List<R> next = slice;
+                List<Key> ready = joined(pending);
+                pending = CompletableFuture.supplyAsync(() -> keysOf(next, keysOf));
+                insert(ready);
+                slice = new ArrayList<>(RECORDS_PER_SLICE);
             }
         }
-        insert(slice);
+        insert(joined(pending));
+        insert(keysOf(slice, keysOf));
         if (rebuild) { // as V9 and V14 declare them
             jdbc.sql("ALTER TABLE match_key ADD CONSTRAINT match_key_pkey PRIMARY KEY (source_record_id, kind, hashed)").update();
             jdbc.sql("CREATE INDEX match_key_hashed ON match_key (kind, hashed, source_record_id)").update();
         }
         // the next resolve plans on fresh statistics: StoreStatistics.settle runs after every pull
+    }
+
+    private static <R> List<Key> keysOf(List<R> records, Function<R, List<Key>> keysOf) {
+        return records.parallelStream().flatMap(r -> keysOf.apply(r).stream()).toList();
+    }
+
+    private static <T> T joined(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     public void replaceKeys(Collection<Long> recordIds, List<Key> keys) {

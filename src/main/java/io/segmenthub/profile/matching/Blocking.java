@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -151,9 +152,11 @@ final class Blocking {
             int[] recordStart = new int[n + 1];
             int[] recordKeys = new int[n];
             int entries = 0;
+            // the keys themselves (phonetic codes, romanised names) on every core, numbered here in record order
+            List<Set<String>> keysOf = records.parallelStream().map(rule.keys()).toList();
             for (int i = 0; i < n; i++) {
                 recordStart[i] = entries;
-                for (String key : rule.keys().apply(records.get(i))) {
+                for (String key : keysOf.get(i)) {
                     int id = ids.computeIfAbsent(key, k -> ids.size());
                     if (id == sizes.length) {
                         sizes = Arrays.copyOf(sizes, sizes.length * 2);
