@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -35,7 +36,7 @@ public class BulkInsert {
     /**
      * @param table   the table, a constant of the caller's (never user input)
      * @param columns its columns, in the order of each row's values
-     * @param rows    values: strings, numbers or null
+     * @param rows    values: strings, numbers, dates, UTC date-times, bytes or null
      */
     public void insert(String table, List<String> columns, List<Object[]> rows) {
         if (rows.isEmpty()) {
@@ -74,10 +75,18 @@ public class BulkInsert {
         }
     }
 
-    /** COPY's text format: \N for null; backslash, tab, newline and carriage return escaped. */
+    /**
+     * COPY's text format: \N for null; backslash, tab, newline and carriage return escaped; bytes
+     * in {@code bytea}'s hex form; anything else as its {@code toString} (numbers, dates, UTC
+     * {@link java.time.OffsetDateTime}s as ISO 8601, which PostgreSQL reads as given).
+     */
     static void appendValue(StringBuilder text, Object value) {
         if (value == null) {
             text.append("\\N");
+            return;
+        }
+        if (value instanceof byte[] bytes) {
+            text.append("\\\\x").append(HexFormat.of().formatHex(bytes)); // \\x: the backslash of \x, escaped
             return;
         }
         String s = value.toString();

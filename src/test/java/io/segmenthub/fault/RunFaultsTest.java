@@ -105,7 +105,8 @@ class RunFaultsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "pull: the second batch of source records   | INSERT INTO source_record    | 2",
+            // new records go in with COPY on PostgreSQL, invisible to the proxy: the second batch's first write is its data keys
+            "pull: the second batch's data keys         | INSERT INTO data_key         | 2",
             "consent gate: the first consent event      | INSERT INTO consent_event    | 1",
             "resolve: assigning golden ids               | UPDATE source_record SET golden_id | 1",
             // scores go in with COPY on PostgreSQL, which the fault proxy cannot see: the stage's first write is the clearing

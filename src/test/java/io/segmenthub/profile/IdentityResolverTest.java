@@ -37,7 +37,7 @@ class IdentityResolverTest {
         DataSource ds = MemoryStore.migrated("resolve");
         jdbc = JdbcClient.create(ds);
         var named = new NamedParameterJdbcTemplate(ds);
-        records = new SourceRecordStore(jdbc, named);
+        records = new SourceRecordStore(jdbc, named, new io.segmenthub.system.BulkInsert(ds, named));
         profiles = new GoldenProfileStore(jdbc, named, new io.segmenthub.system.BulkInsert(ds, named));
     }
 

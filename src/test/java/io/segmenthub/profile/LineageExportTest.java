@@ -57,7 +57,8 @@ class LineageExportTest {
         sourceRecord("web", "U1", "G-3");
         Path file = dir.resolve("lineage.csv");
 
-        long rows = new LineageExport(new SourceRecordStore(jdbc, new NamedParameterJdbcTemplate(dataSource))).write(file);
+        long rows = new LineageExport(new SourceRecordStore(jdbc, new NamedParameterJdbcTemplate(dataSource),
+                new io.segmenthub.system.BulkInsert(dataSource, new NamedParameterJdbcTemplate(dataSource)))).write(file);
 
         List<CSVRecord> csv = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
                 .parse(Files.newBufferedReader(file, StandardCharsets.UTF_8)).getRecords();

@@ -43,21 +43,36 @@ class BulkInsertTest {
         }
     }
 
-    /** A score row's kinds of value: money with two decimals, a date, doubles large, tiny and exact, ints and nulls. */
+    /**
+     * A score row's kinds of value: money with two decimals, a date, doubles large, tiny and exact,
+     * ints and nulls; a source record's: sealed bytes (every byte value, a backslash's among them)
+     * and UTC instants to the microsecond.
+     */
     static void typedValuesArriveAsTheyWere(DataSource ds) {
         JdbcClient jdbc = JdbcClient.create(ds);
         String table = "typed_" + UUID.randomUUID().toString().replace("-", "");
-        jdbc.sql("CREATE TABLE " + table + " (id BIGINT, revenue DECIMAL(16, 2), on_day DATE, p DOUBLE PRECISION, n INT)").update();
+        jdbc.sql("CREATE TABLE " + table + " (id BIGINT, revenue DECIMAL(16, 2), on_day DATE, p DOUBLE PRECISION, n INT, "
+                + "sealed BYTEA, at TIMESTAMP WITH TIME ZONE)").update();
+        byte[] everyByte = new byte[256];
+        for (int i = 0; i < everyByte.length; i++) {
+            everyByte[i] = (byte) i;
+        }
+        var at = java.time.OffsetDateTime.of(2026, 12, 6, 6, 20, 4, 123_456_000, java.time.ZoneOffset.UTC);
         try {
-            new BulkInsert(ds, new NamedParameterJdbcTemplate(ds)).insert(table, List.of("id", "revenue", "on_day", "p", "n"), List.of(
-                    new Object[]{1L, new java.math.BigDecimal("12345678.90"), java.time.LocalDate.of(2026, 2, 28), 0.000012345, 7},
-                    new Object[]{2L, java.math.BigDecimal.ZERO.setScale(2), null, 1.0, null},
-                    new Object[]{3L, null, java.time.LocalDate.of(1999, 12, 31), 1.5e300, -1}));
+            new BulkInsert(ds, new NamedParameterJdbcTemplate(ds)).insert(table, List.of("id", "revenue", "on_day", "p", "n", "sealed", "at"),
+                    List.of(new Object[]{1L, new java.math.BigDecimal("12345678.90"), java.time.LocalDate.of(2026, 2, 28), 0.000012345, 7,
+                                    everyByte, at},
+                            new Object[]{2L, java.math.BigDecimal.ZERO.setScale(2), null, 1.0, null, new byte[0], null},
+                            new Object[]{3L, null, java.time.LocalDate.of(1999, 12, 31), 1.5e300, -1, null, at.minusYears(30)}));
 
             assertThat(jdbc.sql("SELECT id, revenue, on_day, p, n FROM " + table + " ORDER BY id")
                     .query((rs, n) -> rs.getLong(1) + "|" + rs.getBigDecimal(2) + "|" + rs.getObject(3, java.time.LocalDate.class)
                             + "|" + rs.getDouble(4) + "|" + rs.getObject(5)).list())
                     .containsExactly("1|12345678.90|2026-02-28|1.2345E-5|7", "2|0.00|null|1.0|null", "3|null|1999-12-31|1.5E300|-1");
+            assertThat(jdbc.sql("SELECT sealed FROM " + table + " ORDER BY id").query((rs, n) -> rs.getBytes(1)).list())
+                    .containsExactly(everyByte, new byte[0], null);
+            assertThat(jdbc.sql("SELECT at FROM " + table + " ORDER BY id").query((rs, n) -> Timestamps.read(rs, "at")).list())
+                    .containsExactly(at.toInstant(), null, at.minusYears(30).toInstant());
         } finally {
             jdbc.sql("DROP TABLE " + table).update();
         }
@@ -86,6 +101,8 @@ class BulkInsertTest {
         BulkInsert.appendValue(text, null);
         text.append('|');
         BulkInsert.appendValue(text, 42L);
-        assertThat(text).hasToString("a\\\\b\\tc\\nd\\re|\\N|42");
+        text.append('|');
+        BulkInsert.appendValue(text, new byte[]{0, '\\', (byte) 0xff});
+        assertThat(text).hasToString("a\\\\b\\tc\\nd\\re|\\N|42|\\\\x005cff");
     }
 }
