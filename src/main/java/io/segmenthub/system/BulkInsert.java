@@ -1,13 +1,13 @@
 package io.segmenthub.system;
 
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Component;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HexFormat;
@@ -22,8 +22,11 @@ import java.util.List;
 @Component
 public class BulkInsert {
 
-    /** Rows per COPY call, so that the text sent is built a slice at a time. */
-    private static final int ROWS_PER_COPY = 50_000;
+    /**
+     * Characters of COPY text built before they are sent: one COPY per call, streamed, instead of
+     * a 50,000-row string (60 MB for source records) built, copied and encoded whole per slice.
+     */
+    private static final int CHARS_PER_WRITE = 1 << 16;
 
     private final DataSource dataSource;
     private final NamedParameterJdbcTemplate named;
@@ -48,7 +51,7 @@ public class BulkInsert {
                 copy(connection.unwrap(PGConnection.class), table, columns, rows);
                 return;
             }
-        } catch (SQLException | IOException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("bulk insert into " + table + " failed: " + e.getMessage(), e);
         } finally {
             DataSourceUtils.releaseConnection(connection, dataSource);
@@ -58,11 +61,11 @@ public class BulkInsert {
     }
 
     private static void copy(PGConnection connection, String table, List<String> columns, List<Object[]> rows)
-            throws SQLException, IOException {
-        String sql = "COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN";
-        for (int from = 0; from < rows.size(); from += ROWS_PER_COPY) {
-            StringBuilder text = new StringBuilder();
-            for (Object[] row : rows.subList(from, Math.min(rows.size(), from + ROWS_PER_COPY))) {
+            throws SQLException {
+        CopyIn in = connection.getCopyAPI().copyIn("COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN");
+        try {
+            StringBuilder text = new StringBuilder(CHARS_PER_WRITE + CHARS_PER_WRITE / 4);
+            for (Object[] row : rows) {
                 for (int c = 0; c < row.length; c++) {
                     if (c > 0) {
                         text.append('\t');
@@ -70,9 +73,28 @@ public class BulkInsert {
                     appendValue(text, row[c]);
                 }
                 text.append('\n');
+                if (text.length() >= CHARS_PER_WRITE) {
+                    write(in, text);
+                }
             }
-            connection.getCopyAPI().copyIn(sql, new StringReader(text.toString()));
+            write(in, text);
+            in.endCopy();
+        } catch (SQLException | RuntimeException e) {
+            if (in.isActive()) { // the connection stays usable for the rollback that follows
+                try {
+                    in.cancelCopy();
+                } catch (SQLException cancel) {
+                    e.addSuppressed(cancel);
+                }
+            }
+            throw e;
         }
+    }
+
+    private static void write(CopyIn in, StringBuilder text) throws SQLException {
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        in.writeToCopy(bytes, 0, bytes.length);
+        text.setLength(0);
     }
 
     /**
@@ -90,6 +112,10 @@ public class BulkInsert {
             return;
         }
         String s = value.toString();
+        if (!needsEscape(s)) {
+            text.append(s);
+            return;
+        }
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
             switch (ch) {
@@ -100,5 +126,15 @@ public class BulkInsert {
                 default -> text.append(ch);
             }
         }
+    }
+
+    private static boolean needsEscape(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 }

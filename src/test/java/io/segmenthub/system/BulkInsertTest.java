@@ -1,6 +1,7 @@
 package io.segmenthub.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /** The same rows arrive whichever way they are sent: COPY on PostgreSQL, a JDBC batch elsewhere. */
 class BulkInsertTest {
 
-    /** Values COPY's text format must escape, a null, and more rows than one COPY call sends. */
+    /** Values COPY's text format must escape, a null, and more rows than one write of COPY text holds. */
     static List<Object[]> rows() {
         List<Object[]> rows = new ArrayList<>();
         rows.add(new Object[]{1L, "tab\there", "back\\slash \\N"});
@@ -90,6 +91,26 @@ class BulkInsertTest {
         try (HikariDataSource pool = TestPostgres.poolOrSkip(null)) {
             insertsEveryRowExactly(pool);
             typedValuesArriveAsTheyWere(pool);
+        }
+    }
+
+    /** A row the table refuses fails the whole insert, naming the table, and leaves the connection usable. */
+    @Test
+    void aRefusedRowFailsTheInsertAndTheConnectionServesOn() {
+        try (HikariDataSource pool = TestPostgres.poolOrSkip(null)) {
+            pool.setMaximumPoolSize(1);
+            JdbcClient jdbc = JdbcClient.create(pool);
+            String table = "refused_" + UUID.randomUUID().toString().replace("-", "");
+            jdbc.sql("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, kind VARCHAR(40), hashed VARCHAR(64))").update();
+            try {
+                List<Object[]> rows = rows();
+                rows.add(new Object[]{60_000L, "block", "the same id twice"});
+                assertThatThrownBy(() -> new BulkInsert(pool, new NamedParameterJdbcTemplate(pool)).insert(table, List.of("id", "kind", "hashed"), rows))
+                        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("bulk insert into " + table + " failed");
+                assertThat(jdbc.sql("SELECT COUNT(*) FROM " + table).query(Long.class).single()).isZero();
+            } finally {
+                jdbc.sql("DROP TABLE " + table).update();
+            }
         }
     }
 
