@@ -96,9 +96,14 @@ public final class BlockingKeys {
         return v == null ? Set.of() : Set.of(v);
     }
 
-    /** Loaded on first use only: ICU's Han-Latin rules take a while to load and ASCII data never needs them. */
+    /**
+     * Loaded on first use only: ICU's Han-Latin rules take a while to load and ASCII data never
+     * needs them. One per thread, as ICU's transliterators are not safe for concurrent use: shared
+     * under a lock, they kept blocking keys on one core at a time.
+     */
     private static final class Romaniser {
-        static final Transliterator TO_LATIN = Transliterator.getInstance("Han-Latin; Latin-ASCII");
+        static final ThreadLocal<Transliterator> TO_LATIN =
+                ThreadLocal.withInitial(() -> Transliterator.getInstance("Han-Latin; Latin-ASCII"));
     }
 
     /** Romanisation shared by blocking keys and name comparisons. */
@@ -121,12 +126,14 @@ public final class BlockingKeys {
             if (CACHE.size() > 100_000) {
                 CACHE.clear();
             }
-            return CACHE.computeIfAbsent(value, v -> {
-                // ICU transliterators are not safe for concurrent use
-                synchronized (Romaniser.TO_LATIN) {
-                    return Romaniser.TO_LATIN.transliterate(v).toLowerCase(Locale.ROOT).trim().replaceAll("\\s+", " ");
-                }
-            });
+            String cached = CACHE.get(value);
+            if (cached != null) {
+                return cached;
+            }
+            // computed outside the map, so that threads romanising other names do not wait for this one
+            String latin = Romaniser.TO_LATIN.get().transliterate(value).toLowerCase(Locale.ROOT).trim().replaceAll("\\s+", " ");
+            CACHE.putIfAbsent(value, latin);
+            return latin;
         }
     }
 }

@@ -39,6 +39,34 @@ class BlockingTest {
                 .containsExactly("wei zhang");
     }
 
+    /**
+     * Blocking keys are made on every core, each thread romanising with a transliterator of its own
+     * (ICU documents them as unsafe to share; a shared one did not garble these names in practice,
+     * so this checks the parallel path's results, not the race itself).
+     */
+    @Test
+    void hanziNamesRomanisedOnManyThreadsAtOnceComeOutWhole() {
+        String family = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗";
+        String given = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红娥玲芬燕";
+        List<String> names = new ArrayList<>();
+        for (char f : family.toCharArray()) {
+            for (char g : given.toCharArray()) {
+                for (char h : "子文".toCharArray()) { // three-character names, unseen by the other tests
+                    names.add("" + f + h + g);
+                }
+            }
+        }
+        var pinyin = BlockingKeys.pinyinName("family");
+
+        List<Set<String>> together = names.parallelStream().map(n -> pinyin.apply(record(n, "family", n))).toList();
+
+        com.ibm.icu.text.Transliterator alone = com.ibm.icu.text.Transliterator.getInstance("Han-Latin; Latin-ASCII");
+        for (int i = 0; i < names.size(); i++) {
+            String expected = String.join(" ", java.util.Arrays.stream(alone.transliterate(names.get(i)).strip().split("\\s+")).sorted().toList());
+            assertThat(together.get(i)).as(names.get(i)).containsExactly(expected);
+        }
+    }
+
     @Test
     void hanziNameInOneFieldMeetsPinyinInTwo() {
         var rule = BlockingRule.on("name in pinyin", BlockingKeys.pinyinName("given", "family"));
