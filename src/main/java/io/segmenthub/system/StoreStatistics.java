@@ -1,7 +1,11 @@
 package io.segmenthub.system;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +23,8 @@ import org.springframework.stereotype.Component;
  * many rows as the store held at the last {@code ANALYZE} (at least {@link #FIRST}), the ingest
  * tables are analysed again: a handful of times per sync, however large.
  *
- * <p>Between stages and at the end of a run, {@link #settle()} analyses every table that changed by
+ * <p>After each profile stage, inside the stages' transaction, {@link #settleWithinRun()} analyses
+ * the tables that stage rewrote. At the end of a run, {@link #settle()} analyses every table that changed by
  * more than a tenth since its last analysis, autovacuum's own rule: a run cannot count on autovacuum
  * (it may be switched off, as on the machine the benchmarks ran on, and it comes at most once a
  * minute), and a re-run planned on the statistics of a store a third its size was slower than the
@@ -39,6 +44,16 @@ public class StoreStatistics {
     private long written;
     private long sinceAnalyze;
     private int analyses;
+    /**
+     * Per profile stages' transaction (syncs may run side by side): what its connection had counted
+     * per table when it began or last analysed the table. The few latest transactions only.
+     */
+    private final Map<Long, Map<String, Long>> counted = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Map<String, Long>> eldest) {
+            return size() > 16;
+        }
+    };
 
     public StoreStatistics(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -110,6 +125,79 @@ public class StoreStatistics {
             }
         }
         return settled.stream().sorted().toList();
+    }
+
+    /**
+     * The first step of the profile stages' transaction: notes what the connection has counted so
+     * far ({@code pg_stat_xact_user_tables} also holds the counts of its earlier transactions that
+     * PostgreSQL has not yet published), so that {@link #settleWithinRun()} counts this transaction's
+     * writes alone. A step of route {@code pipeline-profiles}.
+     */
+    public synchronized void beginWithinRun() {
+        if (postgres) {
+            Map<String, Long> begun = new HashMap<>();
+            written().forEach((table, written) -> begun.put(table, written[0]));
+            counted.put(jdbc.queryForObject("SELECT txid_current()", Long.class), begun);
+        }
+    }
+
+    /**
+     * Within the profile stages' transaction, after a stage: analyses the tables this transaction
+     * has changed (its own inserts, updates and deletes, counted before it commits) by more than 50 +
+     * 10 % of the rows they held when last analysed, counting from the last time this transaction
+     * analysed them. The stages that follow, and the pushes after the commit, then plan on what the
+     * transaction wrote: a first run's resolve gives every record its golden id, where the
+     * statistics taken during the pull say none has one, and the planner walked the whole store
+     * through the golden-id index to gather each profile's consent. PostgreSQL sees its own
+     * transaction's uncommitted rows when it samples a table; the new statistics are everyone's
+     * once the stages commit. A step of route {@code pipeline-profiles}: returns nothing, so the run
+     * stays the body.
+     *
+     * <p>Unlike {@link #settle()}, a failure is not swallowed here: inside a transaction a failed
+     * statement has already doomed it.
+     */
+    public void settleWithinRun() {
+        analyseChangedWithinTransaction();
+    }
+
+    /** {@link #settleWithinRun()}, returning the tables analysed. */
+    synchronized List<String> analyseChangedWithinTransaction() {
+        if (!postgres) {
+            return List.of();
+        }
+        long transaction = jdbc.queryForObject("SELECT txid_current()", Long.class);
+        Map<String, long[]> written = written();
+        Map<String, Long> before = counted.get(transaction);
+        if (before == null) { // not begun: count from here
+            Map<String, Long> begun = new HashMap<>();
+            written.forEach((table, w) -> begun.put(table, w[0]));
+            counted.put(transaction, begun);
+            return List.of();
+        }
+        List<String> analyse = new ArrayList<>();
+        written.forEach((table, w) -> {
+            if (w[0] - before.getOrDefault(table, 0L) > 50 + w[1] / 10) {
+                analyse.add(table);
+            }
+        });
+        if (!analyse.isEmpty()) {
+            jdbc.execute("ANALYZE " + quoted(analyse));
+            analyse.forEach(table -> before.put(table, written.get(table)[0]));
+        }
+        return analyse;
+    }
+
+    /** Per table of the schema: rows the connection has inserted, updated and deleted so far, and the rows it held when last analysed. */
+    private Map<String, long[]> written() {
+        Map<String, long[]> written = new TreeMap<>();
+        jdbc.query("""
+                SELECT x.relname, x.n_tup_ins + x.n_tup_upd + x.n_tup_del, GREATEST(c.reltuples, 0)::BIGINT
+                FROM pg_stat_xact_user_tables x JOIN pg_class c ON c.oid = x.relid
+                WHERE x.schemaname = current_schema()""",
+                rs -> {
+                    written.put(rs.getString(1), new long[]{rs.getLong(2), rs.getLong(3)});
+                });
+        return written;
     }
 
     private static String quoted(List<String> tables) {

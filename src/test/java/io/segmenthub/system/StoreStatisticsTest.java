@@ -6,6 +6,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The ingest tables are analysed each time the store about doubles, on PostgreSQL only. */
 class StoreStatisticsTest {
@@ -52,6 +54,60 @@ class StoreStatisticsTest {
                 jdbc.sql("DROP SCHEMA " + schema + " CASCADE").update();
             }
         }
+    }
+
+    /**
+     * Inside the profile stages' transaction: a table the transaction rewrote is analysed on what the
+     * transaction wrote, so the next statement plans on it; once, until it changes by a tenth again.
+     */
+    @Test
+    void onPostgresATransactionsOwnChangesAreAnalysedBeforeItCommits() {
+        String schema = "within_" + UUID.randomUUID().toString().replace("-", "");
+        try (HikariDataSource pool = TestPostgres.poolOrSkip("SET search_path = " + schema)) {
+            JdbcClient jdbc = JdbcClient.create(pool);
+            jdbc.sql("CREATE SCHEMA " + schema).update();
+            try {
+                jdbc.sql("CREATE TABLE source_record (n INT, golden_id VARCHAR(40))").update();
+                jdbc.sql("CREATE TABLE golden_profile (n INT)").update();
+                jdbc.sql("INSERT INTO source_record (n) SELECT generate_series(1, 7000)").update();
+                jdbc.sql("ANALYZE source_record").update(); // as after a pull: no record has a golden id
+                var statistics = new StoreStatistics(pool);
+                String estimate = "EXPLAIN SELECT n FROM source_record WHERE golden_id IS NOT NULL";
+
+                new TransactionTemplate(new DataSourceTransactionManager(pool)).executeWithoutResult(tx -> {
+                    statistics.beginWithinRun();
+                    assertThat(statistics.analyseChangedWithinTransaction()).as("nothing written yet (the inserts before were another transaction's)")
+                            .isEmpty();
+                    jdbc.sql("UPDATE source_record SET golden_id = 'g' || n WHERE n <= 6000").update();
+                    jdbc.sql("INSERT INTO golden_profile (n) SELECT generate_series(1, 40)").update();
+                    assertThat(plannedRows(jdbc, estimate)).as("planned on the pull's statistics").isLessThan(10);
+
+                    assertThat(statistics.analyseChangedWithinTransaction()).as("40 rows are under the threshold of 50")
+                            .containsExactly("source_record");
+                    assertThat(plannedRows(jdbc, estimate)).as("planned on the transaction's own rows").isBetween(5000L, 7000L);
+                    assertThat(statistics.analyseChangedWithinTransaction()).as("nothing changed since").isEmpty();
+
+                    jdbc.sql("INSERT INTO golden_profile (n) SELECT generate_series(1, 20)").update();
+                    assertThat(statistics.analyseChangedWithinTransaction()).as("60 rows into a table analysed empty")
+                            .containsExactly("golden_profile");
+                    tx.setRollbackOnly();
+                });
+            } finally {
+                jdbc.sql("DROP SCHEMA " + schema + " CASCADE").update();
+            }
+        }
+    }
+
+    @Test
+    void onH2NothingIsAnalysedWithinARunEither() {
+        assertThat(new StoreStatistics(MemoryStore.empty("stats-within")).analyseChangedWithinTransaction()).isEmpty();
+    }
+
+    private static long plannedRows(JdbcClient jdbc, String explain) {
+        String plan = jdbc.sql(explain).query(String.class).list().get(0);
+        var rows = java.util.regex.Pattern.compile("rows=(\\d+)").matcher(plan);
+        assertThat(rows.find()).as(plan).isTrue();
+        return Long.parseLong(rows.group(1));
     }
 
     @Test
