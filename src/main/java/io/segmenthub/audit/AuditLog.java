@@ -1,5 +1,6 @@
 package io.segmenthub.audit;
 
+import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -27,8 +28,7 @@ import java.util.Optional;
 public class AuditLog {
 
     static final String GENESIS = "0".repeat(64);
-    /** Entries per INSERT statement: 8 parameters each, well under any driver's limit. */
-    private static final int ROWS_PER_INSERT = 500;
+    private static final List<String> COLUMNS = List.of("at", "run_id", "actor", "action", "subject", "detail", "prev_hash", "hash");
 
     public record Entry(String runId, String actor, String action, String subject, String detail) {
     }
@@ -37,10 +37,12 @@ public class AuditLog {
     }
 
     private final JdbcClient jdbc;
+    private final BulkInsert bulk;
     private final Clock clock;
 
-    public AuditLog(JdbcClient jdbc, Clock clock) {
+    public AuditLog(JdbcClient jdbc, BulkInsert bulk, Clock clock) {
         this.jdbc = jdbc;
+        this.bulk = bulk;
         this.clock = clock;
     }
 
@@ -52,22 +54,15 @@ public class AuditLog {
         String prev = jdbc.sql("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
                 .query(String.class).optional().orElse(GENESIS);
         Instant at = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-        // a run audits tens of thousands of consent events: one multi-row INSERT per chunk, rows in
-        // chain order (the ids follow the VALUES list), instead of a round trip per entry
-        for (int from = 0; from < entries.size(); from += ROWS_PER_INSERT) {
-            List<Entry> chunk = entries.subList(from, Math.min(entries.size(), from + ROWS_PER_INSERT));
-            List<Object> params = new ArrayList<>(chunk.size() * 8);
-            for (Entry e : chunk) {
-                String hash = hash(prev, at, e);
-                params.addAll(Arrays.asList(Timestamps.utc(at), e.runId(), e.actor(), e.action(), e.subject(),
-                        e.detail(), prev, hash));
-                prev = hash;
-            }
-            jdbc.sql("INSERT INTO audit_log (at, run_id, actor, action, subject, detail, prev_hash, hash) VALUES "
-                            + String.join(", ", Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?, ?, ?)")))
-                    .params(params)
-                    .update();
+        // a first run audits hundreds of thousands of consent events: in chain order, by COPY on
+        // PostgreSQL (ids follow the rows' order), as a batch elsewhere; not a round trip per entry
+        List<Object[]> rows = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            String hash = hash(prev, at, e);
+            rows.add(new Object[]{Timestamps.utc(at), e.runId(), e.actor(), e.action(), e.subject(), e.detail(), prev, hash});
+            prev = hash;
         }
+        bulk.insert("audit_log", COLUMNS, rows);
     }
 
     public void append(Entry entry) {

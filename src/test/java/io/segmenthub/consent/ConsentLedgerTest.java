@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segmenthub.audit.AuditLog;
 import com.zaxxer.hikari.HikariDataSource;
+import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.MemoryStore;
 import io.segmenthub.system.TestPostgres;
 import java.time.Clock;
@@ -100,7 +101,7 @@ class ConsentLedgerTest {
             try {
                 Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
                 JdbcClient jdbc = JdbcClient.create(pool);
-                AuditLog audit = new AuditLog(jdbc, clock);
+                AuditLog audit = new AuditLog(jdbc, new BulkInsert(pool, new NamedParameterJdbcTemplate(pool)), clock);
                 readOnceThenRecordAgainstIt(new ConsentLedger(jdbc, new NamedParameterJdbcTemplate(pool), audit, clock), audit);
             } finally {
                 JdbcClient.create(pool).sql("DROP SCHEMA " + schema + " CASCADE").update();
@@ -148,7 +149,7 @@ class ConsentLedgerTest {
             DataSource ds = MemoryStore.migrated("consent");
             Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
             JdbcClient jdbc = JdbcClient.create(ds);
-            audit = new AuditLog(jdbc, clock);
+            audit = new AuditLog(jdbc, new BulkInsert(ds, new NamedParameterJdbcTemplate(ds)), clock);
             ledger = new ConsentLedger(jdbc, new NamedParameterJdbcTemplate(ds), audit, clock);
         }
 

@@ -74,7 +74,8 @@ class CsvExportsTest {
 
     @Test
     void auditExportNeutralisesFormulasInEveryColumn() throws IOException {
-        var audit = new AuditLog(jdbc, Clock.fixed(NOW, ZoneOffset.UTC));
+        var audit = new AuditLog(jdbc, new io.segmenthub.system.BulkInsert(dataSource,
+                new org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate(dataSource)), Clock.fixed(NOW, ZoneOffset.UTC));
         audit.append(new AuditLog.Entry("-run", "@actor", "+ACTION", "\tsubject", FORMULA));
         var controller = new AuditController(audit, null, null, jdbc);
 
