@@ -1,10 +1,10 @@
 package io.segmenthub.consent;
 
 import io.segmenthub.audit.AuditLog;
+import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.InLists;
 import io.segmenthub.system.SlicedBatch;
 import io.segmenthub.system.Timestamps;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -30,10 +30,8 @@ import java.util.Set;
 @Repository
 public class ConsentLedger {
 
-    private static final String INSERT = """
-            INSERT INTO consent_event (subject, purpose, status, occurred_at, recorded_at, source_system, evidence, expires_at, run_id)
-            VALUES (:subject, :purpose, :status, :occurredAt, :recordedAt, :source, :evidence, :expiresAt, :runId)
-            """;
+    private static final List<String> COLUMNS = List.of("subject", "purpose", "status", "occurred_at", "recorded_at", "source_system",
+            "evidence", "expires_at", "run_id");
     private static final String SELECT_EVENTS = "SELECT subject, purpose, status, occurred_at, source_system, evidence, expires_at FROM consent_event";
     /** PostgreSQL: the events of each identifier in an array, by index, one identifier at a time (see {@link #eventsOf(Collection)}). */
     static final String SELECT_EVENTS_BY_INDEX = "SELECT found.* FROM " + InLists.eachLookedUp(":subjects", "subject",
@@ -42,13 +40,15 @@ public class ConsentLedger {
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate named;
     private final AuditLog audit;
+    private final BulkInsert bulk;
     private final Clock clock;
     private final boolean postgres;
 
-    public ConsentLedger(JdbcClient jdbc, NamedParameterJdbcTemplate named, AuditLog audit, Clock clock) {
+    public ConsentLedger(JdbcClient jdbc, NamedParameterJdbcTemplate named, AuditLog audit, BulkInsert bulk, Clock clock) {
         this.jdbc = jdbc;
         this.named = named;
         this.audit = audit;
+        this.bulk = bulk;
         this.clock = clock;
         this.postgres = SlicedBatch.postgres(named.getJdbcTemplate());
     }
@@ -78,16 +78,10 @@ public class ConsentLedger {
             return 0;
         }
         Instant now = clock.instant();
-        named.batchUpdate(INSERT, fresh.stream().map(e -> new MapSqlParameterSource()
-                .addValue("subject", e.subject())
-                .addValue("purpose", e.purpose())
-                .addValue("status", e.status().name())
-                .addValue("occurredAt", Timestamps.utc(e.occurredAt()))
-                .addValue("recordedAt", Timestamps.utc(now))
-                .addValue("source", e.sourceSystem())
-                .addValue("evidence", e.evidence())
-                .addValue("expiresAt", e.expiresAt().map(Timestamps::utc).orElse(null))
-                .addValue("runId", runId)).toArray(MapSqlParameterSource[]::new));
+        // a first run records hundreds of thousands of flag events: by COPY on PostgreSQL, a batch elsewhere
+        bulk.insert("consent_event", COLUMNS, fresh.stream().map(e -> new Object[]{e.subject(), e.purpose(), e.status().name(),
+                Timestamps.utc(e.occurredAt()), Timestamps.utc(now), e.sourceSystem(), e.evidence(),
+                e.expiresAt().map(Timestamps::utc).orElse(null), runId}).toList());
         fresh.forEach(e -> ledger.computeIfAbsent(e.subject(), k -> new ArrayList<>()).add(e));
         audit.append(fresh.stream().map(e -> new AuditLog.Entry(runId, "sync", "CONSENT", e.subject(),
                 "purpose=" + e.purpose() + " status=" + e.status().name().toLowerCase() + " source=" + e.sourceSystem()

@@ -102,7 +102,8 @@ class ConsentLedgerTest {
                 Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
                 JdbcClient jdbc = JdbcClient.create(pool);
                 AuditLog audit = new AuditLog(jdbc, new BulkInsert(pool, new NamedParameterJdbcTemplate(pool)), clock);
-                readOnceThenRecordAgainstIt(new ConsentLedger(jdbc, new NamedParameterJdbcTemplate(pool), audit, clock), audit);
+                readOnceThenRecordAgainstIt(new ConsentLedger(jdbc, new NamedParameterJdbcTemplate(pool), audit,
+                        new BulkInsert(pool, new NamedParameterJdbcTemplate(pool)), clock), audit);
             } finally {
                 JdbcClient.create(pool).sql("DROP SCHEMA " + schema + " CASCADE").update();
             }
@@ -150,7 +151,7 @@ class ConsentLedgerTest {
             Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
             JdbcClient jdbc = JdbcClient.create(ds);
             audit = new AuditLog(jdbc, new BulkInsert(ds, new NamedParameterJdbcTemplate(ds)), clock);
-            ledger = new ConsentLedger(jdbc, new NamedParameterJdbcTemplate(ds), audit, clock);
+            ledger = new ConsentLedger(jdbc, new NamedParameterJdbcTemplate(ds), audit, new BulkInsert(ds, new NamedParameterJdbcTemplate(ds)), clock);
         }
 
         @Test

@@ -107,7 +107,8 @@ class RunFaultsTest {
     @CsvSource(delimiter = '|', value = {
             // new records go in with COPY on PostgreSQL, invisible to the proxy: the second batch's first write is its data keys
             "pull: the second batch's data keys         | INSERT INTO data_key         | 2",
-            "consent gate: the first consent event      | INSERT INTO consent_event    | 1",
+            // consent events go in with COPY on PostgreSQL: the gate's first statement the proxy sees is its read of the ledger
+            "consent gate: reading the ledger            | FROM consent_event           | 1",
             "resolve: assigning golden ids               | UPDATE source_record SET golden_id | 1",
             // scores go in with COPY on PostgreSQL, which the fault proxy cannot see: the stage's first write is the clearing
             "score: writing scores                       | DELETE FROM profile_score    | 1",
