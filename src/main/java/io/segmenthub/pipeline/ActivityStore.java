@@ -1,9 +1,9 @@
 package io.segmenthub.pipeline;
 
+import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.InLists;
 import io.segmenthub.system.SlicedBatch;
 import io.segmenthub.system.Timestamps;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
 
@@ -26,10 +26,12 @@ public class ActivityStore {
     private static final char KEY_SEPARATOR = '\u0000';
 
     private final NamedParameterJdbcTemplate named;
+    private final BulkInsert bulk;
     private final boolean postgres;
 
-    public ActivityStore(NamedParameterJdbcTemplate named) {
+    public ActivityStore(NamedParameterJdbcTemplate named, BulkInsert bulk) {
         this.named = named;
+        this.bulk = bulk;
         this.postgres = SlicedBatch.postgres(named.getJdbcTemplate());
     }
 
@@ -42,13 +44,9 @@ public class ActivityStore {
         if (fresh.isEmpty()) {
             return 0;
         }
-        named.batchUpdate("""
-                        INSERT INTO purchase (system, tx_id, record_id, occurred_on, amount, currency, run_id)
-                        VALUES (:system, :tx, :record, :on, :amount, :currency, :run)""",
-                fresh.stream().map(p -> new MapSqlParameterSource()
-                        .addValue("system", p.system()).addValue("tx", p.item().id()).addValue("record", p.recordId())
-                        .addValue("on", p.item().date()).addValue("amount", p.item().amount())
-                        .addValue("currency", p.item().currency()).addValue("run", runId)).toArray(MapSqlParameterSource[]::new));
+        bulk.insert("purchase", List.of("system", "tx_id", "record_id", "occurred_on", "amount", "currency", "run_id"),
+                fresh.stream().map(p -> new Object[]{p.system(), p.item().id(), p.recordId(), p.item().date(), p.item().amount(),
+                        p.item().currency(), runId}).toList());
         return fresh.size();
     }
 
@@ -58,13 +56,9 @@ public class ActivityStore {
         if (fresh.isEmpty()) {
             return 0;
         }
-        named.batchUpdate("""
-                        INSERT INTO engagement_event (system, event_id, record_id, event_type, occurred_at, run_id)
-                        VALUES (:system, :event, :record, :type, :at, :run)""",
-                fresh.stream().map(e -> new MapSqlParameterSource()
-                        .addValue("system", e.system()).addValue("event", e.item().id()).addValue("record", e.recordId())
-                        .addValue("type", e.item().type()).addValue("at", Timestamps.utc(e.item().occurredAt()))
-                        .addValue("run", runId)).toArray(MapSqlParameterSource[]::new));
+        bulk.insert("engagement_event", List.of("system", "event_id", "record_id", "event_type", "occurred_at", "run_id"),
+                fresh.stream().map(e -> new Object[]{e.system(), e.item().id(), e.recordId(), e.item().type(),
+                        Timestamps.utc(e.item().occurredAt()), runId}).toList());
         return fresh.size();
     }
 
@@ -72,7 +66,7 @@ public class ActivityStore {
      * The items whose id is not stored yet for their system, each id once (the first wins), in the
      * order given. Read in a few queries (on PostgreSQL one, each id looked up by index, see
      * {@link InLists#eachLookedUp}; on H2 joined to a values table, see {@link InLists#valuesTable}),
-     * so that the inserts are plain {@code INSERT … VALUES} batches the PostgreSQL driver sends as multi-row statements; an insert per row guarded by
+     * so that the new rows go in as one bulk insert ({@code COPY} on PostgreSQL, see {@link BulkInsert}); an insert per row guarded by
      * {@code WHERE NOT EXISTS} cost a round trip each. The unique constraint on (system, id) still
      * refuses a duplicate, should another writer slip one in between.
      */
