@@ -2,7 +2,6 @@ package io.segmenthub.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.MemoryStore;
 import io.segmenthub.system.TestPostgres;
@@ -11,7 +10,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -74,17 +72,11 @@ class AuditLogTest {
     /** On the PostgreSQL CI runs the suite against (skipped when absent), where the entries go in by COPY. */
     @Test
     void onPostgresARunsWorthOfEntriesIsStoredInOrderAndVerifies() {
-        String schema = "audit_" + java.util.UUID.randomUUID().toString().replace("-", "");
-        try (HikariDataSource pool = TestPostgres.poolOrSkip("SET search_path = " + schema)) {
-            Flyway.configure().dataSource(pool).schemas(schema).load().migrate();
-            try {
-                JdbcClient store = JdbcClient.create(pool);
-                aRunsWorthOfEntriesIsStoredInOrderAndVerifies(new AuditLog(store, new BulkInsert(pool, new NamedParameterJdbcTemplate(pool)),
-                        Clock.fixed(NOW, ZoneOffset.UTC)), store, 30_000);
-            } finally {
-                JdbcClient.create(pool).sql("DROP SCHEMA " + schema + " CASCADE").update();
-            }
-        }
+        TestPostgres.inMigratedSchema("audit", pool -> {
+            JdbcClient store = JdbcClient.create(pool);
+            aRunsWorthOfEntriesIsStoredInOrderAndVerifies(new AuditLog(store, new BulkInsert(pool, new NamedParameterJdbcTemplate(pool)),
+                    Clock.fixed(NOW, ZoneOffset.UTC)), store, 30_000);
+        });
     }
 
     static void aRunsWorthOfEntriesIsStoredInOrderAndVerifies(AuditLog audit, JdbcClient jdbc, int entries) {

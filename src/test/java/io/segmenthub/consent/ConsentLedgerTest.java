@@ -95,19 +95,13 @@ class ConsentLedgerTest {
     /** The ledger on the PostgreSQL CI runs the suite against (skipped when absent), which reads a batch as an array. */
     @Test
     void onPostgresABatchIsReadOnceAndRecordedAgainstWhatWasRead() {
-        String schema = "ledger_" + UUID.randomUUID().toString().replace("-", "");
-        try (HikariDataSource pool = TestPostgres.poolOrSkip("SET search_path = " + schema)) {
-            Flyway.configure().dataSource(pool).schemas(schema).load().migrate();
-            try {
-                Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-                JdbcClient jdbc = JdbcClient.create(pool);
-                AuditLog audit = new AuditLog(jdbc, new BulkInsert(pool, new NamedParameterJdbcTemplate(pool)), clock);
-                readOnceThenRecordAgainstIt(new ConsentLedger(jdbc, new NamedParameterJdbcTemplate(pool), audit,
-                        new BulkInsert(pool, new NamedParameterJdbcTemplate(pool)), clock), audit);
-            } finally {
-                JdbcClient.create(pool).sql("DROP SCHEMA " + schema + " CASCADE").update();
-            }
-        }
+        TestPostgres.inMigratedSchema("ledger", pool -> {
+            Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+            JdbcClient jdbc = JdbcClient.create(pool);
+            var named = new NamedParameterJdbcTemplate(pool);
+            AuditLog audit = new AuditLog(jdbc, new BulkInsert(pool, named), clock);
+            readOnceThenRecordAgainstIt(new ConsentLedger(jdbc, named, audit, new BulkInsert(pool, named), clock), audit);
+        });
     }
 
     /**

@@ -46,19 +46,13 @@ class ActivityStoreTest {
     /** The same on the PostgreSQL CI runs the suite against (skipped when absent), where new rows go in by COPY. */
     @Test
     void onPostgresTheSame() {
-        String schema = "activity_" + java.util.UUID.randomUUID().toString().replace("-", "");
-        try (com.zaxxer.hikari.HikariDataSource pool = io.segmenthub.system.TestPostgres.poolOrSkip("SET search_path = " + schema)) {
-            org.flywaydb.core.Flyway.configure().dataSource(pool).schemas(schema).load().migrate();
-            try {
-                JdbcClient pg = JdbcClient.create(pool);
-                var named = new NamedParameterJdbcTemplate(pool);
-                ActivityStore onPostgres = new ActivityStore(named, new io.segmenthub.system.BulkInsert(pool, named));
-                storesEachPurchaseOnce(onPostgres, pg);
-                addsOnlyTheNewEvents(onPostgres, pg);
-            } finally {
-                JdbcClient.create(pool).sql("DROP SCHEMA " + schema + " CASCADE").update();
-            }
-        }
+        io.segmenthub.system.TestPostgres.inMigratedSchema("activity", pool -> {
+            JdbcClient pg = JdbcClient.create(pool);
+            var named = new NamedParameterJdbcTemplate(pool);
+            ActivityStore onPostgres = new ActivityStore(named, new io.segmenthub.system.BulkInsert(pool, named));
+            storesEachPurchaseOnce(onPostgres, pg);
+            addsOnlyTheNewEvents(onPostgres, pg);
+        });
     }
 
     static void storesEachPurchaseOnce(ActivityStore store, JdbcClient jdbc) {

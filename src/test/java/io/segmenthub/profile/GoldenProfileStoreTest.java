@@ -57,30 +57,24 @@ class GoldenProfileStoreTest {
      */
     @Test
     void onPostgresAFirstLargeFillEndsWithItsKeyInPlace() {
-        String schema = "lineage_" + java.util.UUID.randomUUID().toString().replace("-", "");
-        try (com.zaxxer.hikari.HikariDataSource pool = io.segmenthub.system.TestPostgres.poolOrSkip("SET search_path = " + schema)) {
-            org.flywaydb.core.Flyway.configure().dataSource(pool).schemas(schema).load().migrate();
-            try {
-                JdbcClient pg = JdbcClient.create(pool);
-                var named = new NamedParameterJdbcTemplate(pool);
-                var lineage = new GoldenProfileStore(pg, named, new io.segmenthub.system.BulkInsert(pool, named));
-                List<GoldenProfileStore.Lineage> first = java.util.stream.IntStream.range(0, 50_000).boxed()
-                        .flatMap(i -> java.util.stream.Stream.of(won("g" + i, Attribute.EMAIL, i, "source-priority"),
-                                won("g" + i, Attribute.CITY, i, "most-frequent"))).toList();
+        io.segmenthub.system.TestPostgres.inMigratedSchema("lineage", pool -> {
+            JdbcClient pg = JdbcClient.create(pool);
+            var named = new NamedParameterJdbcTemplate(pool);
+            var lineage = new GoldenProfileStore(pg, named, new io.segmenthub.system.BulkInsert(pool, named));
+            List<GoldenProfileStore.Lineage> first = java.util.stream.IntStream.range(0, 50_000).boxed()
+                    .flatMap(i -> java.util.stream.Stream.of(won("g" + i, Attribute.EMAIL, i, "source-priority"),
+                            won("g" + i, Attribute.CITY, i, "most-frequent"))).toList();
 
-                assertThat(lineage.replaceLineage(first)).isEqualTo(100_000);
+            assertThat(lineage.replaceLineage(first)).isEqualTo(100_000);
 
-                assertThat(pg.sql("SELECT COUNT(*) FROM pg_constraint WHERE conname = 'golden_attribute_pkey' AND connamespace = "
-                        + "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())").query(Long.class).single()).isEqualTo(1);
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> pg.sql(
-                        "INSERT INTO golden_attribute (golden_id, attribute, source_record_id, rule) VALUES ('g7', 'email', 1, 'x')").update())
-                        .hasMessageContaining("golden_attribute_pkey");
-                assertThat(lineage.replaceLineage(first.subList(0, 99_998))).as("the next run writes what changed, as ever").isEqualTo(2);
-                assertThat(lineage.lineage("g49999")).isEmpty();
-            } finally {
-                JdbcClient.create(pool).sql("DROP SCHEMA " + schema + " CASCADE").update();
-            }
-        }
+            assertThat(pg.sql("SELECT COUNT(*) FROM pg_constraint WHERE conname = 'golden_attribute_pkey' AND connamespace = "
+                    + "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())").query(Long.class).single()).isEqualTo(1);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> pg.sql(
+                    "INSERT INTO golden_attribute (golden_id, attribute, source_record_id, rule) VALUES ('g7', 'email', 1, 'x')").update())
+                    .hasMessageContaining("golden_attribute_pkey");
+            assertThat(lineage.replaceLineage(first.subList(0, 99_998))).as("the next run writes what changed, as ever").isEqualTo(2);
+            assertThat(lineage.lineage("g49999")).isEmpty();
+        });
     }
 
     @Test

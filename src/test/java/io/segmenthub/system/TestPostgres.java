@@ -3,6 +3,10 @@ package io.segmenthub.system;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** A small pool (two connections: Flyway holds one while it migrates over another) on the PostgreSQL CI runs the suite against; the calling test is skipped when there is none. */
 public final class TestPostgres {
@@ -31,5 +35,23 @@ public final class TestPostgres {
             assumeTrue(false, "no PostgreSQL at " + url);
         }
         return pool;
+    }
+
+    /**
+     * Runs {@code test} against a schema of its own, migrated as the hub's store and dropped after,
+     * on the pool's connections (their {@code search_path} set to it); skipped without PostgreSQL.
+     *
+     * @param prefix the schema's name before a random suffix
+     */
+    public static void inMigratedSchema(String prefix, Consumer<HikariDataSource> test) {
+        String schema = prefix + "_" + UUID.randomUUID().toString().replace("-", "");
+        try (HikariDataSource pool = poolOrSkip("SET search_path = " + schema)) {
+            Flyway.configure().dataSource(pool).schemas(schema).load().migrate();
+            try {
+                test.accept(pool);
+            } finally {
+                JdbcClient.create(pool).sql("DROP SCHEMA " + schema + " CASCADE").update();
+            }
+        }
     }
 }
