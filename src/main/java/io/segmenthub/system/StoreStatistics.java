@@ -1,6 +1,7 @@
 package io.segmenthub.system;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,12 +49,12 @@ public class StoreStatistics {
      * Per profile stages' transaction (syncs may run side by side): what its connection had counted
      * per table when it began or last analysed the table. The few latest transactions only.
      */
-    private final Map<Long, Map<String, Long>> counted = new LinkedHashMap<>() {
+    private final Map<Long, Map<String, Long>> counted = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Map<String, Long>> eldest) {
             return size() > 16;
         }
-    };
+    });
 
     public StoreStatistics(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -73,7 +74,8 @@ public class StoreStatistics {
         written += rows;
         sinceAnalyze += rows;
         if (sinceAnalyze >= Math.max(FIRST, written - sinceAnalyze)) {
-            jdbc.execute("ANALYZE " + String.join(", ", INGEST_TABLES));
+            // inside the batch's transaction, so SKIP_LOCKED: never wait on another sync's stages
+            jdbc.execute("ANALYZE (SKIP_LOCKED) " + String.join(", ", INGEST_TABLES));
             sinceAnalyze = 0;
             analyses++;
         }
@@ -133,7 +135,7 @@ public class StoreStatistics {
      * PostgreSQL has not yet published), so that {@link #settleWithinRun()} counts this transaction's
      * writes alone. A step of route {@code pipeline-profiles}.
      */
-    public synchronized void beginWithinRun() {
+    public void beginWithinRun() {
         if (postgres) {
             Map<String, Long> begun = new HashMap<>();
             written().forEach((table, written) -> begun.put(table, written[0]));
@@ -160,8 +162,13 @@ public class StoreStatistics {
         analyseChangedWithinTransaction();
     }
 
-    /** {@link #settleWithinRun()}, returning the tables analysed. */
-    synchronized List<String> analyseChangedWithinTransaction() {
+    /**
+     * {@link #settleWithinRun()}, returning the tables it asked to analyse. Not under this object's
+     * lock, and {@code SKIP_LOCKED}: the lock {@code ANALYZE} takes lasts until the stages commit, so
+     * another sync's stages running alongside skip a table this run has analysed rather than wait
+     * for it (waiting in turn could deadlock the two).
+     */
+    List<String> analyseChangedWithinTransaction() {
         if (!postgres) {
             return List.of();
         }
@@ -181,7 +188,7 @@ public class StoreStatistics {
             }
         });
         if (!analyse.isEmpty()) {
-            jdbc.execute("ANALYZE " + quoted(analyse));
+            jdbc.execute("ANALYZE (SKIP_LOCKED) " + quoted(analyse));
             analyse.forEach(table -> before.put(table, written.get(table)[0]));
         }
         return analyse;

@@ -3,6 +3,7 @@ package io.segmenthub.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -95,6 +96,57 @@ class StoreStatisticsTest {
             } finally {
                 jdbc.sql("DROP SCHEMA " + schema + " CASCADE").update();
             }
+        }
+    }
+
+    /**
+     * Two syncs' profile stages side by side: the second does not wait for the first's lock on a
+     * table both analyse (held until the first commits), and both commit.
+     */
+    @Test
+    void onPostgresASecondTransactionSkipsATableTheFirstHasAnalysedInsteadOfWaiting() throws Exception {
+        String schema = "skip_" + UUID.randomUUID().toString().replace("-", "");
+        try (HikariDataSource pool = TestPostgres.poolOrSkip("SET search_path = " + schema)) {
+            JdbcClient jdbc = JdbcClient.create(pool);
+            jdbc.sql("CREATE SCHEMA " + schema).update();
+            try {
+                jdbc.sql("CREATE TABLE source_record (n INT, golden_id VARCHAR(40))").update();
+                jdbc.sql("INSERT INTO source_record (n) SELECT generate_series(1, 7000)").update();
+                var statistics = new StoreStatistics(pool);
+                var transactions = new TransactionTemplate(new DataSourceTransactionManager(pool));
+                var firstAnalysed = new java.util.concurrent.CountDownLatch(1);
+                var secondDone = new java.util.concurrent.CountDownLatch(1);
+                var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> transactions.execute(tx -> {
+                    statistics.beginWithinRun();
+                    jdbc.sql("UPDATE source_record SET golden_id = 'a' || n").update();
+                    List<String> analysed = statistics.analyseChangedWithinTransaction();
+                    firstAnalysed.countDown();
+                    await(secondDone); // keeps its lock on the table until the second is through
+                    return analysed;
+                }));
+                await(firstAnalysed);
+                var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> transactions.execute(tx -> {
+                    statistics.beginWithinRun();
+                    jdbc.sql("INSERT INTO source_record (n) SELECT generate_series(1, 1000)").update();
+                    return statistics.analyseChangedWithinTransaction();
+                }));
+
+                assertThat(second.get(20, java.util.concurrent.TimeUnit.SECONDS)).containsExactly("source_record");
+                secondDone.countDown();
+                assertThat(first.get(20, java.util.concurrent.TimeUnit.SECONDS)).containsExactly("source_record");
+                assertThat(jdbc.sql("SELECT COUNT(*) FROM source_record WHERE golden_id IS NOT NULL").query(Long.class).single())
+                        .isEqualTo(7000L);
+            } finally {
+                jdbc.sql("DROP SCHEMA " + schema + " CASCADE").update();
+            }
+        }
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            assertThat(latch.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 
