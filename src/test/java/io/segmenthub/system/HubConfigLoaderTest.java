@@ -330,6 +330,13 @@ class HubConfigLoaderTest {
         }
 
         @Test
+        void whenAConsentIsValidForLongerThanACentury() throws IOException {
+            edit("purposes.yml", "consent-valid-days: 395", "consent-valid-days: 3000000");
+
+            assertFailure(failure(), "purposes.yml", "purposes[2].consent-valid-days", "must be at most 36500");
+        }
+
+        @Test
         void whenBatchSizeIsZero() throws IOException {
             edit("connectors.yml", "  - id: crm\n    type: file\n", "  - id: crm\n    type: file\n    batch-size: 0\n");
 
