@@ -10,7 +10,14 @@ import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.SignStyle;
+import java.time.temporal.ChronoField;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.List;
 
 /**
@@ -27,6 +34,10 @@ public class BulkInsert {
      * a 50,000-row string (60 MB for source records) built, copied and encoded whole per slice.
      */
     private static final int CHARS_PER_WRITE = 1 << 16;
+    private static final DateTimeFormatter DATE = new DateTimeFormatterBuilder()
+            .appendValue(ChronoField.YEAR, 4, 9, SignStyle.NORMAL).appendPattern("-MM-dd").toFormatter(Locale.ROOT);
+    private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
+            .append(DATE).appendPattern(" HH:mm:ss.SSSSSSxxx").toFormatter(Locale.ROOT);
 
     private final DataSource dataSource;
     private final NamedParameterJdbcTemplate named;
@@ -99,8 +110,8 @@ public class BulkInsert {
 
     /**
      * COPY's text format: \N for null; backslash, tab, newline and carriage return escaped; bytes
-     * in {@code bytea}'s hex form; anything else as its {@code toString} (numbers, dates, UTC
-     * {@link java.time.OffsetDateTime}s as ISO 8601, which PostgreSQL reads as given).
+     * in {@code bytea}'s hex form; dates and date-times with the year unsigned past 9999 (ISO's
+     * {@code +10000-01-01} is refused); anything else, numbers included, as its {@code toString}.
      */
     static void appendValue(StringBuilder text, Object value) {
         if (value == null) {
@@ -109,6 +120,14 @@ public class BulkInsert {
         }
         if (value instanceof byte[] bytes) {
             text.append("\\\\x").append(HexFormat.of().formatHex(bytes)); // \\x: the backslash of \x, escaped
+            return;
+        }
+        if (value instanceof OffsetDateTime at) {
+            text.append(DATE_TIME.format(at));
+            return;
+        }
+        if (value instanceof LocalDate day) {
+            text.append(DATE.format(day));
             return;
         }
         String s = value.toString();

@@ -47,7 +47,7 @@ class BulkInsertTest {
     /**
      * A score row's kinds of value: money with two decimals, a date, doubles large, tiny and exact,
      * ints and nulls; a source record's: sealed bytes (every byte value, a backslash's among them)
-     * and UTC instants to the microsecond.
+     * and UTC instants to the microsecond; dates past the year 9999.
      */
     static void typedValuesArriveAsTheyWere(DataSource ds) {
         JdbcClient jdbc = JdbcClient.create(ds);
@@ -64,16 +64,18 @@ class BulkInsertTest {
                     List.of(new Object[]{1L, new java.math.BigDecimal("12345678.90"), java.time.LocalDate.of(2026, 2, 28), 0.000012345, 7,
                                     everyByte, at},
                             new Object[]{2L, java.math.BigDecimal.ZERO.setScale(2), null, 1.0, null, new byte[0], null},
-                            new Object[]{3L, null, java.time.LocalDate.of(1999, 12, 31), 1.5e300, -1, null, at.minusYears(30)}));
+                            new Object[]{3L, null, java.time.LocalDate.of(1999, 12, 31), 1.5e300, -1, null, at.minusYears(30)},
+                            new Object[]{4L, null, java.time.LocalDate.of(10_000, 1, 1), 0.0, 0, null, at.withYear(12_026)}));
 
             assertThat(jdbc.sql("SELECT id, revenue, on_day, p, n FROM " + table + " ORDER BY id")
                     .query((rs, n) -> rs.getLong(1) + "|" + rs.getBigDecimal(2) + "|" + rs.getObject(3, java.time.LocalDate.class)
                             + "|" + rs.getDouble(4) + "|" + rs.getObject(5)).list())
-                    .containsExactly("1|12345678.90|2026-02-28|1.2345E-5|7", "2|0.00|null|1.0|null", "3|null|1999-12-31|1.5E300|-1");
+                    .containsExactly("1|12345678.90|2026-02-28|1.2345E-5|7", "2|0.00|null|1.0|null", "3|null|1999-12-31|1.5E300|-1",
+                            "4|null|+10000-01-01|0.0|0");
             assertThat(jdbc.sql("SELECT sealed FROM " + table + " ORDER BY id").query((rs, n) -> rs.getBytes(1)).list())
-                    .containsExactly(everyByte, new byte[0], null);
+                    .containsExactly(everyByte, new byte[0], null, null);
             assertThat(jdbc.sql("SELECT at FROM " + table + " ORDER BY id").query((rs, n) -> Timestamps.read(rs, "at")).list())
-                    .containsExactly(at.toInstant(), null, at.minusYears(30).toInstant());
+                    .containsExactly(at.toInstant(), null, at.minusYears(30).toInstant(), at.withYear(12_026).toInstant());
         } finally {
             jdbc.sql("DROP TABLE " + table).update();
         }
