@@ -74,7 +74,18 @@ class GoldenProfileStoreTest {
                     .hasMessageContaining("golden_attribute_pkey");
             assertThat(lineage.replaceLineage(first.subList(0, 99_998))).as("the next run writes what changed, as ever").isEqualTo(2);
             assertThat(lineage.lineage("g49999")).isEmpty();
+
+            long key = keyOid(pg);
+            List<GoldenProfileStore.Lineage> grown = new java.util.ArrayList<>(first.subList(0, 99_998));
+            java.util.stream.IntStream.range(50_000, 150_000).forEach(i -> grown.add(won("g" + i, Attribute.EMAIL, i, "source-priority")));
+            assertThat(lineage.replaceLineage(grown)).isEqualTo(100_000);
+            assertThat(keyOid(pg)).as("a table that held rows keeps its key while as many again go in").isEqualTo(key);
         });
+    }
+
+    private static long keyOid(JdbcClient pg) {
+        return pg.sql("SELECT oid FROM pg_constraint WHERE conname = 'golden_attribute_pkey' AND connamespace = "
+                + "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())").query(Long.class).single();
     }
 
     @Test
