@@ -14,8 +14,9 @@ import java.util.Optional;
 /**
  * A purpose of processing (GDPR Art. 5(1)(b) purpose limitation) with the lawful basis it rests
  * on. {@code consentValidDays}, when set, makes a granted consent expire that many days after it
- * was given (at most a hundred years: an expiry is stored as a date-time). {@code tcfPurposes} maps it to IAB TCF purposes (1-11): a TC string grants it when
- * every listed TCF purpose has consent.
+ * was given (at most a hundred years: an expiry is stored as a date-time). {@code tcfPurposes}
+ * maps it to IAB TCF purposes (1-11): a TC string grants it when every listed TCF purpose has
+ * consent.
  */
 public record Purpose(
         @NotBlank @Pattern(regexp = "[a-z][a-z0-9_]{0,63}", message = "must be lower_snake_case") String id,

@@ -137,9 +137,7 @@ public class StoreStatistics {
      */
     public void beginWithinRun() {
         if (postgres) {
-            Map<String, Long> begun = new HashMap<>();
-            written().forEach((table, written) -> begun.put(table, written[0]));
-            counted.put(jdbc.queryForObject("SELECT txid_current()", Long.class), begun);
+            counted.put(transaction(), changedSoFar(written()));
         }
     }
 
@@ -172,13 +170,11 @@ public class StoreStatistics {
         if (!postgres) {
             return List.of();
         }
-        long transaction = jdbc.queryForObject("SELECT txid_current()", Long.class);
+        long transaction = transaction();
         Map<String, long[]> written = written();
         Map<String, Long> before = counted.get(transaction);
         if (before == null) { // not begun: count from here
-            Map<String, Long> begun = new HashMap<>();
-            written.forEach((table, w) -> begun.put(table, w[0]));
-            counted.put(transaction, begun);
+            counted.put(transaction, changedSoFar(written));
             return List.of();
         }
         List<String> analyse = new ArrayList<>();
@@ -192,6 +188,17 @@ public class StoreStatistics {
             analyse.forEach(table -> before.put(table, written.get(table)[0]));
         }
         return analyse;
+    }
+
+    private long transaction() {
+        return jdbc.queryForObject("SELECT txid_current()", Long.class);
+    }
+
+    /** Per table: the rows changed so far, from {@link #written()}. */
+    private static Map<String, Long> changedSoFar(Map<String, long[]> written) {
+        Map<String, Long> changed = new HashMap<>();
+        written.forEach((table, w) -> changed.put(table, w[0]));
+        return changed;
     }
 
     /** Per table of the schema: rows the connection has inserted, updated and deleted so far, and the rows it held when last analysed. */
