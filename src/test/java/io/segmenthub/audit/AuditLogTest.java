@@ -71,8 +71,8 @@ class AuditLogTest {
 
     /** On the PostgreSQL CI runs the suite against (skipped when absent), where the entries go in by COPY. */
     @Test
-    void onPostgresARunsWorthOfEntriesIsStoredInOrderAndVerifies() {
-        TestPostgres.inMigratedSchema("audit", pool -> {
+    void onPostgresARunsWorthOfEntriesIsStoredInOrderAndVerifies() throws Exception {
+        TestPostgres.inMigratedSchema("audit", (pool, schema) -> {
             JdbcClient store = JdbcClient.create(pool);
             aRunsWorthOfEntriesIsStoredInOrderAndVerifies(new AuditLog(store, new BulkInsert(pool, new NamedParameterJdbcTemplate(pool)),
                     Clock.fixed(NOW, ZoneOffset.UTC)), store, 30_000);

@@ -3,7 +3,6 @@ package io.segmenthub.consent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.segmenthub.audit.AuditLog;
-import com.zaxxer.hikari.HikariDataSource;
 import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.MemoryStore;
 import io.segmenthub.system.TestPostgres;
@@ -13,9 +12,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -94,8 +91,8 @@ class ConsentLedgerTest {
 
     /** The ledger on the PostgreSQL CI runs the suite against (skipped when absent), which reads a batch as an array. */
     @Test
-    void onPostgresABatchIsReadOnceAndRecordedAgainstWhatWasRead() {
-        TestPostgres.inMigratedSchema("ledger", pool -> {
+    void onPostgresABatchIsReadOnceAndRecordedAgainstWhatWasRead() throws Exception {
+        TestPostgres.inMigratedSchema("ledger", (pool, schema) -> {
             Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
             JdbcClient jdbc = JdbcClient.create(pool);
             var named = new NamedParameterJdbcTemplate(pool);
@@ -110,27 +107,21 @@ class ConsentLedgerTest {
      * for every batch (a re-run's largest cost at a million records, and growing with the ledger).
      */
     @Test
-    void onPostgresABatchOfSubjectsIsLookedUpByIndexNotByReadingTheLedger() {
-        String schema = "ledger_plan_" + UUID.randomUUID().toString().replace("-", "");
-        try (HikariDataSource pool = TestPostgres.poolOrSkip("SET search_path = " + schema)) {
-            Flyway.configure().dataSource(pool).schemas(schema).load().migrate();
+    void onPostgresABatchOfSubjectsIsLookedUpByIndexNotByReadingTheLedger() throws Exception {
+        TestPostgres.inMigratedSchema("ledger_plan", (pool, schema) -> {
             JdbcClient jdbc = JdbcClient.create(pool);
-            try {
-                jdbc.sql("""
-                        INSERT INTO consent_event (subject, purpose, status, occurred_at, recorded_at, source_system, evidence)
-                        SELECT md5(n::text) || md5(n::text), 'analytics', 'GRANTED', now(), now(), 'crm', 'web-form'
-                        FROM generate_series(1, 60000) AS n""").update();
-                jdbc.sql("ANALYZE consent_event").update();
-                String[] batch = java.util.stream.IntStream.range(0, 6000).mapToObj(n -> Integer.toHexString(n * 7919)).toArray(String[]::new);
+            jdbc.sql("""
+                    INSERT INTO consent_event (subject, purpose, status, occurred_at, recorded_at, source_system, evidence)
+                    SELECT md5(n::text) || md5(n::text), 'analytics', 'GRANTED', now(), now(), 'crm', 'web-form'
+                    FROM generate_series(1, 60000) AS n""").update();
+            jdbc.sql("ANALYZE consent_event").update();
+            String[] batch = java.util.stream.IntStream.range(0, 6000).mapToObj(n -> Integer.toHexString(n * 7919)).toArray(String[]::new);
 
-                String plan = String.join("\n", jdbc.sql("EXPLAIN " + ConsentLedger.SELECT_EVENTS_BY_INDEX)
-                        .param("subjects", batch).query(String.class).list());
+            String plan = String.join("\n", jdbc.sql("EXPLAIN " + ConsentLedger.SELECT_EVENTS_BY_INDEX)
+                    .param("subjects", batch).query(String.class).list());
 
-                assertThat(plan).contains("Index Scan using consent_event_once on consent_event").doesNotContain("Seq Scan on consent_event");
-            } finally {
-                jdbc.sql("DROP SCHEMA " + schema + " CASCADE").update();
-            }
-        }
+            assertThat(plan).contains("Index Scan using consent_event_once on consent_event").doesNotContain("Seq Scan on consent_event");
+        });
     }
 
     @Nested

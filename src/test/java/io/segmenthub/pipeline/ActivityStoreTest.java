@@ -45,8 +45,8 @@ class ActivityStoreTest {
 
     /** The same on the PostgreSQL CI runs the suite against (skipped when absent), where new rows go in by COPY. */
     @Test
-    void onPostgresTheSame() {
-        io.segmenthub.system.TestPostgres.inMigratedSchema("activity", pool -> {
+    void onPostgresTheSame() throws Exception {
+        io.segmenthub.system.TestPostgres.inMigratedSchema("activity", (pool, schema) -> {
             JdbcClient pg = JdbcClient.create(pool);
             var named = new NamedParameterJdbcTemplate(pool);
             ActivityStore onPostgres = new ActivityStore(named, new io.segmenthub.system.BulkInsert(pool, named));

@@ -56,8 +56,8 @@ class GoldenProfileStoreTest {
      * PostgreSQL CI runs the suite against (skipped when absent): the key is there again and holds.
      */
     @Test
-    void onPostgresAFirstLargeFillEndsWithItsKeyInPlace() {
-        io.segmenthub.system.TestPostgres.inMigratedSchema("lineage", pool -> {
+    void onPostgresAFirstLargeFillEndsWithItsKeyInPlace() throws Exception {
+        io.segmenthub.system.TestPostgres.inMigratedSchema("lineage", (pool, schema) -> {
             JdbcClient pg = JdbcClient.create(pool);
             var named = new NamedParameterJdbcTemplate(pool);
             var lineage = new GoldenProfileStore(pg, named, new io.segmenthub.system.BulkInsert(pool, named));

@@ -3,9 +3,7 @@ package io.segmenthub.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -36,28 +34,22 @@ class InListsTest {
      * values.
      */
     @Test
-    void onPostgresEachValueOfABatchIsLookedUpByIndex() {
-        String schema = "in_lists_" + UUID.randomUUID().toString().replace("-", "");
-        try (HikariDataSource pool = TestPostgres.poolOrSkip("SET search_path = " + schema)) {
+    void onPostgresEachValueOfABatchIsLookedUpByIndex() throws Exception {
+        TestPostgres.inSchema("in_lists", (pool, schema) -> {
             JdbcClient jdbc = JdbcClient.create(pool);
-            jdbc.sql("CREATE SCHEMA " + schema).update();
-            try {
-                jdbc.sql("CREATE TABLE item (system VARCHAR(64) NOT NULL, item_id VARCHAR(64) NOT NULL, UNIQUE (system, item_id))").update();
-                jdbc.sql("INSERT INTO item SELECT 'erp', 'tx-' || n FROM generate_series(1, 60000) AS n").update();
-                jdbc.sql("ANALYZE item").update();
-                String[] batch = IntStream.range(0, 6_000).mapToObj(n -> "tx-" + (n * 9)).toArray(String[]::new);
-                String sql = "SELECT found.item_id FROM " + InLists.eachLookedUp("?", "id",
-                        "SELECT item_id FROM item WHERE system = ? AND item_id = wanted.id");
+            jdbc.sql("CREATE TABLE item (system VARCHAR(64) NOT NULL, item_id VARCHAR(64) NOT NULL, UNIQUE (system, item_id))").update();
+            jdbc.sql("INSERT INTO item SELECT 'erp', 'tx-' || n FROM generate_series(1, 60000) AS n").update();
+            jdbc.sql("ANALYZE item").update();
+            String[] batch = IntStream.range(0, 6_000).mapToObj(n -> "tx-" + (n * 9)).toArray(String[]::new);
+            String sql = "SELECT found.item_id FROM " + InLists.eachLookedUp("?", "id",
+                    "SELECT item_id FROM item WHERE system = ? AND item_id = wanted.id");
 
-                String plan = String.join("\n", jdbc.sql("EXPLAIN " + sql).params(batch, "erp").query(String.class).list());
-                List<String> found = jdbc.sql(sql).params(batch, "erp").query(String.class).list();
+            String plan = String.join("\n", jdbc.sql("EXPLAIN " + sql).params(batch, "erp").query(String.class).list());
+            List<String> found = jdbc.sql(sql).params(batch, "erp").query(String.class).list();
 
-                assertThat(plan).contains("Index").doesNotContain("Seq Scan on item");
-                assertThat(found).as("tx-0 is not stored; the other 5,999 are").hasSize(5_999).doesNotContain("tx-0")
-                        .contains("tx-9", "tx-53991");
-            } finally {
-                jdbc.sql("DROP SCHEMA " + schema + " CASCADE").update();
-            }
-        }
+            assertThat(plan).contains("Index").doesNotContain("Seq Scan on item");
+            assertThat(found).as("tx-0 is not stored; the other 5,999 are").hasSize(5_999).doesNotContain("tx-0")
+                    .contains("tx-9", "tx-53991");
+        });
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -37,21 +36,35 @@ public final class TestPostgres {
         return pool;
     }
 
+    /** A test given a pool whose connections work in a schema of their own, and that schema's name. */
+    @FunctionalInterface
+    public interface SchemaTest {
+        void run(HikariDataSource pool, String schema) throws Exception;
+    }
+
     /**
-     * Runs {@code test} against a schema of its own, migrated as the hub's store and dropped after,
-     * on the pool's connections (their {@code search_path} set to it); skipped without PostgreSQL.
+     * Runs {@code test} against an empty schema of its own, dropped after, on the pool's
+     * connections (their {@code search_path} set to it); skipped without PostgreSQL.
      *
      * @param prefix the schema's name before a random suffix
      */
-    public static void inMigratedSchema(String prefix, Consumer<HikariDataSource> test) {
+    public static void inSchema(String prefix, SchemaTest test) throws Exception {
         String schema = prefix + "_" + UUID.randomUUID().toString().replace("-", "");
         try (HikariDataSource pool = poolOrSkip("SET search_path = " + schema)) {
-            Flyway.configure().dataSource(pool).schemas(schema).load().migrate();
+            JdbcClient.create(pool).sql("CREATE SCHEMA " + schema).update();
             try {
-                test.accept(pool);
+                test.run(pool, schema);
             } finally {
                 JdbcClient.create(pool).sql("DROP SCHEMA " + schema + " CASCADE").update();
             }
         }
+    }
+
+    /** {@link #inSchema}, the schema migrated as the hub's store first. */
+    public static void inMigratedSchema(String prefix, SchemaTest test) throws Exception {
+        inSchema(prefix, (pool, schema) -> {
+            Flyway.configure().dataSource(pool).schemas(schema).load().migrate();
+            test.run(pool, schema);
+        });
     }
 }
