@@ -2,6 +2,8 @@ package io.segmenthub.system;
 
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Component;
@@ -63,7 +65,11 @@ public class BulkInsert {
                 return;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("bulk insert into " + table + " failed: " + e.getMessage(), e);
+            // translated as JdbcTemplate translates the batch's failures, so that a transient one (a
+            // deadlock, a serialisation failure) is retried by the routes' error handling as before COPY
+            String task = "bulk insert into " + table + " failed";
+            DataAccessException translated = named.getJdbcTemplate().getExceptionTranslator().translate(task, null, e);
+            throw translated != null ? translated : new UncategorizedSQLException(task, null, e);
         } finally {
             DataSourceUtils.releaseConnection(connection, dataSource);
         }
