@@ -35,6 +35,15 @@ import java.util.Set;
  */
 public final class RecordMapper {
 
+    // what the store's columns hold (V1__hub_store.sql): a longer value would fail its whole batch there
+    static final int ID_MAX = 200;
+    static final int EVENT_TYPE_MAX = 64;
+    static final int CONSENT_SOURCE_MAX = 64;
+    static final int EVIDENCE_MAX = 500;
+    static final int METRIC_DIGITS_MAX = 40;
+    /** purchase.amount is DECIMAL(14, 2). */
+    private static final BigDecimal AMOUNT_LIMIT = BigDecimal.TEN.pow(12);
+
     sealed interface Mapped permits Person, Consent, Rejected { }
 
     record Person(SourceRecord record) implements Mapped { }
@@ -73,6 +82,9 @@ public final class RecordMapper {
     private Mapped mapPerson(SourceRow row) {
         RecordMapping m = connector.mapping();
         String id = text(row, m.id()).orElseThrow(() -> new Unmappable("missing record id (field '" + m.id() + "')"));
+        if (!m.pseudonymiseId()) { // a pseudonymised id is stored as its fixed-length keyed hash
+            atMost(id, ID_MAX, "record id", m.id());
+        }
         Instant updatedAt = m.updatedAt() == null ? fallbackTime
                 : instant(row, m.updatedAt()).orElse(fallbackTime);
 
@@ -82,11 +94,18 @@ public final class RecordMapper {
 
         Map<String, String> metrics = new LinkedHashMap<>();
         m.metrics().forEach((name, field) -> text(row, field).ifPresent(value -> {
+            BigDecimal number;
             try {
-                metrics.put(name, new BigDecimal(value).stripTrailingZeros().toPlainString());
+                number = new BigDecimal(value).stripTrailingZeros();
             } catch (NumberFormatException e) {
                 throw new Unmappable("metric '" + name + "' is not a number (field '" + field + "')");
             }
+            // checked before toPlainString, which would write out 1E+999999999 digit by digit
+            if (Math.max(number.precision(), number.precision() - number.scale()) > METRIC_DIGITS_MAX
+                    || number.scale() > METRIC_DIGITS_MAX) {
+                throw new Unmappable("metric '" + name + "' has more than " + METRIC_DIGITS_MAX + " digits (field '" + field + "')");
+            }
+            metrics.put(name, number.toPlainString());
         }));
 
         List<ConsentSignal> consents = new ArrayList<>();
@@ -105,6 +124,7 @@ public final class RecordMapper {
         if (m.transaction() != null) {
             var t = m.transaction();
             String txId = text(row, t.id()).orElseThrow(() -> new Unmappable("missing transaction id (field '" + t.id() + "')"));
+            atMost(txId, ID_MAX, "transaction id", t.id());
             LocalDate date = date(row, t.date()).orElseThrow(() -> new Unmappable("missing transaction date (field '" + t.date() + "')"));
             BigDecimal amount = text(row, t.amount()).map(v -> {
                 try {
@@ -113,6 +133,9 @@ public final class RecordMapper {
                     throw new Unmappable("transaction amount is not a number (field '" + t.amount() + "')");
                 }
             }).orElseThrow(() -> new Unmappable("missing transaction amount (field '" + t.amount() + "')"));
+            if (amount.abs().compareTo(AMOUNT_LIMIT) >= 0) {
+                throw new Unmappable("transaction amount is not below 10^12 (field '" + t.amount() + "')");
+            }
             String currency = (t.currency() == null ? Optional.<String>empty() : text(row, t.currency()))
                     .or(() -> Optional.ofNullable(t.defaultCurrency()))
                     .map(c -> c.trim().toUpperCase(Locale.ROOT))
@@ -127,7 +150,9 @@ public final class RecordMapper {
         if (m.event() != null) {
             var e = m.event();
             String eventId = text(row, e.id()).orElseThrow(() -> new Unmappable("missing event id (field '" + e.id() + "')"));
+            atMost(eventId, ID_MAX, "event id", e.id());
             String type = text(row, e.type()).orElse("unknown");
+            atMost(type, EVENT_TYPE_MAX, "event type", e.type());
             Instant at = instant(row, e.at()).orElseThrow(() -> new Unmappable("missing event time (field '" + e.at() + "')"));
             events.add(new EngagementEvent(eventId, type, at));
         }
@@ -151,8 +176,17 @@ public final class RecordMapper {
         Instant occurredAt = instant(row, m.occurredAt())
                 .orElseThrow(() -> new Unmappable("missing time of the consent decision (field '" + m.occurredAt() + "')"));
         String evidence = m.evidence() == null ? "" : text(row, m.evidence()).orElse("");
+        atMost(evidence, EVIDENCE_MAX, "evidence", m.evidence());
         String source = m.source() == null ? connector.systemName() : text(row, m.source()).orElse(connector.systemName());
+        atMost(source, CONSENT_SOURCE_MAX, "source", m.source());
         return new Consent(new ConsentRow(row.ref(), email, phone, source, new ConsentSignal(purpose, status, occurredAt, evidence)));
+    }
+
+    /** The reason gives the length, never the value: an over-long id can be a pasted e-mail or a whole row. */
+    private static void atMost(String value, int max, String what, String field) {
+        if (value.length() > max) {
+            throw new Unmappable(what + " is longer than " + max + " characters (field '" + field + "')");
+        }
     }
 
     /** A value by field name, where a dotted name walks into nested objects. */

@@ -342,6 +342,55 @@ class RecordMapperTest {
                     .isEqualTo("status is not granted, denied or withdrawn (field 'status')");
         }
 
+        static Stream<Arguments> valuesLongerThanTheStoreHolds() {
+            return Stream.of(
+                    Arguments.of(webConnector(false, "EUR", null), "user_id", "x".repeat(201), "record id is longer than 200 characters (field 'user_id')"),
+                    Arguments.of(webConnector(false, "EUR", null), "order_no", "x".repeat(201), "transaction id is longer than 200 characters (field 'order_no')"),
+                    Arguments.of(webConnector(false, "EUR", null), "event_id", "x".repeat(201), "event id is longer than 200 characters (field 'event_id')"),
+                    Arguments.of(webConnector(false, "EUR", null), "type", "x".repeat(65), "event type is longer than 64 characters (field 'type')"),
+                    Arguments.of(webConnector(false, "EUR", null), "amount", "1000000000000", "transaction amount is not below 10^12 (field 'amount')"),
+                    Arguments.of(webConnector(false, "EUR", null), "amount", "-1E+12", "transaction amount is not below 10^12 (field 'amount')"),
+                    Arguments.of(webConnector(false, "EUR", null), "stats", Map.of("visits", "1E+999999999"), "metric 'visits' has more than 40 digits (field 'stats.visits')"),
+                    Arguments.of(webConnector(false, "EUR", null), "stats", Map.of("visits", "0." + "0".repeat(40) + "1"), "metric 'visits' has more than 40 digits (field 'stats.visits')"),
+                    Arguments.of(consentConnector(), "evidence", "x".repeat(501), "evidence is longer than 500 characters (field 'evidence')"),
+                    Arguments.of(consentConnector(), "source", "x".repeat(65), "source is longer than 64 characters (field 'source')"));
+        }
+
+        @ParameterizedTest(name = "{1}")
+        @MethodSource("valuesLongerThanTheStoreHolds")
+        void aValueTheStoresColumnCannotHoldIsQuarantinedInsteadOfFailingTheBatch(ConnectorConfig connector, String field,
+                                                                                 Object value, String reason) {
+            assertThat(rejected(mapper(connector).map(row(Quarantine.with(
+                    connector.kindOrDefault() == ConnectorKind.CONSENT ? consentRow() : webRow(), field, value)))).reason())
+                    .isEqualTo(reason);
+        }
+
+        @Test
+        void valuesAtTheStoresLimitsAreTaken() {
+            Map<String, Object> fields = webRow();
+            fields.put("user_id", "u".repeat(200));
+            fields.put("order_no", "o".repeat(200));
+            fields.put("event_id", "e".repeat(200));
+            fields.put("type", "t".repeat(64));
+            fields.put("amount", "999999999999.99");
+            fields.put("stats", Map.of("visits", "9".repeat(40)));
+
+            SourceRecord r = person(mapper(webConnector(false, "EUR", null)).map(row(fields)));
+
+            assertThat(r.recordId()).hasSize(200);
+            assertThat(r.transactions()).singleElement().satisfies(t -> assertThat(t.amount()).isEqualByComparingTo("999999999999.99"));
+            assertThat(r.events()).singleElement().satisfies(e -> assertThat(e.type()).hasSize(64));
+            assertThat(r.metrics()).containsEntry("visits", "9".repeat(40));
+        }
+
+        @Test
+        void aPseudonymisedIdMayBeLongerSinceOnlyItsHashIsStored() {
+            Map<String, Object> fields = webRow();
+            fields.put("user_id", "u".repeat(500));
+
+            assertThat(person(mapper(webConnector(true, "EUR", null)).map(row(fields))).recordId()).hasSize(500);
+        }
+
         @Test
         void rowTheReaderCouldNotParseKeepsTheReadersReason() {
             var unreadable = SourceRow.unreadable("events.jsonl line 3", "line is not valid JSON", "{\"user_id\": ");
@@ -360,7 +409,9 @@ class RecordMapperTest {
                     Arguments.of("currency", webConnector(false, "EUR", "currency"), with(webRow(), "currency", EMAIL)),
                     Arguments.of("purpose shifted into by a missing column", consentConnector(), with(consentRow(), "purpose", EMAIL)),
                     Arguments.of("status", consentConnector(), with(consentRow(), "status", EMAIL)),
-                    Arguments.of("consent time", consentConnector(), with(consentRow(), "occurred_at", EMAIL)));
+                    Arguments.of("consent time", consentConnector(), with(consentRow(), "occurred_at", EMAIL)),
+                    Arguments.of("over-long id", webConnector(false, "EUR", null), with(webRow(), "user_id", (EMAIL + " ").repeat(10))),
+                    Arguments.of("over-long evidence", consentConnector(), with(consentRow(), "evidence", (EMAIL + " ").repeat(25))));
         }
 
         static Map<String, Object> with(Map<String, Object> row, String field, Object value) {
