@@ -2,13 +2,17 @@ package io.segmenthub.system;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.util.PSQLException;
 
+import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class PostgresPoolTest {
@@ -24,7 +28,8 @@ class PostgresPoolTest {
         HikariDataSource pool = pool("jdbc:postgresql://127.0.0.1:5432/segmenthub");
         new PostgresPool().postProcessBeforeInitialization(pool, "dataSource");
         assertThat(pool.getConnectionInitSql()).isEqualTo(PostgresPool.INIT_SQL);
-        assertThat(pool.getDataSourceProperties()).containsEntry(PostgresPool.REWRITE_BATCHED_INSERTS, "true");
+        assertThat(pool.getDataSourceProperties()).containsEntry(PostgresPool.REWRITE_BATCHED_INSERTS, "true")
+                .containsEntry(PostgresPool.SERVER_ERROR_DETAIL, "false");
     }
 
     @Test
@@ -37,6 +42,10 @@ class PostgresPoolTest {
         own.addDataSourceProperty(PostgresPool.REWRITE_BATCHED_INSERTS, "false");
         new PostgresPool().postProcessBeforeInitialization(own, "dataSource");
         assertThat(own.getDataSourceProperties()).containsEntry(PostgresPool.REWRITE_BATCHED_INSERTS, "false");
+
+        HikariDataSource diagnosing = pool("jdbc:postgresql://127.0.0.1:5432/segmenthub?logServerErrorDetail=true");
+        new PostgresPool().postProcessBeforeInitialization(diagnosing, "dataSource");
+        assertThat(diagnosing.getDataSourceProperties()).doesNotContainKey(PostgresPool.SERVER_ERROR_DETAIL);
     }
 
     @Test
@@ -52,7 +61,7 @@ class PostgresPoolTest {
         assertThat(own.getConnectionInitSql()).isEqualTo("SET search_path = hub");
     }
 
-    /** Against the PostgreSQL CI runs the suite on (skipped when it is not there): both settings are live on the pool's connections. */
+    /** Against the PostgreSQL CI runs the suite on (skipped when it is not there): the settings are live on the pool's connections. */
     @Test
     void theSettingsAreInForceOnTheServer() throws Exception {
         String url = System.getenv().getOrDefault("SEGMENT_HUB_DB_URL", "jdbc:postgresql://127.0.0.1:5432/segmenthub_test");
@@ -87,6 +96,22 @@ class PostgresPoolTest {
                     count.next();
                     assertThat(count.getInt(1)).isEqualTo(8);
                 }
+                // the server's detail and context quote the row; the driver's message leaves them out
+                s.execute("CREATE TEMPORARY TABLE keyed (record_id VARCHAR(20) PRIMARY KEY)");
+                s.execute("INSERT INTO keyed VALUES ('ann@example.com')");
+                assertThatThrownBy(() -> s.execute("INSERT INTO keyed VALUES ('ann@example.com')"))
+                        .isInstanceOfSatisfying(PSQLException.class, e -> {
+                            assertThat(e.getServerErrorMessage().getDetail()).as("the server sent it").contains("ann@example.com");
+                            assertThat(e.getServerErrorMessage().getConstraint()).isEqualTo("keyed_pkey");
+                            assertThat(e.getMessage()).contains("duplicate key").doesNotContain("ann@example.com");
+                        });
+                var copy = c.unwrap(PGConnection.class).getCopyAPI();
+                assertThatThrownBy(() -> copy.copyIn("COPY keyed (record_id) FROM STDIN",
+                        new StringReader("bob.jones.the.second@example.com\n")))
+                        .isInstanceOfSatisfying(PSQLException.class, e -> {
+                            assertThat(e.getServerErrorMessage().getWhere()).as("the server sent it").contains("bob.jones");
+                            assertThat(e.getMessage()).contains("too long").doesNotContain("bob.jones");
+                        });
             }
         }
     }
