@@ -10,15 +10,27 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.MDC;
 
 /**
  * Turns a lazy stream of source rows into batches of mapped records, so a pull never holds more
- * than one batch in memory. Camel's splitter iterates it in streaming mode and closes it (and the
+ * than two batches in memory. Camel's splitter iterates it in streaming mode and closes it (and the
  * file or result set behind it) when the split ends, also on failure.
+ *
+ * <p>While the splitter's thread stores one batch, the next is read and mapped on a thread of its
+ * own (one per pull, one batch ahead): storing a batch mostly waits on the store, reading mostly
+ * parses, so the two overlap. Rows are still read one at a time, in order, by one thread at a
+ * time; a read failure surfaces as before, when the splitter asks for the batch it broke.
  */
 public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
 
@@ -30,7 +42,18 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
     private final Closeable resource;
     private boolean exhausted;
     private boolean closed;
+    /** The first read failure, as the splitter's thread saw it. */
     private RuntimeException failure;
+    /** The batch being read ahead, if any. */
+    private ReadAhead ahead;
+    private ExecutorService reader;
+
+    /**
+     * A batch read on the reader thread. {@code more} answers as soon as the reader knows whether a
+     * row follows: Camel's splitter asks {@code hasNext()} right after each {@code next()}, before
+     * it stores the batch it took, and waiting there for the whole next batch would undo the overlap.
+     */
+    private record ReadAhead(CompletableFuture<Boolean> more, Future<SourceBatch> batch) { }
 
     public SourceBatches(String connectorId, Iterator<SourceRow> rows, RecordMapper mapper, int batchSize,
                   Function<SourceRow, Optional<String>> watermarkOf, Closeable resource) {
@@ -56,7 +79,7 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
         if (failure != null || closed) {
             throw interrupted();
         }
-        boolean more = read(rows::hasNext);
+        boolean more = ahead == null ? readNow(rows::hasNext) : await(ahead.more());
         if (!more) {
             exhausted = true;
             close();
@@ -69,13 +92,44 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
+        SourceBatch batch = ahead == null ? readNow(this::readBatch) : await(ahead.batch());
+        ahead = readAhead();
+        return batch;
+    }
+
+    private ReadAhead readAhead() {
+        CompletableFuture<Boolean> more = new CompletableFuture<>();
+        Map<String, String> logContext = MDC.getCopyOfContextMap();
+        Future<SourceBatch> batch = reader().submit(() -> {
+            if (logContext != null) {
+                MDC.setContextMap(logContext); // the run and connector, for what the source logs while reading
+            }
+            try {
+                boolean any;
+                try {
+                    any = rows.hasNext();
+                } catch (RuntimeException e) {
+                    more.completeExceptionally(e);
+                    throw e;
+                }
+                more.complete(any);
+                return any ? readBatch() : null;
+            } finally {
+                MDC.clear();
+            }
+        });
+        return new ReadAhead(more, batch);
+    }
+
+    /** The next batch of rows; called when at least one row follows. */
+    private SourceBatch readBatch() {
         List<SourceRecord> records = new ArrayList<>();
         List<ConsentRow> consents = new ArrayList<>();
         List<Quarantined> quarantined = new ArrayList<>();
         Optional<String> watermark = Optional.empty();
         int n = 0;
-        while (n < batchSize && read(rows::hasNext)) {
-            SourceRow row = read(rows::next);
+        while (n < batchSize && rows.hasNext()) {
+            SourceRow row = rows.next();
             n++;
             RecordMapper.Mapped mapped = mapper.map(row);
             if (mapped instanceof RecordMapper.Person p) {
@@ -93,13 +147,41 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
         return new SourceBatch(connectorId, records, consents, quarantined, watermark);
     }
 
-    private <T> T read(Supplier<T> step) {
+    private <T> T readNow(Supplier<T> step) {
         try {
             return step.get();
         } catch (RuntimeException e) {
             failure = e;
             throw e;
         }
+    }
+
+    private <T> T await(Future<T> result) {
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = new SourceInterruptedException("connector '" + connectorId + "': interrupted while reading the source");
+            throw failure;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            failure = e.getCause() instanceof RuntimeException cause ? cause : new ConnectorException(
+                    "connector '" + connectorId + "': reading the source failed: " + e.getCause().getMessage(), e.getCause());
+            throw failure;
+        }
+    }
+
+    private ExecutorService reader() {
+        if (reader == null) {
+            reader = Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, "read-ahead-" + connectorId);
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return reader;
     }
 
     /**
@@ -116,12 +198,26 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
         return e;
     }
 
+    /** Waits for a batch being read ahead before closing the source under it. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        if (ahead != null) {
+            try {
+                ahead.batch().get(); // what it read, or how it failed, no longer matters
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException ignored) {
+                // the split has ended already; its own failure is the one reported
+            }
+            ahead = null;
+        }
+        if (reader != null) {
+            reader.shutdown();
+        }
         try {
             resource.close();
         } catch (IOException e) {
