@@ -8,6 +8,9 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,11 +53,13 @@ public class MatchStateStore {
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate named;
     private final BulkInsert bulk;
+    private final PlatformTransactionManager transactions;
 
-    public MatchStateStore(JdbcClient jdbc, NamedParameterJdbcTemplate named, BulkInsert bulk) {
+    public MatchStateStore(JdbcClient jdbc, NamedParameterJdbcTemplate named, BulkInsert bulk, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.named = named;
         this.bulk = bulk;
+        this.transactions = transactions;
     }
 
     // ------------------------------------------------------------------ links
@@ -138,19 +143,43 @@ public class MatchStateStore {
      * Replaces every stored key with those {@code keysOf} gives per record, written a slice of
      * records at a time: a full resolution makes about ten keys per record, and holding them all
      * (some 700 MB for 600,000 records) on top of the opened records did not fit a 2 GiB heap.
+     *
+     * <p>The covering index on the hashed keys goes while the table is refilled and is built again
+     * after. On PostgreSQL that happens in the caller's transaction (3 million rows went in in 26 s
+     * with the indexes, in 11 s with the load and both builds). On H2 a schema change commits the
+     * transaction it runs in, and a million keys inserted under the index took 34 s plus 39 s to
+     * commit the profile stages' transaction (against 6 + 3 s, and 4 s to build the index, without):
+     * there the keys are replaced in transactions of their own. They derive from the stored records
+     * alone, which are committed already, so they stay true whatever becomes of the caller's
+     * transaction; the learned model goes first, in a transaction of its own, so that a run that
+     * fails part-way leaves no model and the next run resolves in full, writing every key again,
+     * rather than resolving incrementally over a partial set of keys.
      */
     public <R> void replaceAllKeys(Iterable<R> records, Function<R, List<Key>> keysOf) {
-        // On PostgreSQL the indexes go while the table is refilled and are built again after:
-        // 3 million rows went in in 26 s with them, in 11 s with the load and both builds.
-        boolean rebuild = SlicedBatch.postgres(named.getJdbcTemplate());
-        if (rebuild) {
+        if (SlicedBatch.postgres(named.getJdbcTemplate())) {
             jdbc.sql("TRUNCATE match_key").update();
             jdbc.sql("ALTER TABLE match_key DROP CONSTRAINT match_key_pkey").update();
             jdbc.sql("DROP INDEX match_key_hashed").update();
-        } else {
-            jdbc.sql("DELETE FROM match_key").update();
+            insertAll(records, keysOf);
+            // as V9 and V14 declare them
+            jdbc.sql("ALTER TABLE match_key ADD CONSTRAINT match_key_pkey PRIMARY KEY (source_record_id, kind, hashed)").update();
+            jdbc.sql("CREATE INDEX match_key_hashed ON match_key (kind, hashed, source_record_id)").update();
+            // the next resolve plans on fresh statistics: StoreStatistics.settle runs after every pull
+            return;
         }
-        // a slice's keys are made on every core while the store takes the slice before it
+        TransactionTemplate own = new TransactionTemplate(transactions);
+        own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        own.executeWithoutResult(status -> jdbc.sql("DELETE FROM match_model WHERE id = 'current'").update());
+        own.executeWithoutResult(status -> {
+            jdbc.sql("DROP INDEX IF EXISTS match_key_hashed").update(); // IF EXISTS: a run that failed before building it again
+            jdbc.sql("TRUNCATE TABLE match_key").update();
+            insertAll(records, keysOf);
+            jdbc.sql("CREATE INDEX match_key_hashed ON match_key (kind, hashed, source_record_id)").update();
+        });
+    }
+
+    /** A slice's keys are made on every core while the store takes the slice before it. */
+    private <R> void insertAll(Iterable<R> records, Function<R, List<Key>> keysOf) {
         CompletableFuture<List<Key>> pending = CompletableFuture.completedFuture(List.of());
         List<R> slice = new ArrayList<>(RECORDS_PER_SLICE);
         for (R record : records) {
@@ -165,11 +194,6 @@ public class MatchStateStore {
         }
         insert(joined(pending));
         insert(keysOf(slice, keysOf));
-        if (rebuild) { // as V9 and V14 declare them
-            jdbc.sql("ALTER TABLE match_key ADD CONSTRAINT match_key_pkey PRIMARY KEY (source_record_id, kind, hashed)").update();
-            jdbc.sql("CREATE INDEX match_key_hashed ON match_key (kind, hashed, source_record_id)").update();
-        }
-        // the next resolve plans on fresh statistics: StoreStatistics.settle runs after every pull
     }
 
     private static <R> List<Key> keysOf(List<R> records, Function<R, List<Key>> keysOf) {
