@@ -16,8 +16,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.MDC;
@@ -173,13 +175,16 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
         }
     }
 
+    /** One thread, gone after a minute idle even if the pull is never closed (it is, by the splitter). */
     private ExecutorService reader() {
         if (reader == null) {
-            reader = Executors.newSingleThreadExecutor(task -> {
+            var pool = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
                 Thread thread = new Thread(task, "read-ahead-" + connectorId);
                 thread.setDaemon(true);
                 return thread;
             });
+            pool.allowCoreThreadTimeOut(true);
+            reader = pool;
         }
         return reader;
     }
