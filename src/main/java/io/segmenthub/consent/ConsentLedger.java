@@ -38,7 +38,6 @@ public class ConsentLedger {
             SELECT_EVENTS + " WHERE subject = wanted.subject");
 
     private final JdbcClient jdbc;
-    private final NamedParameterJdbcTemplate named;
     private final AuditLog audit;
     private final BulkInsert bulk;
     private final Clock clock;
@@ -46,7 +45,6 @@ public class ConsentLedger {
 
     public ConsentLedger(JdbcClient jdbc, NamedParameterJdbcTemplate named, AuditLog audit, BulkInsert bulk, Clock clock) {
         this.jdbc = jdbc;
-        this.named = named;
         this.audit = audit;
         this.bulk = bulk;
         this.clock = clock;

@@ -40,6 +40,9 @@ public class MatchStateStore {
     /** Records whose keys are written together when all are replaced (about ten keys each). */
     private static final int RECORDS_PER_SLICE = 10_000;
 
+    /** As V14 declares it: the records holding a key, answered from the index alone. */
+    private static final String CREATE_HASHED_INDEX = "CREATE INDEX match_key_hashed ON match_key (kind, hashed, source_record_id)";
+
     private static final String LINKS = "SELECT left_record_id, right_record_id, match_weight, match_probability, evidence FROM match_link";
 
     /** A blind-indexed key of a record: kind "block", or "tf:&lt;field&gt;". */
@@ -161,9 +164,9 @@ public class MatchStateStore {
             jdbc.sql("ALTER TABLE match_key DROP CONSTRAINT match_key_pkey").update();
             jdbc.sql("DROP INDEX match_key_hashed").update();
             insertAll(records, keysOf);
-            // as V9 and V14 declare them
+            // as V9 declares it
             jdbc.sql("ALTER TABLE match_key ADD CONSTRAINT match_key_pkey PRIMARY KEY (source_record_id, kind, hashed)").update();
-            jdbc.sql("CREATE INDEX match_key_hashed ON match_key (kind, hashed, source_record_id)").update();
+            jdbc.sql(CREATE_HASHED_INDEX).update();
             // the next resolve plans on fresh statistics: StoreStatistics.settle runs after every pull
             return;
         }
@@ -174,7 +177,7 @@ public class MatchStateStore {
             jdbc.sql("DROP INDEX IF EXISTS match_key_hashed").update(); // IF EXISTS: a run that failed before building it again
             jdbc.sql("TRUNCATE TABLE match_key").update();
             insertAll(records, keysOf);
-            jdbc.sql("CREATE INDEX match_key_hashed ON match_key (kind, hashed, source_record_id)").update();
+            jdbc.sql(CREATE_HASHED_INDEX).update();
         });
     }
 

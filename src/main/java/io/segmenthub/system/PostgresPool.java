@@ -41,15 +41,16 @@ class PostgresPool implements BeanPostProcessor {
             if (pool.getConnectionInitSql() == null) {
                 pool.setConnectionInitSql(INIT_SQL);
             }
-            if (!pool.getJdbcUrl().contains(REWRITE_BATCHED_INSERTS + "=")
-                    && !pool.getDataSourceProperties().containsKey(REWRITE_BATCHED_INSERTS)) {
-                pool.addDataSourceProperty(REWRITE_BATCHED_INSERTS, "true");
-            }
-            if (!pool.getJdbcUrl().contains(SERVER_ERROR_DETAIL + "=")
-                    && !pool.getDataSourceProperties().containsKey(SERVER_ERROR_DETAIL)) {
-                pool.addDataSourceProperty(SERVER_ERROR_DETAIL, "false");
-            }
+            unlessSet(pool, REWRITE_BATCHED_INSERTS, "true");
+            unlessSet(pool, SERVER_ERROR_DETAIL, "false");
         }
         return bean;
+    }
+
+    /** Sets a driver property the URL and the pool leave unset. */
+    private static void unlessSet(HikariDataSource pool, String property, String value) {
+        if (!pool.getJdbcUrl().contains(property + "=") && !pool.getDataSourceProperties().containsKey(property)) {
+            pool.addDataSourceProperty(property, value);
+        }
     }
 }
