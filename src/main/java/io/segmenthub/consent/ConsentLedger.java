@@ -150,13 +150,29 @@ public class ConsentLedger {
                 .query(Long.class).single() > 0;
     }
 
-    /** Every subject's events, grouped by subject: for scoring all profiles in one pass. */
-    public Map<String, List<ConsentEvent>> all() {
-        Map<String, List<ConsentEvent>> bySubject = new HashMap<>();
+    /**
+     * Each subject's deciding event for each of {@code purposes} (by the ledger's rule; null where
+     * the subject has none), at the purpose's position: for judging all profiles in one pass, without
+     * keeping every event of a ledger that grows with every run.
+     */
+    public Map<String, ConsentEvent[]> decidingBySubject(List<String> purposes) {
+        Map<String, Integer> position = new HashMap<>();
+        for (int p = 0; p < purposes.size(); p++) {
+            position.put(purposes.get(p), p);
+        }
+        Map<String, ConsentEvent[]> bySubject = new HashMap<>();
         jdbc.sql(SELECT_EVENTS)
-                .query((rs, n) -> map(rs))
-                .list()
-                .forEach(e -> bySubject.computeIfAbsent(e.subject(), k -> new ArrayList<>()).add(e));
+                .query(rs -> {
+                    Integer p = position.get(rs.getString("purpose"));
+                    if (p == null) {
+                        return; // a purpose no longer configured decides nothing
+                    }
+                    ConsentEvent e = map(rs);
+                    ConsentEvent[] deciding = bySubject.computeIfAbsent(e.subject(), k -> new ConsentEvent[purposes.size()]);
+                    if (deciding[p] == null || e.supersedes(deciding[p])) {
+                        deciding[p] = e;
+                    }
+                });
         return bySubject;
     }
 

@@ -38,17 +38,24 @@ public class ConsentView {
         this.config = config;
     }
 
-    /** golden id to purpose to permitted, for every active golden profile and every configured purpose. */
+    /**
+     * golden id to purpose to permitted, for every active golden profile and every configured purpose.
+     * Called for the segments and again for each destination's push, so that a consent change
+     * between them still reaches the push: it reads the ledger once, keeps only each identifier's
+     * deciding event per purpose, and folds those into each profile's as its identifiers are read.
+     * The latest-wins rule is a maximum, so the deciding event of a profile's deciding events is
+     * the one over all its events.
+     */
     public Map<String, Map<String, Boolean>> permitted(Instant at) {
-        Map<String, List<ConsentEvent>> ledgerEvents = ledger.all();
-        // each profile's events, gathered through the identifiers of its records as they are read;
-        // most identifiers have none, and a profile without any is decided by the purposes' bases alone
-        Map<String, List<ConsentEvent>> eventsOf = new HashMap<>();
+        List<String> purposes = List.copyOf(config.purposes().keySet());
+        Map<String, ConsentEvent[]> bySubject = ledger.decidingBySubject(purposes);
+        Map<String, ConsentEvent[]> byProfile = new HashMap<>();
+        // most identifiers have no events, and a profile without any is decided by the purposes' bases alone
         jdbc.sql("""
                         SELECT r.golden_id, i.hashed FROM record_index i JOIN source_record r ON r.id = i.source_record_id
                         WHERE r.golden_id IS NOT NULL""")
                 .query(rs -> {
-                    collect(eventsOf, rs.getString(1), ledgerEvents.get(rs.getString(2)));
+                    fold(byProfile, rs.getString(1), bySubject.get(rs.getString(2)));
                 });
         List<String[]> records = new ArrayList<>();
         jdbc.sql("SELECT golden_id, system, record_id FROM source_record WHERE golden_id IS NOT NULL")
@@ -59,36 +66,48 @@ public class ConsentView {
         List<String> recordSubjects = records.parallelStream().map(r -> blindIndex.of("record", r[1])).toList();
         Set<String> profiles = new HashSet<>();
         for (int i = 0; i < records.size(); i++) {
-            profiles.add(records.get(i)[0]);
-            collect(eventsOf, records.get(i)[0], ledgerEvents.get(recordSubjects.get(i)));
+            String golden = records.get(i)[0];
+            profiles.add(golden);
+            fold(byProfile, golden, bySubject.get(recordSubjects.get(i)));
         }
-        Map<String, Boolean> withoutEvents = Collections.unmodifiableMap(decide(List.of(), at));
+        records.clear();
+        // a handful of purposes make few distinct answers: profiles share one map per answer
+        Map<List<Boolean>, Map<String, Boolean>> answers = new ConcurrentHashMap<>();
         Map<String, Map<String, Boolean>> result = new ConcurrentHashMap<>();
         profiles.parallelStream().forEach(golden -> {
-            List<ConsentEvent> events = eventsOf.get(golden);
-            result.put(golden, events == null ? withoutEvents : decide(events, at));
+            ConsentEvent[] deciding = byProfile.get(golden);
+            List<Boolean> permits = new ArrayList<>(purposes.size());
+            for (int p = 0; p < purposes.size(); p++) {
+                Optional<ConsentStatus> state = deciding == null || deciding[p] == null ? Optional.empty() : deciding[p].effectiveAt(at);
+                permits.add(config.purposes().get(purposes.get(p)).basis().permits(state));
+            }
+            result.put(golden, answers.computeIfAbsent(permits, k -> answer(purposes, k)));
         });
         return result;
     }
 
-    private static void collect(Map<String, List<ConsentEvent>> eventsOf, String golden, List<ConsentEvent> events) {
-        if (events != null) {
-            eventsOf.computeIfAbsent(golden, k -> new ArrayList<>()).addAll(events);
+    /** Takes an identifier's deciding events (by purpose) into its profile's. */
+    private static void fold(Map<String, ConsentEvent[]> byProfile, String golden, ConsentEvent[] deciding) {
+        if (deciding == null) {
+            return;
+        }
+        ConsentEvent[] profile = byProfile.get(golden);
+        if (profile == null) {
+            byProfile.put(golden, deciding.clone());
+            return;
+        }
+        for (int p = 0; p < deciding.length; p++) {
+            if (deciding[p] != null && (profile[p] == null || deciding[p].supersedes(profile[p]))) {
+                profile[p] = deciding[p];
+            }
         }
     }
 
-    /** Purpose to permitted, for one profile's events (of all its identifiers) by the ledger's rule. */
-    private Map<String, Boolean> decide(List<ConsentEvent> events, Instant at) {
-        Map<String, List<ConsentEvent>> byPurpose = new HashMap<>();
-        for (ConsentEvent e : events) {
-            byPurpose.computeIfAbsent(e.purpose(), k -> new ArrayList<>()).add(e);
+    private static Map<String, Boolean> answer(List<String> purposes, List<Boolean> permits) {
+        Map<String, Boolean> answer = new TreeMap<>();
+        for (int p = 0; p < purposes.size(); p++) {
+            answer.put(purposes.get(p), permits.get(p));
         }
-        Map<String, Boolean> permits = new TreeMap<>();
-        config.purposes().forEach((purposeId, purpose) -> {
-            Optional<ConsentStatus> state = ConsentLedger.latest(byPurpose.getOrDefault(purposeId, List.of()))
-                    .flatMap(e -> e.effectiveAt(at));
-            permits.put(purposeId, purpose.basis().permits(state));
-        });
-        return permits;
+        return Collections.unmodifiableMap(answer);
     }
 }

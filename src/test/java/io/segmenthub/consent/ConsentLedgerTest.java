@@ -265,14 +265,21 @@ class ConsentLedgerTest {
         }
 
         @Test
-        void allGroupsEveryEventBySubject() {
-            ledger.record(List.of(
-                    event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T1),
-                    event(EMAIL_ANN, "marketing_email", ConsentStatus.DENIED, T2),
-                    event(EMAIL_BOB, "analytics", ConsentStatus.GRANTED, T2)), "run-1");
+        void eachSubjectKeepsItsDecidingEventPerConfiguredPurpose() {
+            ConsentEvent annGranted = event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T1);
+            ConsentEvent annWithdrawn = event(EMAIL_ANN, "analytics", ConsentStatus.WITHDRAWN, T2);
+            ConsentEvent annDenied = event(EMAIL_ANN, "marketing_email", ConsentStatus.DENIED, T2);
+            ConsentEvent bobGranted = event(EMAIL_BOB, "analytics", ConsentStatus.GRANTED, T2);
+            ConsentEvent bobDenied = event(EMAIL_BOB, "analytics", ConsentStatus.DENIED, T2);
+            ledger.record(List.of(annWithdrawn, annGranted, annDenied, bobGranted, bobDenied,
+                    event(PHONE_ANN, "no_longer_configured", ConsentStatus.GRANTED, T2)), "run-1");
 
-            assertThat(ledger.all()).containsOnlyKeys(EMAIL_ANN, EMAIL_BOB);
-            assertThat(ledger.all().get(EMAIL_ANN)).hasSize(2);
+            Map<String, ConsentEvent[]> deciding = ledger.decidingBySubject(List.of("marketing_email", "analytics"));
+
+            assertThat(deciding).containsOnlyKeys(EMAIL_ANN, EMAIL_BOB);
+            assertThat(deciding.get(EMAIL_ANN)).containsExactly(annDenied, annWithdrawn);
+            // the same instant: the more restrictive decides, whichever the store returns first
+            assertThat(deciding.get(EMAIL_BOB)).containsExactly(null, bobDenied);
         }
     }
 }
