@@ -3,6 +3,7 @@ package io.segmenthub.segment;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
+import dev.cel.common.ast.CelReference;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
@@ -13,7 +14,12 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A segment membership rule: a <a href="https://github.com/google/cel-spec">CEL</a> expression
@@ -53,26 +59,39 @@ public final class SegmentRule {
 
     private static final CelType RFM_TYPE = MapType.create(SimpleType.STRING, SimpleType.DYN);
 
+    /** The variables a rule may read, with their CEL types (see the class comment). */
+    private static final Map<String, CelType> VARIABLES = declaredVariables();
+
+    private static Map<String, CelType> declaredVariables() {
+        Map<String, CelType> variables = new LinkedHashMap<>();
+        variables.put("rfm", RFM_TYPE);
+        variables.put("value_type", SimpleType.STRING);
+        variables.put("consent", MapType.create(SimpleType.STRING, SimpleType.BOOL));
+        variables.put("attributes", MapType.create(SimpleType.STRING, SimpleType.STRING));
+        variables.put("sources", ListType.create(SimpleType.STRING));
+        variables.put("orders", SimpleType.INT);
+        variables.put("revenue", SimpleType.DOUBLE);
+        variables.put("days_since_purchase", SimpleType.INT);
+        variables.put("events", SimpleType.INT);
+        variables.put("has_email", SimpleType.BOOL);
+        variables.put("has_phone", SimpleType.BOOL);
+        variables.put("has_purchases", SimpleType.BOOL);
+        variables.put("clv", SimpleType.DOUBLE);
+        variables.put("p_alive", SimpleType.DOUBLE);
+        variables.put("cluster", SimpleType.STRING);
+        return Collections.unmodifiableMap(variables);
+    }
+
     // Compiler and runtime are immutable and shared; so are the programs they make.
-    private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
-            .setOptions(OPTIONS)
-            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-            .addVar("rfm", RFM_TYPE)
-            .addVar("value_type", SimpleType.STRING)
-            .addVar("consent", MapType.create(SimpleType.STRING, SimpleType.BOOL))
-            .addVar("attributes", MapType.create(SimpleType.STRING, SimpleType.STRING))
-            .addVar("sources", ListType.create(SimpleType.STRING))
-            .addVar("orders", SimpleType.INT)
-            .addVar("revenue", SimpleType.DOUBLE)
-            .addVar("days_since_purchase", SimpleType.INT)
-            .addVar("events", SimpleType.INT)
-            .addVar("has_email", SimpleType.BOOL)
-            .addVar("has_phone", SimpleType.BOOL)
-            .addVar("has_purchases", SimpleType.BOOL)
-            .addVar("clv", SimpleType.DOUBLE)
-            .addVar("p_alive", SimpleType.DOUBLE)
-            .addVar("cluster", SimpleType.STRING)
-            .build();
+    private static final CelCompiler COMPILER = compiler();
+
+    private static CelCompiler compiler() {
+        var builder = CelCompilerFactory.standardCelCompilerBuilder()
+                .setOptions(OPTIONS)
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS);
+        VARIABLES.forEach(builder::addVar);
+        return builder.build();
+    }
 
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
             .setOptions(OPTIONS)
@@ -80,10 +99,12 @@ public final class SegmentRule {
 
     private final String expression;
     private final CelRuntime.Program program;
+    private final Set<String> variables;
 
-    private SegmentRule(String expression, CelRuntime.Program program) {
+    private SegmentRule(String expression, CelRuntime.Program program, Set<String> variables) {
         this.expression = expression;
         this.program = program;
+        this.variables = variables;
     }
 
     /**
@@ -107,7 +128,10 @@ public final class SegmentRule {
                     + ast.getResultType().name() + ": " + expression);
         }
         try {
-            return new SegmentRule(expression, RUNTIME.createProgram(ast));
+            // the checker resolved every identifier, macros' locals included: the declared ones are the variables read
+            Set<String> variables = ast.getReferenceMap().values().stream().map(CelReference::name)
+                    .filter(VARIABLES::containsKey).collect(Collectors.toUnmodifiableSet());
+            return new SegmentRule(expression, RUNTIME.createProgram(ast), variables);
         } catch (CelEvaluationException e) {
             throw new SegmentRuleException("segment rule cannot be planned: " + e.getMessage());
         }
@@ -115,6 +139,11 @@ public final class SegmentRule {
 
     public String expression() {
         return expression;
+    }
+
+    /** The variables the rule reads, such as {@code orders} or {@code consent}: what its facts must hold. */
+    public Set<String> variables() {
+        return variables;
     }
 
     /**

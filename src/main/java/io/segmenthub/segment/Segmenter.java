@@ -66,25 +66,29 @@ public class Segmenter {
         this.clock = clock;
     }
 
+    /** Variables whose facts come from the profile's stored records, rather than from its scores. */
+    static final Set<String> RECORD_VARIABLES = Set.of("attributes", "sources", "has_email", "has_phone");
+
     @Transactional
     public SyncRun evaluate(SyncRun run) {
         long started = System.nanoTime();
         Instant now = clock.instant();
-        List<ProfileFacts> profiles = facts(now);
+        List<Rule> rules = new ArrayList<>();
+        config.segments().forEach(definition -> rules.add(new Rule(definition, SegmentKind.SEGMENT, SegmentRule.compile(definition.rule()))));
+        config.tags().forEach(tag -> rules.add(new Rule(tag.asSegment(), SegmentKind.TAG, SegmentRule.compile(tag.rule()))));
+        Set<String> read = rules.stream().flatMap(rule -> rule.rule().variables().stream()).collect(Collectors.toSet());
+        List<ProfileFacts> profiles = facts(now, read);
         List<SegmentHistory.Entry> sizes = new ArrayList<>();
-        for (SegmentDefinition definition : config.segments()) {
-            sizes.add(evaluate(run, definition, SegmentKind.SEGMENT, profiles, now));
-        }
-        for (TagDefinition tag : config.tags()) {
-            sizes.add(evaluate(run, tag.asSegment(), SegmentKind.TAG, profiles, now));
+        for (Rule rule : rules) {
+            sizes.add(evaluate(run, rule.definition(), rule.rule(), rule.kind(), profiles, now));
         }
         history.record(run.id(), now, sizes);
         run.report().stageTook("segments", Duration.ofNanos(System.nanoTime() - started).toMillis());
         return run;
     }
 
-    private SegmentHistory.Entry evaluate(SyncRun run, SegmentDefinition definition, SegmentKind kind, List<ProfileFacts> profiles, Instant now) {
-        SegmentRule rule = SegmentRule.compile(definition.rule());
+    private SegmentHistory.Entry evaluate(SyncRun run, SegmentDefinition definition, SegmentRule rule, SegmentKind kind,
+                                          List<ProfileFacts> profiles, Instant now) {
         LongAdder failed = new LongAdder();
         // a compiled rule is thread-safe: every profile on both cores
         Set<String> members = profiles.parallelStream().filter(p -> {
@@ -112,23 +116,15 @@ public class Segmenter {
         return new SegmentHistory.Entry(definition.id(), kind, members.size(), entered.size(), exited.size(), holdout);
     }
 
-    /** The facts of every active golden profile, built from the store. */
-    List<ProfileFacts> facts(Instant now) {
+    /**
+     * The facts of every active golden profile, built from the store, as far as the rules read them:
+     * consent is worked out only when a rule reads {@code consent}, and the profile's records are read
+     * only when a rule reads what comes from them (the other facts stay empty, which no rule can tell).
+     */
+    List<ProfileFacts> facts(Instant now, Set<String> read) {
         LocalDate asOf = config.hub().scoring().fixedAsOf().orElse(LocalDate.ofInstant(now, clock.getZone()));
-        Map<String, Map<String, Boolean>> permitted = consent.permitted(now);
-        // each profile's records are put in order where they are merged, on both cores, rather than
-        // the store sorting a million rows for it
-        Map<String, List<StoredRecord>> rows = new HashMap<>();
-        jdbc.sql("""
-                        SELECT golden_id, source_updated_at, id, system, attributes, present, invalid FROM source_record
-                        WHERE golden_id IS NOT NULL""")
-                .query(rs -> {
-                    rows.computeIfAbsent(rs.getString(1), k -> new ArrayList<>(2)).add(new StoredRecord(rs.getTimestamp(2), rs.getLong(3),
-                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)));
-                });
-        Map<String, Merged> merged = new ConcurrentHashMap<>();
-        rows.entrySet().parallelStream().forEach(e -> merged.put(e.getKey(), merge(e.getValue(), this::read)));
-        rows.clear();
+        Map<String, Map<String, Boolean>> permitted = read.contains("consent") ? consent.permitted(now) : Map.of();
+        Map<String, Merged> merged = read.stream().anyMatch(RECORD_VARIABLES::contains) ? merged() : Map.of();
         List<ProfileFacts> facts = new ArrayList<>();
         jdbc.sql("""
                         SELECT golden_id, orders, revenue, last_purchase, events, recency, frequency, monetary, clv, p_alive, cluster_id
@@ -152,6 +148,28 @@ public class Segmenter {
                             Optional.ofNullable(rs.getString(11))));
                 });
         return facts;
+    }
+
+    /** Each profile's records taken together. */
+    private Map<String, Merged> merged() {
+        // each profile's records are put in order where they are merged, on both cores, rather than
+        // the store sorting a million rows for it
+        Map<String, List<StoredRecord>> rows = new HashMap<>();
+        jdbc.sql("""
+                        SELECT golden_id, source_updated_at, id, system, attributes, present, invalid FROM source_record
+                        WHERE golden_id IS NOT NULL""")
+                .query(rs -> {
+                    rows.computeIfAbsent(rs.getString(1), k -> new ArrayList<>(2)).add(new StoredRecord(rs.getTimestamp(2), rs.getLong(3),
+                            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)));
+                });
+        Map<String, Merged> merged = new ConcurrentHashMap<>();
+        rows.entrySet().parallelStream().forEach(e -> merged.put(e.getKey(), merge(e.getValue(), this::read)));
+        rows.clear();
+        return merged;
+    }
+
+    /** A segment or tag with its compiled rule. */
+    private record Rule(SegmentDefinition definition, SegmentKind kind, SegmentRule rule) {
     }
 
     /** One stored record of a profile, as far as its facts need it. */

@@ -246,4 +246,22 @@ class SegmentRuleTest {
                     .hasMessageNotContaining("ada@example.org");
         }
     }
+
+    @Nested
+    class VariablesRead {
+
+        @Test
+        void areTheDeclaredVariablesTheRuleNamesNotItsFunctionsOrLocals() {
+            assertThat(SegmentRule.compile("orders >= 1").variables()).containsExactly("orders");
+            assertThat(SegmentRule.compile("orders >= 1 && consent.marketing_email && revenue > 10.0").variables())
+                    .containsExactlyInAnyOrder("orders", "consent", "revenue");
+            assertThat(SegmentRule.compile("has(attributes.country) && attributes.country == 'CN' && 'web' in sources").variables())
+                    .containsExactlyInAnyOrder("attributes", "sources");
+            assertThat(SegmentRule.compile("size(sources) > 1 || rfm.segment == 'Champions'").variables())
+                    .containsExactlyInAnyOrder("sources", "rfm");
+            assertThat(SegmentRule.compile("sources.exists(s, s == 'crm') && has_email").variables())
+                    .containsExactlyInAnyOrder("sources", "has_email");
+            assertThat(SegmentRule.compile("true").variables()).isEmpty();
+        }
+    }
 }
