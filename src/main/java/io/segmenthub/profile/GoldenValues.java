@@ -9,12 +9,19 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A golden profile's surviving attribute values, opened from the source records survivorship
@@ -42,47 +49,62 @@ public class GoldenValues {
 
     /** The surviving values of the wanted attributes, by attribute; absent when the profile has none. */
     public Map<Attribute, String> of(String goldenId, Set<Attribute> wanted) {
-        Map<Attribute, String> values = new TreeMap<>();
-        jdbc.sql("""
-                        SELECT a.attribute, r.system, r.record_id, k.master_key_id, r.pii, r.attributes, k.wrapped
-                        FROM golden_attribute a JOIN source_record r ON r.id = a.source_record_id
-                        LEFT JOIN data_key k ON k.id = r.data_key_id
-                        WHERE a.golden_id = :g""")
-                .param("g", goldenId)
-                .query(rs -> {
-                    Optional<Attribute> attribute = Attribute.fromKey(rs.getString(1));
-                    if (attribute.isEmpty() || !wanted.contains(attribute.get())) {
-                        return;
-                    }
-                    String key = attribute.get().key();
-                    Map<String, String> open = read(rs.getString(6));
-                    if (open.containsKey(key)) {
-                        values.put(attribute.get(), open.get(key));
-                        return;
-                    }
-                    byte[] pii = rs.getBytes(5);
-                    if (pii == null) {
-                        return;
-                    }
-                    vault.open(rs.getString(4), rs.getBytes(7), pii, rs.getString(2) + "/" + rs.getString(3))
-                            .map(bytes -> read(new String(bytes, StandardCharsets.UTF_8)))
-                            .map(m -> m.get(key))
-                            .ifPresent(v -> values.put(attribute.get(), v));
-                });
+        return of(List.of(goldenId), wanted).getOrDefault(goldenId, new TreeMap<>());
+    }
+
+    /**
+     * The surviving values of the wanted attributes of many profiles, by golden id (a profile with
+     * none of them is absent): a push of a whole list reads them a slice of profiles at a time,
+     * not one query per member.
+     */
+    public Map<String, Map<Attribute, String>> of(Collection<String> goldenIds, Set<Attribute> wanted) {
+        Map<String, Map<Attribute, String>> values = new HashMap<>();
+        for (List<String> slice : InLists.of(List.copyOf(new LinkedHashSet<>(goldenIds)))) {
+            jdbc.sql("""
+                            SELECT a.golden_id, a.attribute, r.system, r.record_id, k.master_key_id, r.pii, r.attributes, k.wrapped
+                            FROM golden_attribute a JOIN source_record r ON r.id = a.source_record_id
+                            LEFT JOIN data_key k ON k.id = r.data_key_id
+                            WHERE a.golden_id IN (:g)""")
+                    .param("g", slice)
+                    .query(rs -> {
+                        Optional<Attribute> attribute = Attribute.fromKey(rs.getString(2));
+                        if (attribute.isEmpty() || !wanted.contains(attribute.get())) {
+                            return;
+                        }
+                        String golden = rs.getString(1);
+                        open(rs, attribute.get()).ifPresent(value -> values.computeIfAbsent(golden, g -> new TreeMap<>()).put(attribute.get(), value));
+                    });
+        }
         return values;
     }
 
+    /** The attribute's value in the row's record: open if stored open, else from its sealed part (empty once shredded). */
+    private Optional<String> open(ResultSet rs, Attribute attribute) throws SQLException {
+        String key = attribute.key();
+        Map<String, String> open = read(rs.getString(7));
+        if (open.containsKey(key)) {
+            return Optional.of(open.get(key));
+        }
+        byte[] pii = rs.getBytes(6);
+        if (pii == null) {
+            return Optional.empty();
+        }
+        return vault.open(rs.getString(5), rs.getBytes(8), pii, rs.getString(3) + "/" + rs.getString(4))
+                .map(bytes -> read(new String(bytes, StandardCharsets.UTF_8)))
+                .map(m -> m.get(key));
+    }
+
     /** The attribute values of the given records (open and sealed), in memory only, by record id. */
-    public Map<Long, Map<String, String>> openRecords(java.util.Collection<Long> recordIds) {
-        Map<Long, Map<String, String>> out = new java.util.HashMap<>();
-        List<Long> ids = new java.util.ArrayList<>(new java.util.TreeSet<>(recordIds));
+    public Map<Long, Map<String, String>> openRecords(Collection<Long> recordIds) {
+        Map<Long, Map<String, String>> out = new HashMap<>();
+        List<Long> ids = new ArrayList<>(new TreeSet<>(recordIds));
         for (List<Long> chunk : InLists.of(ids)) {
             jdbc.sql("""
                             SELECT r.id, r.system, r.record_id, k.master_key_id, r.pii, r.attributes, k.wrapped
                             FROM source_record r LEFT JOIN data_key k ON k.id = r.data_key_id WHERE r.id IN (:ids)""")
                     .param("ids", chunk)
                     .query(rs -> {
-                        Map<String, String> values = new java.util.HashMap<>(read(rs.getString(6)));
+                        Map<String, String> values = new HashMap<>(read(rs.getString(6)));
                         byte[] pii = rs.getBytes(5);
                         if (pii != null) {
                             vault.open(rs.getString(4), rs.getBytes(7), pii, rs.getString(2) + "/" + rs.getString(3))

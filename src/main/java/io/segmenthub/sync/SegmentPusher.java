@@ -201,12 +201,11 @@ public class SegmentPusher {
 
     private List<SegmentPush.Row> rows(List<String> goldenIds, Map<String, String> externalIds, List<String> fields) {
         List<Attribute> wanted = fields.stream().map(Attribute::fromKey).flatMap(Optional::stream).toList();
+        Map<String, Map<Attribute, String>> values = wanted.isEmpty() ? Map.of() : this.values.of(goldenIds, Set.copyOf(wanted));
         List<SegmentPush.Row> rows = new ArrayList<>();
         for (String golden : goldenIds) {
             Map<String, String> opened = new HashMap<>();
-            if (!wanted.isEmpty()) {
-                values.of(golden, Set.copyOf(wanted)).forEach((attribute, value) -> opened.put(attribute.key(), value));
-            }
+            values.getOrDefault(golden, Map.of()).forEach((attribute, value) -> opened.put(attribute.key(), value));
             rows.add(new SegmentPush.Row(golden, externalIds.getOrDefault(golden, ""), opened));
         }
         return rows;
