@@ -9,8 +9,6 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Collection;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -55,11 +53,12 @@ public class GoldenValues {
     /**
      * The surviving values of the wanted attributes of many profiles, by golden id (a profile with
      * none of them is absent): a push of a whole list reads them a slice of profiles at a time,
-     * not one query per member.
+     * not one query per member, and opens a slice's sealed values on both cores.
      */
     public Map<String, Map<Attribute, String>> of(Collection<String> goldenIds, Set<Attribute> wanted) {
         Map<String, Map<Attribute, String>> values = new HashMap<>();
         for (List<String> slice : InLists.of(List.copyOf(new LinkedHashSet<>(goldenIds)))) {
+            List<Surviving> rows = new ArrayList<>();
             jdbc.sql("""
                             SELECT a.golden_id, a.attribute, r.system, r.record_id, k.master_key_id, r.pii, r.attributes, k.wrapped
                             FROM golden_attribute a JOIN source_record r ON r.id = a.source_record_id
@@ -67,29 +66,37 @@ public class GoldenValues {
                             WHERE a.golden_id IN (:g)""")
                     .param("g", slice)
                     .query(rs -> {
-                        Optional<Attribute> attribute = Attribute.fromKey(rs.getString(2));
-                        if (attribute.isEmpty() || !wanted.contains(attribute.get())) {
-                            return;
+                        Optional<Attribute> attribute = Attribute.fromKey(rs.getString(2)).filter(wanted::contains);
+                        if (attribute.isPresent()) {
+                            rows.add(new Surviving(rs.getString(1), attribute.get(), rs.getString(3) + "/" + rs.getString(4), rs.getString(5),
+                                    rs.getBytes(8), rs.getBytes(6), rs.getString(7)));
                         }
-                        String golden = rs.getString(1);
-                        open(rs, attribute.get()).ifPresent(value -> values.computeIfAbsent(golden, g -> new TreeMap<>()).put(attribute.get(), value));
                     });
+            List<Optional<String>> opened = rows.parallelStream().map(this::open).toList();
+            for (int i = 0; i < rows.size(); i++) {
+                Surviving row = rows.get(i);
+                opened.get(i).ifPresent(value -> values.computeIfAbsent(row.goldenId(), g -> new TreeMap<>()).put(row.attribute(), value));
+            }
         }
         return values;
     }
 
-    /** The attribute's value in the row's record: open if stored open, else from its sealed part (empty once shredded). */
-    private Optional<String> open(ResultSet rs, Attribute attribute) throws SQLException {
-        String key = attribute.key();
-        Map<String, String> open = read(rs.getString(7));
+    /** One surviving attribute as stored: its record's open attributes and sealed part, with the wrapped data key (null once shredded). */
+    private record Surviving(String goldenId, Attribute attribute, String aad, String masterKeyId, byte[] wrappedKey, byte[] pii,
+                             String openJson) {
+    }
+
+    /** The attribute's value in its record: open if stored open, else from its sealed part (empty once shredded). */
+    private Optional<String> open(Surviving row) {
+        String key = row.attribute().key();
+        Map<String, String> open = read(row.openJson());
         if (open.containsKey(key)) {
             return Optional.of(open.get(key));
         }
-        byte[] pii = rs.getBytes(6);
-        if (pii == null) {
+        if (row.pii() == null) {
             return Optional.empty();
         }
-        return vault.open(rs.getString(5), rs.getBytes(8), pii, rs.getString(3) + "/" + rs.getString(4))
+        return vault.open(row.masterKeyId(), row.wrappedKey(), row.pii(), row.aad())
                 .map(bytes -> read(new String(bytes, StandardCharsets.UTF_8)))
                 .map(m -> m.get(key));
     }
