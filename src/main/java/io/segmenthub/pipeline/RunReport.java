@@ -68,6 +68,18 @@ public final class RunReport {
         return connectors;
     }
 
+    /**
+     * Rows pulled so far over all connectors, for progress read by another thread while the run
+     * adds connectors (iterating {@link #connectors()} then can fail with a concurrent change).
+     */
+    public synchronized long pulledSoFar() {
+        long pulled = 0;
+        for (ConnectorCounts counts : connectors.values()) {
+            pulled += counts.pulled();
+        }
+        return pulled;
+    }
+
     public Map<String, SegmentCounts> segments() {
         return segments;
     }
@@ -120,7 +132,7 @@ public final class RunReport {
         public synchronized void quarantined(String reason) { quarantined.merge(reason, 1L, Long::sum); }
         public synchronized void dropped(String purpose, long rows) { droppedByConsent.merge(purpose, rows, Long::sum); }
 
-        public long pulled() { return pulled; }
+        public synchronized long pulled() { return pulled; }
         public long accepted() { return accepted; }
         public long stored() { return stored; }
         public long unchanged() { return unchanged; }

@@ -112,7 +112,7 @@ class RunController {
             out.put("step", progress.step());
             out.put("done", progress.done());
             out.put("total", progress.total());
-            out.put("recordsPulled", run.report().connectors().values().stream().mapToLong(c -> c.pulled()).sum());
+            out.put("recordsPulled", run.report().pulledSoFar());
             out.put("stageMillis", run.report().stageMillis());
             out.put("instance", lease.instanceId());
             lease.current().ifPresent(l -> {

@@ -69,6 +69,10 @@ final class HubChild implements AutoCloseable {
                     .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:admin-demo".getBytes(StandardCharsets.UTF_8)))
                     .timeout(Duration.ofSeconds(2)).GET().build();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 500) {
+                // not "no run": a broken progress API must not pass for a finished run
+                throw new AssertionError("GET /api/runs/current answered " + response.statusCode() + ": " + response.body());
+            }
             if (response.statusCode() != 200) {
                 return Optional.empty();
             }

@@ -133,4 +133,26 @@ class RunReportTest {
                     .doesNotContain("quarantined     ", "dropped     ", "consent events recorded", "Behaviour clusters", "Tags:");
         }
     }
+
+    /** The progress API reads the pulled total while the run's thread adds connectors and counts rows. */
+    @Test
+    void thePulledTotalCanBeReadWhileTheRunAddsConnectors() throws Exception {
+        RunReport live = new RunReport();
+        int connectors = 20_000;
+        Thread run = new Thread(() -> {
+            for (int i = 0; i < connectors; i++) {
+                live.connector("c" + i).pulled(2);
+            }
+        });
+        run.start();
+        long last = 0;
+        while (run.isAlive()) {
+            long now = live.pulledSoFar();
+            assertThat(now).isGreaterThanOrEqualTo(last);
+            last = now;
+        }
+        run.join();
+
+        assertThat(live.pulledSoFar()).isEqualTo(2L * connectors);
+    }
 }
