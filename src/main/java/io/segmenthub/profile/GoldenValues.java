@@ -9,8 +9,8 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A golden profile's surviving attribute values, opened from the source records survivorship
@@ -53,12 +54,14 @@ public class GoldenValues {
     /**
      * The surviving values of the wanted attributes of many profiles, by golden id (a profile with
      * none of them is absent): a push of a whole list reads them a slice of profiles at a time,
-     * not one query per member, and opens a slice's sealed values on both cores.
+     * not one query per member, and opens each record's sealed part once (a record often holds
+     * several of the pushed fields), the slice's records on both cores.
      */
     public Map<String, Map<Attribute, String>> of(Collection<String> goldenIds, Set<Attribute> wanted) {
         Map<String, Map<Attribute, String>> values = new HashMap<>();
         for (List<String> slice : InLists.of(List.copyOf(new LinkedHashSet<>(goldenIds)))) {
             List<Surviving> rows = new ArrayList<>();
+            Map<String, Stored> records = new HashMap<>();
             jdbc.sql("""
                             SELECT a.golden_id, a.attribute, r.system, r.record_id, k.master_key_id, r.pii, r.attributes, k.wrapped
                             FROM golden_attribute a JOIN source_record r ON r.id = a.source_record_id
@@ -67,38 +70,47 @@ public class GoldenValues {
                     .param("g", slice)
                     .query(rs -> {
                         Optional<Attribute> attribute = Attribute.fromKey(rs.getString(2)).filter(wanted::contains);
-                        if (attribute.isPresent()) {
-                            rows.add(new Surviving(rs.getString(1), attribute.get(), rs.getString(3) + "/" + rs.getString(4), rs.getString(5),
-                                    rs.getBytes(8), rs.getBytes(6), rs.getString(7)));
+                        if (attribute.isEmpty()) {
+                            return;
                         }
+                        String aad = rs.getString(3) + "/" + rs.getString(4);
+                        Stored record = records.get(aad);
+                        if (record == null) {
+                            record = new Stored(aad, rs.getString(5), rs.getBytes(8), rs.getBytes(6), read(rs.getString(7)));
+                            records.put(aad, record);
+                        }
+                        rows.add(new Surviving(rs.getString(1), attribute.get(), record));
                     });
-            List<Optional<String>> opened = rows.parallelStream().map(this::open).toList();
-            for (int i = 0; i < rows.size(); i++) {
-                Surviving row = rows.get(i);
-                opened.get(i).ifPresent(value -> values.computeIfAbsent(row.goldenId(), g -> new TreeMap<>()).put(row.attribute(), value));
+            Map<String, Map<String, String>> sealed = new ConcurrentHashMap<>();
+            rows.stream().filter(row -> !row.record().open().containsKey(row.attribute().key())).map(Surviving::record).distinct()
+                    .toList().parallelStream()
+                    .forEach(r -> openSealed(r.masterKeyId(), r.wrappedKey(), r.pii(), r.aad()).ifPresent(opened -> sealed.put(r.aad(), opened)));
+            for (Surviving row : rows) {
+                String key = row.attribute().key();
+                Map<String, String> from = row.record().open().containsKey(key) ? row.record().open() : sealed.getOrDefault(row.record().aad(), Map.of());
+                String value = from.get(key);
+                if (value != null) {
+                    values.computeIfAbsent(row.goldenId(), g -> new TreeMap<>()).put(row.attribute(), value);
+                }
             }
         }
         return values;
     }
 
-    /** One surviving attribute as stored: its record's open attributes and sealed part, with the wrapped data key (null once shredded). */
-    private record Surviving(String goldenId, Attribute attribute, String aad, String masterKeyId, byte[] wrappedKey, byte[] pii,
-                             String openJson) {
+    /** A stored record as far as opening it needs: its open attributes, sealed part and wrapped data key (null once shredded). */
+    private record Stored(String aad, String masterKeyId, byte[] wrappedKey, byte[] pii, Map<String, String> open) {
     }
 
-    /** The attribute's value in its record: open if stored open, else from its sealed part (empty once shredded). */
-    private Optional<String> open(Surviving row) {
-        String key = row.attribute().key();
-        Map<String, String> open = read(row.openJson());
-        if (open.containsKey(key)) {
-            return Optional.of(open.get(key));
-        }
-        if (row.pii() == null) {
+    /** One surviving attribute of a profile and the record it survives from. */
+    private record Surviving(String goldenId, Attribute attribute, Stored record) {
+    }
+
+    /** A record's sealed attributes, in memory only; empty when it has none or its data key was shredded. */
+    private Optional<Map<String, String>> openSealed(String masterKeyId, byte[] wrappedKey, byte[] pii, String aad) {
+        if (pii == null) {
             return Optional.empty();
         }
-        return vault.open(row.masterKeyId(), row.wrappedKey(), row.pii(), row.aad())
-                .map(bytes -> read(new String(bytes, StandardCharsets.UTF_8)))
-                .map(m -> m.get(key));
+        return vault.open(masterKeyId, wrappedKey, pii, aad).map(bytes -> read(new String(bytes, StandardCharsets.UTF_8)));
     }
 
     /** The attribute values of the given records (open and sealed), in memory only, by record id. */
@@ -112,11 +124,7 @@ public class GoldenValues {
                     .param("ids", chunk)
                     .query(rs -> {
                         Map<String, String> values = new HashMap<>(read(rs.getString(6)));
-                        byte[] pii = rs.getBytes(5);
-                        if (pii != null) {
-                            vault.open(rs.getString(4), rs.getBytes(7), pii, rs.getString(2) + "/" + rs.getString(3))
-                                    .map(bytes -> read(new String(bytes, StandardCharsets.UTF_8))).ifPresent(values::putAll);
-                        }
+                        openSealed(rs.getString(4), rs.getBytes(7), rs.getBytes(5), rs.getString(2) + "/" + rs.getString(3)).ifPresent(values::putAll);
                         out.put(rs.getLong(1), values);
                     });
         }

@@ -1,6 +1,12 @@
 package io.segmenthub.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.spy;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenthub.crypto.EnvelopeCipher;
@@ -64,6 +70,21 @@ class GoldenValuesTest {
                 Attribute.PHONE, "+441632960001"));
         assertThat(opened.get("G-BOB")).containsExactlyEntriesOf(Map.of(Attribute.EMAIL, "bob@example.com"));
         assertThat(values.of("G-ANN", Set.of(Attribute.EMAIL))).containsExactlyEntriesOf(Map.of(Attribute.EMAIL, "ann.b@example.com"));
+    }
+
+    @Test
+    void aRecordHoldingSeveralPushedFieldsIsOpenedOnce() {
+        long web = record(4, "web", "D", "{\"email\":\"cy@example.com\",\"phone\":\"+441632960004\"}", "{}");
+        survives("G-CY", "email", web);
+        survives("G-CY", "phone", web);
+        PersonalDataVault counted = spy(vault);
+
+        Map<String, Map<Attribute, String>> opened = new GoldenValues(jdbc, counted, new ObjectMapper())
+                .of(List.of("G-CY"), Set.of(Attribute.EMAIL, Attribute.PHONE));
+
+        assertThat(opened.get("G-CY")).containsExactlyInAnyOrderEntriesOf(Map.of(Attribute.EMAIL, "cy@example.com",
+                Attribute.PHONE, "+441632960004"));
+        verify(counted, times(1)).open(anyString(), any(byte[].class), any(byte[].class), eq("web/D"));
     }
 
     @Test
