@@ -98,6 +98,19 @@ public class ConsentLedger {
         return latestEvent(subjects, purpose).flatMap(e -> e.effectiveAt(at));
     }
 
+    /**
+     * The current state for one purpose of each identifier on its own (one identifier's events do
+     * not count for another), all read at once: for checking every address a push would send.
+     */
+    public Map<String, Optional<ConsentStatus>> currentOfEach(Collection<String> subjects, String purpose, Instant at) {
+        Map<String, List<ConsentEvent>> events = eventsOf(subjects, purpose);
+        Map<String, Optional<ConsentStatus>> current = new HashMap<>();
+        for (String subject : subjects) {
+            current.put(subject, latest(events.getOrDefault(subject, List.of())).flatMap(e -> e.effectiveAt(at)));
+        }
+        return current;
+    }
+
     /** The event that decides the current state for one purpose across several identifiers. */
     public Optional<ConsentEvent> latestEvent(Collection<String> subjects, String purpose) {
         if (subjects.isEmpty()) {
@@ -169,9 +182,7 @@ public class ConsentLedger {
                     }
                     ConsentEvent e = map(rs);
                     ConsentEvent[] deciding = bySubject.computeIfAbsent(e.subject(), k -> new ConsentEvent[purposes.size()]);
-                    if (deciding[p] == null || e.supersedes(deciding[p])) {
-                        deciding[p] = e;
-                    }
+                    deciding[p] = deciding(deciding[p], e);
                 });
         return bySubject;
     }
@@ -187,11 +198,14 @@ public class ConsentLedger {
     public static Optional<ConsentEvent> latest(Collection<ConsentEvent> events) {
         ConsentEvent winner = null;
         for (ConsentEvent e : events) {
-            if (winner == null || e.supersedes(winner)) {
-                winner = e;
-            }
+            winner = deciding(winner, e);
         }
         return Optional.ofNullable(winner);
+    }
+
+    /** The ledger's rule for two events: {@code candidate} unless {@code held} is there and is not superseded by it (either may be null). */
+    static ConsentEvent deciding(ConsentEvent held, ConsentEvent candidate) {
+        return held == null || (candidate != null && candidate.supersedes(held)) ? candidate : held;
     }
 
     private static ConsentEvent map(java.sql.ResultSet rs) throws java.sql.SQLException {

@@ -48,6 +48,7 @@ public class ConsentView {
      */
     public Map<String, Map<String, Boolean>> permitted(Instant at) {
         List<String> purposes = List.copyOf(config.purposes().keySet());
+        List<LawfulBasis> bases = purposes.stream().map(id -> config.purposes().get(id).basis()).toList();
         Map<String, ConsentEvent[]> bySubject = ledger.decidingBySubject(purposes);
         Map<String, ConsentEvent[]> byProfile = new HashMap<>();
         // most identifiers have no events, and a profile without any is decided by the purposes' bases alone
@@ -79,7 +80,7 @@ public class ConsentView {
             List<Boolean> permits = new ArrayList<>(purposes.size());
             for (int p = 0; p < purposes.size(); p++) {
                 Optional<ConsentStatus> state = deciding == null || deciding[p] == null ? Optional.empty() : deciding[p].effectiveAt(at);
-                permits.add(config.purposes().get(purposes.get(p)).basis().permits(state));
+                permits.add(bases.get(p).permits(state));
             }
             result.put(golden, answers.computeIfAbsent(permits, k -> answer(purposes, k)));
         });
@@ -97,9 +98,7 @@ public class ConsentView {
             return;
         }
         for (int p = 0; p < deciding.length; p++) {
-            if (deciding[p] != null && (profile[p] == null || deciding[p].supersedes(profile[p]))) {
-                profile[p] = deciding[p];
-            }
+            profile[p] = ConsentLedger.deciding(profile[p], deciding[p]);
         }
     }
 

@@ -2,7 +2,6 @@ package io.segmenthub.sync;
 
 import io.segmenthub.audit.AuditLog;
 import io.segmenthub.connector.DestinationConfig;
-import io.segmenthub.consent.ConsentEvent;
 import io.segmenthub.consent.ConsentLedger;
 import io.segmenthub.consent.ConsentView;
 import io.segmenthub.consent.Purpose;
@@ -226,15 +225,11 @@ public class SegmentPusher {
 
     /**
      * Whether the consent given for each e-mail address itself (its blind index) permits the
-     * destination's purpose: the ledger's rule over that address's events alone. All addresses'
-     * events are read at once, rather than one query per member and segment.
+     * destination's purpose, all addresses read at once rather than one query per member and segment.
      */
     private Map<String, Boolean> emailPermits(Set<String> indexes, Purpose purpose, Instant at) {
-        Map<String, List<ConsentEvent>> events = ledger.eventsOf(indexes, purpose.id());
         Map<String, Boolean> permits = new HashMap<>();
-        for (String index : indexes) {
-            permits.put(index, purpose.basis().permits(ConsentLedger.latest(events.getOrDefault(index, List.of())).flatMap(e -> e.effectiveAt(at))));
-        }
+        ledger.currentOfEach(indexes, purpose.id(), at).forEach((index, state) -> permits.put(index, purpose.basis().permits(state)));
         return permits;
     }
 

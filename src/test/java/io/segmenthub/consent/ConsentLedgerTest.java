@@ -265,6 +265,27 @@ class ConsentLedgerTest {
         }
 
         @Test
+        void eachIdentifiersCurrentStateCountsOnlyItsOwnEvents() {
+            ledger.record(List.of(
+                    event(EMAIL_ANN, "marketing_email", ConsentStatus.GRANTED, T1),
+                    event(PHONE_ANN, "marketing_email", ConsentStatus.WITHDRAWN, T2),
+                    event(EMAIL_BOB, "marketing_email", ConsentStatus.GRANTED, T1),
+                    event(EMAIL_BOB, "marketing_email", ConsentStatus.DENIED, T2),
+                    event(EMAIL_BOB, "analytics", ConsentStatus.GRANTED, NOW),
+                    new ConsentEvent("email-idx-cy", "marketing_email", ConsentStatus.GRANTED, T1, "consent-platform", "web-form",
+                            Optional.of(T2))), "run-1");
+
+            Map<String, Optional<ConsentStatus>> current = ledger.currentOfEach(
+                    List.of(EMAIL_ANN, EMAIL_BOB, "email-idx-cy", "email-idx-nobody"), "marketing_email", NOW);
+
+            // Ann's phone withdrew later, but that is another identifier
+            assertThat(current).containsExactlyInAnyOrderEntriesOf(Map.of(EMAIL_ANN, Optional.of(ConsentStatus.GRANTED),
+                    EMAIL_BOB, Optional.of(ConsentStatus.DENIED), "email-idx-cy", Optional.empty(), "email-idx-nobody", Optional.empty()));
+            assertThat(ledger.currentOfEach(List.of(EMAIL_ANN, PHONE_ANN), "marketing_email", NOW).get(EMAIL_ANN))
+                    .isEqualTo(ledger.current(List.of(EMAIL_ANN), "marketing_email", NOW));
+        }
+
+        @Test
         void eachSubjectKeepsItsDecidingEventPerConfiguredPurpose() {
             ConsentEvent annGranted = event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T1);
             ConsentEvent annWithdrawn = event(EMAIL_ANN, "analytics", ConsentStatus.WITHDRAWN, T2);
