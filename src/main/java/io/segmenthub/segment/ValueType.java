@@ -16,8 +16,11 @@ public enum ValueType {
     /** Everyone else. */
     GENERAL;
 
+    /** Asked for per scored profile and per rule evaluation: made once. */
+    private final String key = name().toLowerCase(Locale.ROOT);
+
     /** The name used in segment rules, config and APIs: {@code high_value}, ... */
     public String key() {
-        return name().toLowerCase(Locale.ROOT);
+        return key;
     }
 }
