@@ -51,10 +51,37 @@ public record ProfileFacts(String goldenId, Optional<RfmScore> rfm, Map<String, 
         sources = Set.copyOf(sources);
     }
 
-    /** The facts as CEL variables, with CEL's types: int is {@code Long}, double is {@code Double}. */
-    Map<String, Object> celVariables() {
-        Map<String, Object> rfmVariable = rfm
-                .<Map<String, Object>>map(s -> Map.of(
+    /**
+     * One fact as the CEL variable of that name, with CEL's types (int is {@code Long}, double is
+     * {@code Double}); empty for a name that is no variable. Asked for by name as a rule reads it,
+     * so a rule over {@code orders} does not build {@code rfm} or sort {@code sources} for every
+     * profile.
+     */
+    Optional<Object> variable(String name) {
+        // an assignment to Object boxes each arm on its own (long stays Long, double Double)
+        Object value = switch (name) {
+            case "rfm" -> rfmVariable();
+            case "value_type" -> rfm.map(s -> s.valueType().key()).orElse((String) NO_PURCHASES.get("value_type"));
+            case "consent" -> consent;
+            case "attributes" -> attributes;
+            case "sources" -> sources.stream().sorted().toList();
+            case "orders" -> orders;
+            case "revenue" -> revenue.doubleValue();
+            case "days_since_purchase" -> daysSincePurchase.orElse(-1);
+            case "events" -> events;
+            case "has_email" -> hasEmail;
+            case "has_phone" -> hasPhone;
+            case "has_purchases" -> orders > 0;
+            case "clv" -> clv.orElse(-1);
+            case "p_alive" -> probabilityAlive.orElse(-1);
+            case "cluster" -> cluster.orElse(NO_CLUSTER);
+            default -> null;
+        };
+        return Optional.ofNullable(value);
+    }
+
+    private Map<String, Object> rfmVariable() {
+        return rfm.<Map<String, Object>>map(s -> Map.of(
                         "recency", (long) s.recency(),
                         "frequency", (long) s.frequency(),
                         "monetary", (long) s.monetary(),
@@ -62,22 +89,6 @@ public record ProfileFacts(String goldenId, Optional<RfmScore> rfm, Map<String, 
                         "segment", s.segment(),
                         "value_type", s.valueType().key()))
                 .orElse(NO_PURCHASES);
-        return Map.ofEntries(
-                Map.entry("rfm", rfmVariable),
-                Map.entry("value_type", rfmVariable.get("value_type")),
-                Map.entry("consent", consent),
-                Map.entry("attributes", attributes),
-                Map.entry("sources", sources.stream().sorted().toList()),
-                Map.entry("orders", orders),
-                Map.entry("revenue", revenue.doubleValue()),
-                Map.entry("days_since_purchase", daysSincePurchase.orElse(-1)),
-                Map.entry("events", events),
-                Map.entry("has_email", hasEmail),
-                Map.entry("has_phone", hasPhone),
-                Map.entry("has_purchases", orders > 0),
-                Map.entry("clv", clv.orElse(-1)),
-                Map.entry("p_alive", probabilityAlive.orElse(-1)),
-                Map.entry("cluster", cluster.orElse(NO_CLUSTER)));
     }
 
     /** {@code rfm} for a profile that has never purchased: same keys, so rules need no has() guard. */

@@ -154,7 +154,7 @@ public final class SegmentRule {
     public boolean matches(ProfileFacts facts) {
         Object result;
         try {
-            result = program.eval(facts.celVariables());
+            result = program.eval(facts::variable);
         } catch (CelEvaluationException e) {
             throw new SegmentRuleException("segment rule failed on golden profile " + facts.goldenId()
                     + ": " + withoutProfileData(e, facts) + " in: " + expression);

@@ -26,6 +26,14 @@ class SegmentRuleTest {
         private BigDecimal revenue = BigDecimal.ZERO;
         private OptionalLong daysSincePurchase = OptionalLong.empty();
         private Optional<String> cluster = Optional.empty();
+        private java.util.OptionalDouble clv = java.util.OptionalDouble.empty();
+        private java.util.OptionalDouble probabilityAlive = java.util.OptionalDouble.empty();
+
+        Profile lifetime(double value, double alive) {
+            clv = java.util.OptionalDouble.of(value);
+            probabilityAlive = java.util.OptionalDouble.of(alive);
+            return this;
+        }
 
         Profile cluster(String id) {
             cluster = Optional.of(id);
@@ -61,7 +69,7 @@ class SegmentRuleTest {
 
         ProfileFacts facts() {
             return new ProfileFacts("g-42", rfm, consent, attributes, sources, orders, revenue,
-                    daysSincePurchase, 7, true, false, java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty(), cluster);
+                    daysSincePurchase, 7, true, false, clv, probabilityAlive, cluster);
         }
     }
 
@@ -152,6 +160,33 @@ class SegmentRuleTest {
 
         assertThat(matches(rule, profile())).isTrue();
         assertThat(matches(rule, profile().rfm(1, 1, 1).purchases(1, "5", 400))).isFalse();
+    }
+
+    @Test
+    void lifetimeValueAndPAliveReadAsDoublesAndMinusOneWhenNotValued() {
+        String rule = "clv >= 120.5 && p_alive > 0.5";
+
+        assertThat(matches(rule, profile().rfm(4, 3, 4).purchases(3, "300", 20).lifetime(130.25, 0.8))).isTrue();
+        assertThat(matches(rule, profile().rfm(4, 3, 4).purchases(3, "300", 20).lifetime(130.25, 0.4))).isFalse();
+        assertThat(matches("clv == -1.0 && p_alive == -1.0", profile())).isTrue();
+    }
+
+    @Test
+    void everyDeclaredVariableIsAnsweredByTheFactsWithItsDeclaredType() {
+        // a variable the facts did not answer, or answered with another type, fails evaluation
+        String rule = "size(rfm) == 6 && value_type == 'none' && size(consent) == 0 && size(attributes) == 0"
+                + " && sources == [] && orders == 0 && revenue == 0.0 && days_since_purchase == -1 && events == 7"
+                + " && has_email && !has_phone && !has_purchases && clv == -1.0 && p_alive == -1.0 && cluster == 'none'";
+
+        SegmentRule compiled = SegmentRule.compile(rule);
+
+        assertThat(compiled.variables()).hasSize(15);
+        assertThat(compiled.matches(profile().facts())).isTrue();
+    }
+
+    @Test
+    void sourcesReadInOrder() {
+        assertThat(matches("sources == ['crm', 'erp', 'shop']", profile().sources("shop", "crm", "erp"))).isTrue();
     }
 
     @Test
