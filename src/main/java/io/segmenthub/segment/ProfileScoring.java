@@ -102,7 +102,8 @@ public class ProfileScoring {
         List<PurchaseHistory> histories = new ArrayList<>();
         totals.forEach((golden, t) -> histories.add(new PurchaseHistory(golden, t.last, t.orders, t.revenue)));
         RfmScorer scorer = new RfmScorer(scoring.thresholds());
-        Map<String, RfmScore> rfm = scorer.score(histories, asOf);
+        RfmThresholds cuts = scorer.thresholds(histories, asOf);
+        Map<String, RfmScore> rfm = scorer.score(histories, asOf, cuts);
 
         Map<String, Lifetime> lifetimes = lifetimes(purchases, asOf, run);
 
@@ -128,7 +129,7 @@ public class ProfileScoring {
                 "monetary", "rfm_segment", "value_type", "clv", "p_alive", "expected_purchases", "first_purchase"), rows);
         if (!histories.isEmpty()) {
             run.report().note("rfm", histories.size() + " profiles with purchases scored as of " + asOf
-                    + "; cut points " + scorer.thresholds(histories, asOf));
+                    + "; cut points " + cuts);
         }
         if (unconverted[0] > 0) {
             run.report().note("purchases without an fx rate", unconverted[0] + " (left out of revenue; add hub.scoring.fx-rates)");

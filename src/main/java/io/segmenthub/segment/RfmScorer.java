@@ -85,7 +85,14 @@ public final class RfmScorer {
      * @throws IllegalArgumentException if two histories have the same golden id
      */
     public Map<String, RfmScore> score(Collection<PurchaseHistory> histories, LocalDate asOf) {
-        RfmThresholds cuts = thresholds(histories, asOf);
+        return score(histories, asOf, thresholds(histories, asOf));
+    }
+
+    /**
+     * The same with the cut points given, as {@link #thresholds} made them for these histories: a
+     * caller that reports the cut points sorts the population once, not twice.
+     */
+    public Map<String, RfmScore> score(Collection<PurchaseHistory> histories, LocalDate asOf, RfmThresholds cuts) {
         Map<String, RfmScore> scores = new TreeMap<>();
         for (PurchaseHistory h : histories) {
             int r = 6 - rank(recencyDays(h, asOf), cuts.recencyDays());
