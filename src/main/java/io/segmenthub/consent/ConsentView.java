@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * What each golden profile may be used for right now. A profile's consent per purpose is the
@@ -47,6 +48,15 @@ public class ConsentView {
      * the one over all its events.
      */
     public Map<String, Map<String, Boolean>> permitted(Instant at) {
+        return permitted(at, golden -> true);
+    }
+
+    /**
+     * The same for the profiles {@code wanted} accepts, the others left out: a push asks only
+     * about its segments' members, so the records of everyone else are neither hashed nor folded.
+     * The ledger and the identifiers are still read whole.
+     */
+    public Map<String, Map<String, Boolean>> permitted(Instant at, Predicate<String> wanted) {
         List<String> purposes = List.copyOf(config.purposes().keySet());
         List<LawfulBasis> bases = purposes.stream().map(id -> config.purposes().get(id).basis()).toList();
         Map<String, ConsentEvent[]> bySubject = ledger.decidingBySubject(purposes);
@@ -56,12 +66,18 @@ public class ConsentView {
                         SELECT r.golden_id, i.hashed FROM record_index i JOIN source_record r ON r.id = i.source_record_id
                         WHERE r.golden_id IS NOT NULL""")
                 .query(rs -> {
-                    fold(byProfile, rs.getString(1), bySubject.get(rs.getString(2)));
+                    String golden = rs.getString(1);
+                    if (wanted.test(golden)) {
+                        fold(byProfile, golden, bySubject.get(rs.getString(2)));
+                    }
                 });
         List<String[]> records = new ArrayList<>();
         jdbc.sql("SELECT golden_id, system, record_id FROM source_record WHERE golden_id IS NOT NULL")
                 .query(rs -> {
-                    records.add(new String[]{rs.getString(1), rs.getString(2) + "/" + rs.getString(3)});
+                    String golden = rs.getString(1);
+                    if (wanted.test(golden)) {
+                        records.add(new String[]{golden, rs.getString(2) + "/" + rs.getString(3)});
+                    }
                 });
         // the records' own identifiers are keyed hashes: computed on both cores
         List<String> recordSubjects = records.parallelStream().map(r -> blindIndex.of("record", r[1])).toList();

@@ -75,7 +75,6 @@ public class SegmentPusher {
     /** One plan per segment and tag the destination takes, empty ones included (they still confirm nothing). */
     public List<SegmentPush> plan(SyncRun run, String destinationId) {
         DestinationConfig destination = config.destination(destinationId);
-        Map<String, Map<String, Boolean>> permitted = consent.permitted(clock.instant());
         Map<String, String> externalIds = destination.system() == null ? Map.of() : externalIds(destination.system());
         List<SegmentDefinition> segments = new ArrayList<>(destination.segments().isEmpty() ? config.segments()
                 : destination.segments().stream().map(id -> config.segmentsById().get(id)).toList());
@@ -88,6 +87,9 @@ public class SegmentPusher {
         Purpose destinationPurpose = config.purpose(destination.purpose());
         Map<String, Set<String>> treated = new HashMap<>();
         segments.forEach(segment -> treated.put(segment.id(), memberships.treated(segment.id()))); // the holdout is never pushed
+        // consent is asked for the members alone: no one else is pushed
+        Set<String> members = treated.values().stream().flatMap(Set::stream).collect(Collectors.toSet());
+        Map<String, Map<String, Boolean>> permitted = consent.permitted(clock.instant(), members::contains);
         Map<String, Boolean> emailPermits = pushesEmail ? emailPermits(treated.values().stream().flatMap(Set::stream)
                 .map(emailIndex::get).filter(Objects::nonNull).collect(Collectors.toSet()),
                 destinationPurpose, clock.instant()) : Map.of();

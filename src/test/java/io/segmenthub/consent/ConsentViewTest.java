@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +106,11 @@ class ConsentViewTest {
         // the grant expired at T2, so just before it the profile was permitted
         assertThat(new ConsentView(jdbc, ledger, blindIndex, config).permitted(T2.minusSeconds(1)).get("G-2"))
                 .containsEntry("analytics", true);
+        // asked for some profiles, the view answers for those alone, as it answers for everyone
+        Map<String, Map<String, Boolean>> some = new ConsentView(jdbc, ledger, blindIndex, config).permitted(NOW, Set.of("G-1", "G-2")::contains);
+        assertThat(some).containsOnlyKeys("G-1", "G-2");
+        assertThat(some.get("G-1")).isEqualTo(permitted.get("G-1"));
+        assertThat(some.get("G-2")).isEqualTo(permitted.get("G-2"));
     }
 
     static ConsentEvent event(String subject, String purpose, ConsentStatus status, Instant at, Instant expires) {
