@@ -90,7 +90,7 @@ public class SegmentPusher {
         // consent is asked for the members alone: no one else is pushed
         Set<String> members = treated.values().stream().flatMap(Set::stream).collect(Collectors.toSet());
         Map<String, Map<String, Boolean>> permitted = consent.permitted(clock.instant(), members::contains);
-        Map<String, Boolean> emailPermits = pushesEmail ? emailPermits(treated.values().stream().flatMap(Set::stream)
+        Map<String, Boolean> emailPermits = pushesEmail ? emailPermits(members.stream()
                 .map(emailIndex::get).filter(Objects::nonNull).collect(Collectors.toSet()),
                 destinationPurpose, clock.instant()) : Map.of();
         for (SegmentDefinition segment : segments) {
