@@ -89,10 +89,12 @@ public class SegmentPusher {
         segments.forEach(segment -> treated.put(segment.id(), memberships.treated(segment.id()))); // the holdout is never pushed
         // consent is asked for the members alone: no one else is pushed
         Set<String> members = treated.values().stream().flatMap(Set::stream).collect(Collectors.toSet());
-        Map<String, Map<String, Boolean>> permitted = consent.permitted(clock.instant(), members::contains);
+        // the profile's consent and the pushed address's are judged at one instant
+        Instant now = clock.instant();
+        Map<String, Map<String, Boolean>> permitted = consent.permitted(now, members::contains);
         Map<String, Boolean> emailPermits = pushesEmail ? emailPermits(members.stream()
                 .map(emailIndex::get).filter(Objects::nonNull).collect(Collectors.toSet()),
-                destinationPurpose, clock.instant()) : Map.of();
+                destinationPurpose, now) : Map.of();
         for (SegmentDefinition segment : segments) {
             Map<String, String> desired = new TreeMap<>();
             Map<String, String> excluded = new HashMap<>();
