@@ -16,6 +16,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,9 +47,19 @@ public class MatchStateStore {
 
     private static final String LINKS = "SELECT left_record_id, right_record_id, match_weight, match_probability, evidence FROM match_link";
 
-    /** A blind-indexed key of a record: kind "block", or "tf:&lt;field&gt;". */
+    /**
+     * A blind-indexed key of a record: kind "block", or "tf:&lt;field&gt;"; {@code hashed} is a
+     * {@link io.segmenthub.crypto.BlindIndex} value (URL-safe Base64), of which the store keeps the
+     * first {@value #STORED_BYTES} bytes.
+     */
     public record Key(long recordId, String kind, String hashed) {
     }
+
+    /** Bytes of a blind index kept per key (V17): 128 bits, compared byte by byte. */
+    static final int STORED_BYTES = 16;
+
+    /** A key as a parameter of a values table (typed: H2 would take it for text). */
+    private static final String BYTES = "CAST(? AS BYTEA)";
 
     /** The stored model: which settings it was learned with, and its parameters as JSON. */
     public record Model(String settings, String parameters) {
@@ -183,24 +195,26 @@ public class MatchStateStore {
 
     /** A slice's keys are made on every core while the store takes the slice before it. */
     private <R> void insertAll(Iterable<R> records, Function<R, List<Key>> keysOf) {
-        CompletableFuture<List<Key>> pending = CompletableFuture.completedFuture(List.of());
+        CompletableFuture<List<Object[]>> pending = CompletableFuture.completedFuture(List.of());
         List<R> slice = new ArrayList<>(RECORDS_PER_SLICE);
         for (R record : records) {
             slice.add(record);
             if (slice.size() == RECORDS_PER_SLICE) {
                 List<R> next = slice;
-                List<Key> ready = joined(pending);
-                pending = CompletableFuture.supplyAsync(() -> keysOf(next, keysOf));
-                insert(ready);
+                List<Object[]> ready = joined(pending);
+                pending = CompletableFuture.supplyAsync(() -> rows(next, keysOf));
+                insertRows(ready);
                 slice = new ArrayList<>(RECORDS_PER_SLICE);
             }
         }
-        insert(joined(pending));
-        insert(keysOf(slice, keysOf));
+        insertRows(joined(pending));
+        insertRows(rows(slice, keysOf));
     }
 
-    private static <R> List<Key> keysOf(List<R> records, Function<R, List<Key>> keysOf) {
-        return records.parallelStream().flatMap(r -> keysOf.apply(r).stream()).toList();
+    private static <R> List<Object[]> rows(List<R> records, Function<R, List<Key>> keysOf) {
+        // a key twice for one record is stored once; each record's keys are made together, so the
+        // duplicates are found record by record, not in a set as large as the slice
+        return records.parallelStream().flatMap(r -> keysOf.apply(r).stream().distinct()).map(MatchStateStore::row).toList();
     }
 
     private static <T> T joined(CompletableFuture<T> future) {
@@ -216,15 +230,28 @@ public class MatchStateStore {
         for (List<Long> chunk : InLists.of(ids)) {
             jdbc.sql("DELETE FROM match_key WHERE source_record_id IN (:ids)").param("ids", chunk).update();
         }
-        insert(keys);
+        insertRows(keys.stream().distinct().map(MatchStateStore::row).toList());
     }
 
-    private void insert(List<Key> keys) {
-        if (keys.isEmpty()) {
-            return;
+    private void insertRows(List<Object[]> rows) {
+        if (!rows.isEmpty()) {
+            bulk.insert("match_key", List.of("source_record_id", "kind", "hashed"), rows);
         }
-        bulk.insert("match_key", List.of("source_record_id", "kind", "hashed"),
-                keys.stream().distinct().map(k -> new Object[]{k.recordId(), k.kind(), k.hashed()}).toList());
+    }
+
+    private static Object[] row(Key key) {
+        return new Object[]{key.recordId(), key.kind(), stored(key.hashed())};
+    }
+
+    /** The bytes kept of a blind index. */
+    private static byte[] stored(String hashed) {
+        byte[] tag = Base64.getUrlDecoder().decode(hashed);
+        return tag.length <= STORED_BYTES ? tag : Arrays.copyOf(tag, STORED_BYTES);
+    }
+
+    /** Kept bytes as text again, for the maps between queries; {@link #stored} gives the same bytes back. */
+    private static String text(byte[] stored) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(stored);
     }
 
     /**
@@ -240,37 +267,42 @@ public class MatchStateStore {
             jdbc.sql("SELECT source_record_id, hashed FROM match_key WHERE source_record_id IN (:ids) AND kind = 'block'")
                     .param("ids", chunk)
                     .query(rs -> {
-                        holders.computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(rs.getLong(1));
+                        holders.computeIfAbsent(text(rs.getBytes(2)), k -> new ArrayList<>()).add(rs.getLong(1));
                     });
         }
         Map<String, Long> sizes = counts("block", holders.keySet());
         List<String> kept = holders.keySet().stream().filter(h -> sizes.getOrDefault(h, 0L) <= maxBlockSize).sorted().toList();
         Map<Long, Set<Long>> out = new HashMap<>();
         for (List<String> chunk : InLists.of(kept)) {
-            List<Object> params = new ArrayList<>(chunk);
-            named.getJdbcTemplate().query("SELECT wanted.h, m.source_record_id FROM " + InLists.valuesTable(chunk.size())
+            Object[] params = chunk.stream().map(MatchStateStore::stored).toArray();
+            named.getJdbcTemplate().query("SELECT wanted.h, m.source_record_id FROM " + InLists.valuesTable(chunk.size(), BYTES)
                     + " AS wanted(h) JOIN match_key m ON m.kind = 'block' AND m.hashed = wanted.h", rs -> {
                         long other = rs.getLong(2);
-                        for (long holder : holders.get(rs.getString(1))) {
+                        for (long holder : holders.get(text(rs.getBytes(1)))) {
                             if (holder != other) {
                                 out.computeIfAbsent(holder, k -> new HashSet<>()).add(other);
                             }
                         }
-                    }, params.toArray());
+                    }, params);
         }
         return out;
     }
 
-    /** How many records hold each of the hashed values of one kind (looked up value by value, see {@link InLists#valuesTable}). */
+    /**
+     * How many records hold each of the hashed values of one kind (looked up value by value, see
+     * {@link InLists#valuesTable}), keyed by the values as given.
+     */
     public Map<String, Long> counts(String kind, Collection<String> hashed) {
+        Map<String, String> given = new HashMap<>(); // kept bytes, as text, to the value asked for
+        hashed.forEach(h -> given.put(text(stored(h)), h));
         Map<String, Long> counts = new HashMap<>();
-        List<String> values = new ArrayList<>(new HashSet<>(hashed));
-        for (List<String> chunk : InLists.of(values)) {
-            List<Object> params = new ArrayList<>(chunk);
+        for (List<String> chunk : InLists.of(new ArrayList<>(given.keySet()))) {
+            List<Object> params = new ArrayList<>(chunk.size() + 1);
+            chunk.forEach(h -> params.add(stored(h)));
             params.add(kind);
-            named.getJdbcTemplate().query("SELECT wanted.h, COUNT(*) FROM " + InLists.valuesTable(chunk.size())
+            named.getJdbcTemplate().query("SELECT wanted.h, COUNT(*) FROM " + InLists.valuesTable(chunk.size(), BYTES)
                     + " AS wanted(h) JOIN match_key m ON m.hashed = wanted.h WHERE m.kind = ? GROUP BY wanted.h", rs -> {
-                        counts.put(rs.getString(1), rs.getLong(2));
+                        counts.put(given.get(text(rs.getBytes(1))), rs.getLong(2));
                     }, params.toArray());
         }
         return counts;

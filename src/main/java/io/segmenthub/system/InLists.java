@@ -32,10 +32,18 @@ public final class InLists {
      * value up. PostgreSQL plans both forms alike.
      */
     public static String valuesTable(int count) {
+        return valuesTable(count, "?");
+    }
+
+    /**
+     * The same with each row's value written as {@code placeholder}, such as {@code CAST(? AS BYTEA)}:
+     * H2 takes an untyped parameter in a values table for text, and text does not compare with bytes.
+     */
+    public static String valuesTable(int count, String placeholder) {
         if (count < 1) {
             throw new IllegalArgumentException("a values table needs at least one row");
         }
-        return "(VALUES " + String.join(", ", Collections.nCopies(count, "(?)")) + ")";
+        return "(VALUES " + String.join(", ", Collections.nCopies(count, "(" + placeholder + ")")) + ")";
     }
 
     /**

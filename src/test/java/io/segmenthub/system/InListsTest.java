@@ -24,6 +24,7 @@ class InListsTest {
     @Test
     void aValuesTableHasOneRowPerValue() {
         assertThat(InLists.valuesTable(3)).isEqualTo("(VALUES (?), (?), (?))");
+        assertThat(InLists.valuesTable(2, "CAST(? AS BYTEA)")).isEqualTo("(VALUES (CAST(? AS BYTEA)), (CAST(? AS BYTEA)))");
         assertThatThrownBy(() -> InLists.valuesTable(0)).isInstanceOf(IllegalArgumentException.class);
     }
 
