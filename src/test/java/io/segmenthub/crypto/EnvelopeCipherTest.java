@@ -112,6 +112,27 @@ class EnvelopeCipherTest {
         assertThat(known.unwrap(wrapped)).isEqualTo(keyData);
     }
 
+    /** Each thread keeps its own keyed wrap ciphers: keys wrapped and unwrapped on many threads at once all come back. */
+    @Test
+    void wrapsAndUnwrapsOnManyThreadsAtOnce() {
+        java.util.List<DataKey> keys = java.util.stream.IntStream.range(0, 2_000).parallel().mapToObj(i -> cipher.newDataKey()).toList();
+
+        assertThat(keys.parallelStream().filter(k -> java.util.Arrays.equals(cipher.unwrap(k.wrapped()), k.key())).count())
+                .isEqualTo(2_000L);
+    }
+
+    /** A failed unwrap leaves the thread's cipher out, so the next key is unwrapped by a freshly keyed one. */
+    @Test
+    void unwrapsAGoodKeyAfterADamagedOne() {
+        DataKey good = cipher.newDataKey();
+        byte[] damaged = good.wrapped().wrapped();
+        damaged[3] ^= 0x40;
+
+        assertThatThrownBy(() -> cipher.unwrap(new WrappedKey(good.wrapped().masterKeyId(), damaged)))
+                .hasMessageContaining("integrity check");
+        assertThat(cipher.unwrap(good.wrapped())).isEqualTo(good.key());
+    }
+
     @Test
     void dataKeyDescribesItselfWithoutTheKey() {
         DataKey dataKey = cipher.newDataKey();
