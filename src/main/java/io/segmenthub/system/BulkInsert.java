@@ -18,7 +18,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.SignStyle;
 import java.time.temporal.ChronoField;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.List;
 
@@ -40,6 +39,7 @@ public class BulkInsert {
             .appendValue(ChronoField.YEAR, 4, 9, SignStyle.NORMAL).appendPattern("-MM-dd").toFormatter(Locale.ROOT);
     private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
             .append(DATE).appendPattern(" HH:mm:ss.SSSSSSxxx").toFormatter(Locale.ROOT);
+    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
     private final DataSource dataSource;
     private final NamedParameterJdbcTemplate named;
@@ -125,7 +125,8 @@ public class BulkInsert {
             return;
         }
         if (value instanceof byte[] bytes) {
-            text.append("\\\\x").append(HexFormat.of().formatHex(bytes)); // \\x: the backslash of \x, escaped
+            text.append("\\\\x"); // \\x: the backslash of \x, escaped
+            appendHex(text, bytes);
             return;
         }
         if (value instanceof OffsetDateTime at) {
@@ -150,6 +151,18 @@ public class BulkInsert {
                 case '\r' -> text.append("\\r");
                 default -> text.append(ch);
             }
+        }
+    }
+
+    /**
+     * Lower-case hex digits straight into the text: a first sync copies a sealed value and a wrapped
+     * key per record and a 16-byte match key for each of some five million blocking keys, and
+     * {@code HexFormat.formatHex} made a string of each first (about 5 % of ingest's samples).
+     */
+    private static void appendHex(StringBuilder text, byte[] bytes) {
+        text.ensureCapacity(text.length() + 2 * bytes.length);
+        for (byte b : bytes) {
+            text.append(HEX_DIGITS[(b >> 4) & 0xF]).append(HEX_DIGITS[b & 0xF]);
         }
     }
 
