@@ -58,6 +58,7 @@ class PipelineBench {
         table.append("| store | run | stage | wall s | source rows/s |\n|---|---|---|---:|---:|\n");
         List<String> summary = new ArrayList<>();
         String counts = "";
+        StringBuilder servers = new StringBuilder();
         for (String store : stores.equals("both") ? List.of("h2", "postgres") : List.of(stores)) {
             long started = System.nanoTime();
             BenchWorld world = new BenchWorld(root.resolve("world-" + store), records, 42).write();
@@ -69,6 +70,11 @@ class PipelineBench {
             try (ConfigurableApplicationContext hub = start(world, data, store)) {
                 SyncRunner runner = hub.getBean(SyncRunner.class);
                 DataSource ds = hub.getBean(DataSource.class);
+                if (store.equals("postgres")) {
+                    String server = serverSettings(ds);
+                    System.out.println("postgres: " + server);
+                    servers.append("PostgreSQL: ").append(server).append("\n\n");
+                }
                 Measured first = measure(runner, "full");
                 long firstSize = storeSize(ds, data, store);
                 Quality firstQuality = quality(hub, world);
@@ -92,7 +98,7 @@ class PipelineBench {
                 assertThat(firstQuality.records()).as("stored records found in the truth").isPositive();
             }
         }
-        table.insert(0, counts + "\n\n");
+        table.insert(0, counts + "\n\n" + servers);
         table.append("\n| store | run | wall s | rows/s | peak heap MiB | store MiB | profiles | records | true pairs | P pairs | R pairs | F1 pairs |"
                 + "\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         summary.forEach(s -> table.append(s).append('\n'));
@@ -256,6 +262,25 @@ class PipelineBench {
             args.add("--spring.datasource.password=");
         }
         return new SpringApplicationBuilder(SegmentHub.class).run(args.toArray(String[]::new));
+    }
+
+    /** The server's version and the settings that bear on a bulk load, so that figures say what they were measured on. */
+    private static String serverSettings(DataSource ds) throws Exception {
+        List<String> settings = new ArrayList<>();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            for (String name : List.of("server_version", "shared_buffers", "max_wal_size", "checkpoint_timeout", "work_mem",
+                    "maintenance_work_mem", "synchronous_commit")) {
+                try (ResultSet rs = s.executeQuery("SHOW " + name)) {
+                    rs.next();
+                    settings.add(name + " " + rs.getString(1));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT datcollate FROM pg_database WHERE datname = current_database()")) {
+                rs.next();
+                settings.add("collation " + rs.getString(1));
+            }
+        }
+        return String.join(", ", settings);
     }
 
     private static long storeSize(DataSource ds, Path data, String store) throws Exception {
