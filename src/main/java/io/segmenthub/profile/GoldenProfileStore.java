@@ -87,7 +87,8 @@ public class GoldenProfileStore {
             return;
         }
         var at = Timestamps.utc(now);
-        SlicedBatch.run(named.getJdbcTemplate(), "INSERT INTO golden_profile (golden_id, created_at, updated_at, run_id) VALUES (?, ?, ?, ?)",
+        // by COPY on PostgreSQL: a first sync creates a profile for most of its records (370,000 at a million source rows)
+        bulk.insert("golden_profile", List.of("golden_id", "created_at", "updated_at", "run_id"),
                 ids.stream().map(id -> new Object[]{id, at, at, runId}).toList());
     }
 
