@@ -7,6 +7,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -53,14 +54,13 @@ public class GoldenProfileBuilder {
             opened = values.openRecords(shared);
         }
         Map<Long, Map<String, String>> open = opened;
-        List<GoldenProfileStore.Lineage> lineage = new ArrayList<>();
-        byGolden.forEach((golden, members) -> {
-            for (Attribute attribute : Attribute.values()) {
-                survivorship.winner(attribute, members,
+        // each profile's winners on both cores (370,000 profiles at a million source rows), in the profiles' order
+        List<GoldenProfileStore.Lineage> lineage = byGolden.entrySet().parallelStream()
+                .flatMap(e -> Arrays.stream(Attribute.values()).flatMap(attribute -> survivorship.winner(attribute, e.getValue(),
                                 f -> Optional.ofNullable(open.getOrDefault(f.id(), Map.of()).get(attribute.key())))
-                        .ifPresent(w -> lineage.add(new GoldenProfileStore.Lineage(golden, attribute, w.id(), survivorship.ruleFor(attribute))));
-            }
-        });
+                        .map(w -> new GoldenProfileStore.Lineage(e.getKey(), attribute, w.id(), survivorship.ruleFor(attribute)))
+                        .stream()))
+                .toList();
         profiles.replaceLineage(lineage, scope);
         run.report().stageTook("golden", Duration.ofNanos(System.nanoTime() - started).toMillis());
         return run;
