@@ -95,7 +95,7 @@ class ApiSecurityTest {
         http.getRestTemplate().setRequestFactory(new org.springframework.http.client.JdkClientHttpRequestFactory());
         fixture.reset(flyway, connections);
         runId = runner.run("nightly", "test").id();
-        ada = store.sql("SELECT golden_id FROM source_record WHERE system = 'erp' AND record_id = 'K1'").query(String.class).single();
+        ada = store.sql("SELECT g.golden_id FROM source_record r JOIN record_golden g ON g.source_record_id = r.id WHERE r.system = 'erp' AND r.record_id = 'K1'").query(String.class).single();
     }
 
     @AfterAll

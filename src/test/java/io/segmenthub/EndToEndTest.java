@@ -519,7 +519,7 @@ class EndToEndTest {
     }
 
     private String golden(String system, String recordId) {
-        return store.sql("SELECT golden_id FROM source_record WHERE system = :s AND record_id = :r")
+        return store.sql("SELECT g.golden_id FROM source_record r JOIN record_golden g ON g.source_record_id = r.id WHERE r.system = :s AND r.record_id = :r")
                 .param("s", system).param("r", recordId).query(String.class).single();
     }
 

@@ -618,12 +618,12 @@ class MultiSourceEndToEndTest {
     // --- reading the store
 
     private String golden(String system, String recordId) {
-        return store.sql("SELECT golden_id FROM source_record WHERE system = :s AND record_id = :r")
+        return store.sql("SELECT g.golden_id FROM source_record r JOIN record_golden g ON g.source_record_id = r.id WHERE r.system = :s AND r.record_id = :r")
                 .param("s", system).param("r", recordId).query(String.class).single();
     }
 
     private List<String> recordsOf(String goldenId) {
-        return store.sql("SELECT system || '/' || record_id FROM source_record WHERE golden_id = :g").param("g", goldenId)
+        return store.sql("SELECT r.system || '/' || r.record_id FROM source_record r JOIN record_golden g ON g.source_record_id = r.id WHERE g.golden_id = :g").param("g", goldenId)
                 .query(String.class).list();
     }
 

@@ -81,7 +81,7 @@ class PrivacyEndToEndTest {
     @Test
     void erasureShredsThePersonRemovesThemDownstreamAndKeepsThemOut() throws Exception {
         runner.run("nightly", "test");
-        String bob = store.sql("SELECT golden_id FROM source_record WHERE system = 'erp' AND record_id = 'K3'").query(String.class).single();
+        String bob = store.sql("SELECT g.golden_id FROM source_record r JOIN record_golden g ON g.source_record_id = r.id WHERE r.system = 'erp' AND r.record_id = 'K3'").query(String.class).single();
         long keysBefore = store.sql("SELECT COUNT(*) FROM data_key").query(Long.class).single();
 
         var erasure = subjects.erase(Optional.of(HubFixture.BOB_EMAIL), Optional.empty(), "test");
@@ -89,7 +89,7 @@ class PrivacyEndToEndTest {
         assertThat(erasure.goldenIds()).containsExactly(bob);
         assertThat(erasure.records()).isEqualTo(2);
         assertThat(store.sql("SELECT COUNT(*) FROM data_key").query(Long.class).single()).isEqualTo(keysBefore - 2);
-        assertThat(store.sql("SELECT COUNT(*) FROM source_record WHERE golden_id = :g").param("g", bob).query(Long.class).single()).isZero();
+        assertThat(store.sql("SELECT COUNT(*) FROM record_golden WHERE golden_id = :g").param("g", bob).query(Long.class).single()).isZero();
         assertThat(StoreUnderTest.scan(hubDataSource, List.of(HubFixture.BOB_EMAIL, "Stone"))).isEmpty();
         assertThat(audit.count("ERASURE")).isEqualTo(2);
 

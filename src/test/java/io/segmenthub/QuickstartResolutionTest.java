@@ -133,7 +133,7 @@ class QuickstartResolutionTest {
 
         // the explain API shows the pairs and weights that joined a profile's records, ids and numbers only
         String golden = jdbc.sql("""
-                        SELECT r.golden_id FROM match_link l JOIN source_record r ON r.id = l.left_record_id
+                        SELECT g.golden_id FROM match_link l JOIN record_golden g ON g.source_record_id = l.left_record_id
                         WHERE l.evidence LIKE '%"sharedPhone":false%' ORDER BY l.match_weight DESC""")
                 .query(String.class).list().get(0);
         Map<String, Object> explained = lookup.explain(golden).orElseThrow();
@@ -147,7 +147,7 @@ class QuickstartResolutionTest {
 
     private Map<Long, String> goldenByRecord() {
         Map<Long, String> byRecord = new java.util.TreeMap<>();
-        jdbc.sql("SELECT id, golden_id FROM source_record WHERE present <> ''").query(rs -> {
+        jdbc.sql("SELECT r.id, g.golden_id FROM source_record r LEFT JOIN record_golden g ON g.source_record_id = r.id WHERE r.present <> ''").query(rs -> {
             byRecord.put(rs.getLong(1), rs.getString(2));
         });
         return byRecord;

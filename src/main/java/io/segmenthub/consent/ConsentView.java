@@ -63,8 +63,7 @@ public class ConsentView {
         Map<String, ConsentEvent[]> byProfile = new HashMap<>();
         // most identifiers have no events, and a profile without any is decided by the purposes' bases alone
         jdbc.sql("""
-                        SELECT r.golden_id, i.hashed FROM record_index i JOIN source_record r ON r.id = i.source_record_id
-                        WHERE r.golden_id IS NOT NULL""")
+                        SELECT g.golden_id, i.hashed FROM record_index i JOIN record_golden g ON g.source_record_id = i.source_record_id""")
                 .query(rs -> {
                     String golden = rs.getString(1);
                     if (wanted.test(golden)) {
@@ -72,7 +71,7 @@ public class ConsentView {
                     }
                 });
         List<String[]> records = new ArrayList<>();
-        jdbc.sql("SELECT golden_id, system, record_id FROM source_record WHERE golden_id IS NOT NULL")
+        jdbc.sql("SELECT g.golden_id, r.system, r.record_id FROM source_record r JOIN record_golden g ON g.source_record_id = r.id")
                 .query(rs -> {
                     String golden = rs.getString(1);
                     if (wanted.test(golden)) {

@@ -126,7 +126,8 @@ public class IdentityResolver {
         Set<String> updated = new TreeSet<>();
         Map<String, String> merged = new LinkedHashMap<>();
         List<GoldenProfileStore.Change> changes = new ArrayList<>();
-        Map<Long, String> assignments = new HashMap<>();
+        Map<Long, String> moved = new HashMap<>();
+        Map<Long, String> placed = new HashMap<>();
 
         for (List<SourceRecordStore.Facts> component : components) {
             TreeSet<String> candidates = new TreeSet<>(Comparator
@@ -156,7 +157,7 @@ public class IdentityResolver {
             boolean touched = false;
             for (var f : component) {
                 if (!f.goldenId().equals(Optional.of(golden))) {
-                    assignments.put(f.id(), golden);
+                    (f.goldenId().isPresent() ? moved : placed).put(f.id(), golden);
                     touched = true;
                 }
                 touched |= run.id().equals(f.runId());
@@ -178,7 +179,7 @@ public class IdentityResolver {
         profiles.touch(updated, run.id(), now);
         profiles.alias(merged, run.id(), now);
         profiles.recordChanges(changes, run.id(), now);
-        records.assignGolden(assignments);
+        records.assignGolden(moved, placed);
 
         long splits = changes.stream().filter(c -> c.kind().equals("SPLIT")).count();
         run.report().profiles().set(created.size(), updated.size(), merged.size(), splits, profiles.active());

@@ -45,7 +45,7 @@ public class ProfileLookup {
         } else {
             List<String> subjects = identifiers.all(email, phone);
             goldens = jdbc.sql("""
-                            SELECT DISTINCT r.golden_id FROM record_index i JOIN source_record r ON r.id = i.source_record_id
+                            SELECT DISTINCT r.golden_id FROM record_index i JOIN record_golden r ON r.source_record_id = i.source_record_id
                             JOIN golden_profile g ON g.golden_id = r.golden_id
                             WHERE i.hashed IN (:subjects) AND g.merged_into IS NULL AND g.erased_at IS NULL ORDER BY r.golden_id""")
                     .param("subjects", subjects).query(String.class).list();
@@ -95,10 +95,11 @@ public class ProfileLookup {
                 .param("g", goldenId).query(String.class).list());
         out.put("links", jdbc.sql("""
                         SELECT ra.system, ra.record_id, rb.system, rb.record_id, a.kind
-                        FROM source_record ra JOIN record_index a ON a.source_record_id = ra.id
+                        FROM source_record ra JOIN record_golden ga ON ga.source_record_id = ra.id
+                        JOIN record_index a ON a.source_record_id = ra.id
                         JOIN record_index b ON b.kind = a.kind AND b.hashed = a.hashed AND b.source_record_id > a.source_record_id
-                        JOIN source_record rb ON rb.id = b.source_record_id
-                        WHERE ra.golden_id = :g AND rb.golden_id = :g AND a.kind IN ('email', 'phone')
+                        JOIN source_record rb ON rb.id = b.source_record_id JOIN record_golden gb ON gb.source_record_id = rb.id
+                        WHERE ga.golden_id = :g AND gb.golden_id = :g AND a.kind IN ('email', 'phone')
                         ORDER BY ra.system, ra.record_id, rb.system, rb.record_id, a.kind""")
                 .param("g", goldenId)
                 .query((rs, n) -> Map.of("from", rs.getString(1) + "/" + rs.getString(2), "to", rs.getString(3) + "/" + rs.getString(4),
@@ -108,7 +109,8 @@ public class ProfileLookup {
                         SELECT ra.system, ra.record_id, rb.system, rb.record_id, l.match_weight, l.match_probability, l.evidence, l.run_id
                         FROM match_link l JOIN source_record ra ON ra.id = l.left_record_id
                         JOIN source_record rb ON rb.id = l.right_record_id
-                        WHERE ra.golden_id = :g AND rb.golden_id = :g
+                        JOIN record_golden ga ON ga.source_record_id = ra.id JOIN record_golden gb ON gb.source_record_id = rb.id
+                        WHERE ga.golden_id = :g AND gb.golden_id = :g
                         ORDER BY l.match_weight DESC, ra.system, ra.record_id, rb.system, rb.record_id""")
                 .param("g", goldenId)
                 .query((rs, n) -> {
@@ -169,7 +171,9 @@ public class ProfileLookup {
     private View view(String goldenId, boolean reveal) {
         Map<String, String> attributes = new LinkedHashMap<>();
         values.all(goldenId).forEach((attribute, value) -> attributes.put(attribute.key(), reveal ? value : Masks.mask(attribute, value)));
-        List<Map<String, String>> sources = jdbc.sql("SELECT system, record_id FROM source_record WHERE golden_id = :g ORDER BY system, record_id")
+        List<Map<String, String>> sources = jdbc.sql("""
+                        SELECT r.system, r.record_id FROM source_record r JOIN record_golden g ON g.source_record_id = r.id
+                        WHERE g.golden_id = :g ORDER BY r.system, r.record_id""")
                 .param("g", goldenId).query((rs, n) -> Map.of("system", rs.getString(1), "recordId", rs.getString(2))).list();
         Map<String, Object> scores = new LinkedHashMap<>();
         jdbc.sql("""

@@ -201,6 +201,11 @@ public class SourceRecordStore {
                 .addValue("pulled", r.pulledHash());
     }
 
+    /** A record's facts with the golden profile it is in, if a resolution placed it. */
+    private static final String FACTS = """
+            SELECT r.id, r.system, r.record_id, r.source_updated_at, r.present, r.invalid, g.golden_id, r.run_id
+            FROM source_record r LEFT JOIN record_golden g ON g.source_record_id = r.id\s""";
+
     /**
      * Every record that carries an identity, for resolution. The few distinct systems, run ids and
      * attribute names are shared, not read afresh per row: a store of 600,000 records would hold
@@ -208,9 +213,7 @@ public class SourceRecordStore {
      */
     public List<Facts> identified() {
         Map<String, String> shared = new HashMap<>();
-        return jdbc.sql("""
-                        SELECT id, system, record_id, source_updated_at, present, invalid, golden_id, run_id
-                        FROM source_record WHERE present <> '' ORDER BY id""")
+        return jdbc.sql(FACTS + "WHERE r.present <> '' ORDER BY r.id")
                 .query((rs, n) -> facts(rs, shared))
                 .list();
     }
@@ -220,7 +223,9 @@ public class SourceRecordStore {
      * stopped between its pull and its profile stages): what an incremental resolution starts from.
      */
     public Set<Long> unresolved(String runId) {
-        return new HashSet<>(jdbc.sql("SELECT id FROM source_record WHERE present <> '' AND (run_id = :run OR golden_id IS NULL)")
+        return new HashSet<>(jdbc.sql("""
+                        SELECT r.id FROM source_record r LEFT JOIN record_golden g ON g.source_record_id = r.id
+                        WHERE r.present <> '' AND (r.run_id = :run OR g.golden_id IS NULL)""")
                 .param("run", runId).query(Long.class).list());
     }
 
@@ -232,16 +237,14 @@ public class SourceRecordStore {
     public List<Facts> identified(Collection<Long> ids, Collection<String> goldenIds) {
         Map<String, String> shared = new HashMap<>();
         Map<Long, Facts> found = new TreeMap<>();
-        String select = """
-                SELECT id, system, record_id, source_updated_at, present, invalid, golden_id, run_id
-                FROM source_record WHERE present <> '' AND\s""";
+        String select = FACTS + "WHERE r.present <> '' AND ";
         for (List<Long> chunk : InLists.of(List.copyOf(new TreeSet<>(ids)))) {
-            jdbc.sql(select + "id IN (:ids)").param("ids", chunk).query(rs -> {
+            jdbc.sql(select + "r.id IN (:ids)").param("ids", chunk).query(rs -> {
                 found.put(rs.getLong("id"), facts(rs, shared));
             });
         }
         for (List<String> chunk : InLists.of(List.copyOf(new TreeSet<>(goldenIds)))) {
-            jdbc.sql(select + "golden_id IN (:ids)").param("ids", chunk).query(rs -> {
+            jdbc.sql(select + "g.golden_id IN (:ids)").param("ids", chunk).query(rs -> {
                 found.put(rs.getLong("id"), facts(rs, shared));
             });
         }
@@ -252,7 +255,7 @@ public class SourceRecordStore {
     public Set<String> goldenIdsOf(Collection<Long> ids) {
         Set<String> goldens = new HashSet<>();
         for (List<Long> chunk : InLists.of(List.copyOf(new TreeSet<>(ids)))) {
-            goldens.addAll(jdbc.sql("SELECT DISTINCT golden_id FROM source_record WHERE golden_id IS NOT NULL AND id IN (:ids)")
+            goldens.addAll(jdbc.sql("SELECT DISTINCT golden_id FROM record_golden WHERE source_record_id IN (:ids)")
                     .param("ids", chunk).query(String.class).list());
         }
         return goldens;
@@ -315,16 +318,26 @@ public class SourceRecordStore {
         return byRecord;
     }
 
-    public void assignGolden(Map<Long, String> goldenByRecord) {
-        if (goldenByRecord.isEmpty()) {
-            return;
+    /**
+     * Places records in golden profiles: {@code moved} had one and go to another, {@code placed} had
+     * none (new records, and all of them on a first sync: those go in by {@code COPY} on PostgreSQL).
+     */
+    public void assignGolden(Map<Long, String> moved, Map<Long, String> placed) {
+        if (!moved.isEmpty()) {
+            SlicedBatch.setById(named.getJdbcTemplate(), "record_golden", "source_record_id", "golden_id", moved);
         }
-        SlicedBatch.setById(named.getJdbcTemplate(), "source_record", "golden_id", goldenByRecord);
+        if (!placed.isEmpty()) {
+            List<Object[]> rows = new ArrayList<>(placed.size());
+            placed.forEach((record, golden) -> rows.add(new Object[]{record, golden}));
+            bulk.insert("record_golden", List.of("source_record_id", "golden_id"), rows);
+        }
     }
 
     /** Lineage: every source record in the store with the golden profile it belongs to. */
     public void forEachLineage(LineageRow consumer) {
-        jdbc.sql("SELECT system, record_id, golden_id FROM source_record ORDER BY system, record_id")
+        jdbc.sql("""
+                        SELECT r.system, r.record_id, g.golden_id FROM source_record r LEFT JOIN record_golden g ON g.source_record_id = r.id
+                        ORDER BY r.system, r.record_id""")
                 .query(rs -> {
                     consumer.accept(rs.getString(1), rs.getString(2), rs.getString(3));
                 });

@@ -71,9 +71,9 @@ public class ProfileScoring {
         List<Purchase> purchases = new ArrayList<>();
         long[] unconverted = {0};
         jdbc.sql("""
-                        SELECT r.golden_id, p.occurred_on, p.amount, p.currency
+                        SELECT g.golden_id, p.occurred_on, p.amount, p.currency
                         FROM purchase p JOIN source_record r ON r.system = p.system AND r.record_id = p.record_id
-                        WHERE r.golden_id IS NOT NULL""")
+                        JOIN record_golden g ON g.source_record_id = r.id""")
                 .query(rs -> {
                     Optional<BigDecimal> amount = convert(rs.getBigDecimal(3), rs.getString(4).trim(), scoring.currency(), scoring.fxRates());
                     if (amount.isEmpty()) {
@@ -92,9 +92,9 @@ public class ProfileScoring {
                 });
         Map<String, Long> events = new HashMap<>();
         jdbc.sql("""
-                        SELECT r.golden_id, COUNT(*) FROM engagement_event e
+                        SELECT g.golden_id, COUNT(*) FROM engagement_event e
                         JOIN source_record r ON r.system = e.system AND r.record_id = e.record_id
-                        WHERE r.golden_id IS NOT NULL GROUP BY r.golden_id""")
+                        JOIN record_golden g ON g.source_record_id = r.id GROUP BY g.golden_id""")
                 .query(rs -> {
                     events.put(rs.getString(1), rs.getLong(2));
                 });

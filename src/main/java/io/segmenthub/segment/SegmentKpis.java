@@ -59,9 +59,9 @@ public class SegmentKpis {
         var scoring = config.hub().scoring();
         Map<String, List<Object[]>> purchases = new HashMap<>();
         jdbc.sql("""
-                        SELECT r.golden_id, p.occurred_on, p.amount, p.currency
+                        SELECT g.golden_id, p.occurred_on, p.amount, p.currency
                         FROM purchase p JOIN source_record r ON r.system = p.system AND r.record_id = p.record_id
-                        WHERE r.golden_id IS NOT NULL""")
+                        JOIN record_golden g ON g.source_record_id = r.id""")
                 .query(rs -> {
                     String golden = rs.getString(1);
                     LocalDate on = rs.getObject(2, LocalDate.class);

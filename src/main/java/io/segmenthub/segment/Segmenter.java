@@ -156,8 +156,8 @@ public class Segmenter {
         // the store sorting a million rows for it
         Map<String, List<StoredRecord>> rows = new HashMap<>();
         jdbc.sql("""
-                        SELECT golden_id, source_updated_at, id, system, attributes, present, invalid FROM source_record
-                        WHERE golden_id IS NOT NULL""")
+                        SELECT g.golden_id, r.source_updated_at, r.id, r.system, r.attributes, r.present, r.invalid
+                        FROM source_record r JOIN record_golden g ON g.source_record_id = r.id""")
                 .query(rs -> {
                     rows.computeIfAbsent(rs.getString(1), k -> new ArrayList<>(2)).add(new StoredRecord(rs.getTimestamp(2), rs.getLong(3),
                             rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)));

@@ -101,6 +101,7 @@ public class SubjectRequests {
             jdbc.sql("DELETE FROM purchase WHERE system = :s AND record_id = :r").param("s", h.system()).param("r", h.recordId()).update();
             jdbc.sql("DELETE FROM engagement_event WHERE system = :s AND record_id = :r").param("s", h.system()).param("r", h.recordId()).update();
             jdbc.sql("DELETE FROM golden_attribute WHERE source_record_id = :id").param("id", h.id()).update();
+            jdbc.sql("DELETE FROM record_golden WHERE source_record_id = :id").param("id", h.id()).update();
             jdbc.sql("DELETE FROM source_record WHERE id = :id").param("id", h.id()).update();
         }
         for (String golden : goldens) {
@@ -228,8 +229,9 @@ public class SubjectRequests {
             return List.of();
         }
         return jdbc.sql("""
-                        SELECT id, system, record_id, data_key_id, golden_id FROM source_record
-                        WHERE id IN (:ids) OR golden_id IN (SELECT golden_id FROM source_record WHERE id IN (:ids) AND golden_id IS NOT NULL)
+                        SELECT r.id, r.system, r.record_id, r.data_key_id, g.golden_id
+                        FROM source_record r LEFT JOIN record_golden g ON g.source_record_id = r.id
+                        WHERE r.id IN (:ids) OR g.golden_id IN (SELECT golden_id FROM record_golden WHERE source_record_id IN (:ids))
                         ORDER BY id""")
                 .param("ids", matched)
                 .query((rs, n) -> {

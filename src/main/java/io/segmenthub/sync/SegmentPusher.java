@@ -249,7 +249,9 @@ public class SegmentPusher {
 
     private Map<String, String> externalIds(String system) {
         Map<String, String> ids = new HashMap<>();
-        jdbc.sql("SELECT golden_id, record_id FROM source_record WHERE system = :s AND golden_id IS NOT NULL ORDER BY source_updated_at, id")
+        jdbc.sql("""
+                        SELECT g.golden_id, r.record_id FROM source_record r JOIN record_golden g ON g.source_record_id = r.id
+                        WHERE r.system = :s ORDER BY r.source_updated_at, r.id""")
                 .param("s", system)
                 .query(rs -> {
                     ids.put(rs.getString(1), rs.getString(2));

@@ -32,14 +32,20 @@ public final class SlicedBatch {
      * single-row updates (every source record's golden id, on a first run over a million source
      * rows) took 20 s. Elsewhere a batch of single-row updates, as H2 has no {@code UPDATE … FROM}.
      *
-     * @param table  a table of the caller's (never user input), with a {@code BIGINT id} key
+     * @param table  a table of the caller's (never user input), with a {@code BIGINT id} key (see the
+     *               overload for another key column)
      * @param column the column to set, of the caller's too
      */
     public static void setById(JdbcTemplate jdbc, String table, String column, Map<Long, ?> values) {
+        setById(jdbc, table, "id", column, values);
+    }
+
+    /** The same for a table whose key column is {@code key}. */
+    public static void setById(JdbcTemplate jdbc, String table, String key, String column, Map<Long, ?> values) {
         List<Object[]> rows = new ArrayList<>(values.size());
         values.forEach((id, value) -> rows.add(new Object[]{id, value}));
         if (!postgres(jdbc)) {
-            run(jdbc, "UPDATE " + table + " SET " + column + " = ? WHERE id = ?",
+            run(jdbc, "UPDATE " + table + " SET " + column + " = ? WHERE " + key + " = ?",
                     rows.stream().map(r -> new Object[]{r[1], r[0]}).toList());
             return;
         }
@@ -49,7 +55,7 @@ public final class SlicedBatch {
             // the same "UPDATE table SET column" opening as elsewhere, no alias: fault tests and logs match on it
             jdbc.update("UPDATE " + table + " SET " + column + " = v.value FROM (VALUES "
                     + String.join(", ", Collections.nCopies(slice.size(), "(?, ?)")) + ") AS v(id, value) WHERE "
-                    + table + ".id = v.id", params.toArray());
+                    + table + "." + key + " = v.id", params.toArray());
         }
     }
 

@@ -96,8 +96,8 @@ class AuditController {
     List<Map<String, Object>> search(@RequestBody SubjectRef ref) {
         List<String> subjects = new ArrayList<>(identifiers.all(Optional.ofNullable(ref.email()), Optional.ofNullable(ref.phone())));
         subjects.addAll(jdbc.sql("""
-                        SELECT DISTINCT r.golden_id FROM record_index i JOIN source_record r ON r.id = i.source_record_id
-                        WHERE i.hashed IN (:s) AND r.golden_id IS NOT NULL""")
+                        SELECT DISTINCT g.golden_id FROM record_index i JOIN record_golden g ON g.source_record_id = i.source_record_id
+                        WHERE i.hashed IN (:s)""")
                 .param("s", List.copyOf(subjects)).query(String.class).list());
         return audit.about(subjects);
     }

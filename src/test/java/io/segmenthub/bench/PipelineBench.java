@@ -157,7 +157,7 @@ class PipelineBench {
         Map<String, Long> byBoth = new HashMap<>();
         long[] records = {0};
         new JdbcTemplate(hub.getBean(DataSource.class))
-                .query("SELECT system, record_id, golden_id FROM source_record WHERE golden_id IS NOT NULL", rs -> {
+                .query("SELECT r.system, r.record_id, g.golden_id FROM source_record r JOIN record_golden g ON g.source_record_id = r.id", rs -> {
                     String who = person.get(rs.getString(1) + "/" + rs.getString(2));
                     if (who == null) {
                         return;

@@ -120,10 +120,13 @@ class ConsentViewTest {
     static void record(JdbcClient jdbc, long id, String system, String recordId, String golden, String kind, String hashed) {
         jdbc.sql("""
                         INSERT INTO source_record (id, system, record_id, connector_id, source_updated_at, ingested_at, run_id,
-                                                   attributes, present, invalid, content_hash, golden_id)
-                        VALUES (:id, :system, :record, 'crm', :at, :at, 'run-1', '{}', '', '', 'hash', :golden)""")
-                .param("id", id).param("system", system).param("record", recordId).param("golden", golden)
+                                                   attributes, present, invalid, content_hash)
+                        VALUES (:id, :system, :record, 'crm', :at, :at, 'run-1', '{}', '', '', 'hash')""")
+                .param("id", id).param("system", system).param("record", recordId)
                 .param("at", Timestamp.from(T1)).update();
+        if (golden != null) {
+            jdbc.sql("INSERT INTO record_golden (source_record_id, golden_id) VALUES (:id, :golden)").param("id", id).param("golden", golden).update();
+        }
         jdbc.sql("INSERT INTO record_index (source_record_id, kind, hashed) VALUES (:id, :kind, :hashed)")
                 .param("id", id).param("kind", kind).param("hashed", hashed).update();
     }

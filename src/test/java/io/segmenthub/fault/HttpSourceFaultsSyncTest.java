@@ -241,7 +241,7 @@ class HttpSourceFaultsSyncTest {
         Map<String, Object> results = new TreeMap<>();
         results.put("source records", sourceRecords());
         TreeMap<String, TreeSet<String>> byGolden = new TreeMap<>();
-        store.sql("SELECT golden_id, record_id FROM source_record WHERE golden_id IS NOT NULL").query((rs, n) ->
+        store.sql("SELECT g.golden_id, r.record_id FROM source_record r JOIN record_golden g ON g.source_record_id = r.id").query((rs, n) ->
                 byGolden.computeIfAbsent(rs.getString(1), k -> new TreeSet<>()).add(rs.getString(2))).list();
         results.put("profiles", new TreeSet<>(byGolden.values().stream().map(Object::toString).toList()));
         results.put("active profiles", activeProfiles());

@@ -59,7 +59,7 @@ record Outcome(TreeSet<String> profiles, TreeMap<String, TreeSet<String>> member
         Map<String, String> mergedInto = new HashMap<>();
         query(store, "SELECT golden_id, merged_into FROM golden_profile WHERE merged_into IS NOT NULL",
                 rs -> mergedInto.put(rs.getString(1), rs.getString(2)));
-        query(store, "SELECT golden_id, system, record_id FROM source_record WHERE golden_id IS NOT NULL",
+        query(store, "SELECT g.golden_id, r.system, r.record_id FROM source_record r JOIN record_golden g ON g.source_record_id = r.id",
                 rs -> recordsByGolden.computeIfAbsent(rs.getString(1), k -> new TreeSet<>()).add(rs.getString(2) + ":" + rs.getString(3)));
         Map<String, String> name = new HashMap<>();
         recordsByGolden.forEach((golden, records) -> name.put(golden, records.toString()));

@@ -109,7 +109,9 @@ class RunFaultsTest {
             "pull: the second batch's data keys         | INSERT INTO data_key         | 2",
             // consent events go in with COPY on PostgreSQL: the gate's first statement the proxy sees is its read of the ledger
             "consent gate: reading the ledger            | FROM consent_event           | 1",
-            "resolve: assigning golden ids               | UPDATE source_record SET golden_id | 1",
+            // new profiles and golden ids go in with COPY on PostgreSQL, out of the proxy's sight: the fault comes as the
+            // stage counts the active profiles, after those writes, in the same transaction
+            "resolve: counting profiles after placing records | FROM golden_profile WHERE merged_into IS NULL AND erased_at | 1",
             // scores go in with COPY on PostgreSQL, which the fault proxy cannot see: the stage's first write is the clearing
             "score: writing scores                       | DELETE FROM profile_score    | 1",
             "segments: writing memberships               | INSERT INTO segment_membership | 1",

@@ -72,7 +72,7 @@ class IdentityResolverTest {
 
     Map<Long, String> goldenByRecord() {
         Map<Long, String> byRecord = new java.util.TreeMap<>();
-        jdbc.sql("SELECT id, golden_id FROM source_record").query(rs -> {
+        jdbc.sql("SELECT r.id, g.golden_id FROM source_record r LEFT JOIN record_golden g ON g.source_record_id = r.id").query(rs -> {
             byRecord.put(rs.getLong(1), rs.getString(2));
         });
         return byRecord;

@@ -43,10 +43,14 @@ class LineageExportTest {
     void sourceRecord(String system, String recordId, String goldenId) {
         jdbc.sql("""
                         INSERT INTO source_record (system, record_id, connector_id, source_updated_at, ingested_at, run_id,
-                                                   attributes, present, invalid, content_hash, golden_id)
-                        VALUES (:system, :record, 'crm', :at, :at, 'run-1', '{}', '', '', 'hash', :golden)""")
-                .param("system", system).param("record", recordId).param("golden", goldenId)
+                                                   attributes, present, invalid, content_hash)
+                        VALUES (:system, :record, 'crm', :at, :at, 'run-1', '{}', '', '', 'hash')""")
+                .param("system", system).param("record", recordId)
                 .param("at", Timestamp.from(Instant.parse("2026-03-01T08:00:00Z"))).update();
+        if (goldenId != null) {
+            jdbc.sql("INSERT INTO record_golden (source_record_id, golden_id) SELECT id, :golden FROM source_record WHERE system = :system AND record_id = :record")
+                    .param("system", system).param("record", recordId).param("golden", goldenId).update();
+        }
     }
 
     @Test

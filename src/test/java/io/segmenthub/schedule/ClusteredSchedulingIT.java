@@ -189,7 +189,7 @@ class ClusteredSchedulingIT {
         assertThat(count("SELECT count(*) FROM data_key")).isEqualTo(count("SELECT count(DISTINCT data_key_id) FROM source_record"));
         assertThat(count("SELECT count(*) FROM record_index")).isEqualTo(customers);
         assertThat(count("SELECT count(*) FROM golden_profile WHERE merged_into IS NULL")).isEqualTo(people);
-        assertThat(count("SELECT count(DISTINCT golden_id) FROM source_record")).isEqualTo(people);
+        assertThat(count("SELECT count(DISTINCT golden_id) FROM record_golden")).isEqualTo(people);
         // the victim's stored batches stayed, and the survivor recognised them as unchanged
         JsonNode report = json.readTree(store.sql("SELECT report FROM sync_run WHERE id = :id").param("id", pickup[0]).query(String.class).single());
         JsonNode erp = report.get("connectors").get("erp-customers");

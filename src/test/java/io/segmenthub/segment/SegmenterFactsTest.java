@@ -123,10 +123,13 @@ class SegmenterFactsTest {
     void record(long id, String system, String recordId, String golden, String attributes, String present) {
         jdbc.sql("""
                         INSERT INTO source_record (id, system, record_id, connector_id, source_updated_at, ingested_at, run_id,
-                                                   attributes, present, invalid, content_hash, golden_id)
-                        VALUES (:id, :system, :record, 'crm', :at, :at, 'run-0', :attributes, :present, '', 'hash', :golden)""")
-                .param("id", id).param("system", system).param("record", recordId).param("golden", golden)
+                                                   attributes, present, invalid, content_hash)
+                        VALUES (:id, :system, :record, 'crm', :at, :at, 'run-0', :attributes, :present, '', 'hash')""")
+                .param("id", id).param("system", system).param("record", recordId)
                 .param("attributes", attributes).param("present", present)
                 .param("at", Timestamp.from(NOW.minusSeconds(3600 - id))).update();
+        if (golden != null) {
+            jdbc.sql("INSERT INTO record_golden (source_record_id, golden_id) VALUES (:id, :golden)").param("id", id).param("golden", golden).update();
+        }
     }
 }
