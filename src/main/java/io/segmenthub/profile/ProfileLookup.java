@@ -45,9 +45,9 @@ public class ProfileLookup {
         } else {
             List<String> subjects = identifiers.all(email, phone);
             goldens = jdbc.sql("""
-                            SELECT DISTINCT r.golden_id FROM record_index i JOIN record_golden r ON r.source_record_id = i.source_record_id
-                            JOIN golden_profile g ON g.golden_id = r.golden_id
-                            WHERE i.hashed IN (:subjects) AND g.merged_into IS NULL AND g.erased_at IS NULL ORDER BY r.golden_id""")
+                            SELECT DISTINCT rg.golden_id FROM record_index i JOIN record_golden rg ON rg.source_record_id = i.source_record_id
+                            JOIN golden_profile g ON g.golden_id = rg.golden_id
+                            WHERE i.hashed IN (:subjects) AND g.merged_into IS NULL AND g.erased_at IS NULL ORDER BY rg.golden_id""")
                     .param("subjects", subjects).query(String.class).list();
             audit.append(List.of(new AuditLog.Entry(null, actor, "PROFILE_SEARCH", subjects.get(0),
                     "by " + (email.filter(e -> !e.isBlank()).isPresent() ? "email" : "phone") + ", masked, found=" + goldens.size())));
