@@ -201,10 +201,12 @@ public class SourceRecordStore {
                 .addValue("pulled", r.pulledHash());
     }
 
+    /** Each record {@code r} with the golden profile {@code g} it is in; {@code g.golden_id} is null until a resolution places it. */
+    private static final String PLACED = "source_record r LEFT JOIN record_golden g ON g.source_record_id = r.id";
+
     /** A record's facts with the golden profile it is in, if a resolution placed it. */
-    private static final String FACTS = """
-            SELECT r.id, r.system, r.record_id, r.source_updated_at, r.present, r.invalid, g.golden_id, r.run_id
-            FROM source_record r LEFT JOIN record_golden g ON g.source_record_id = r.id\s""";
+    private static final String FACTS = "SELECT r.id, r.system, r.record_id, r.source_updated_at, r.present, r.invalid, g.golden_id, r.run_id"
+            + " FROM " + PLACED + " ";
 
     /**
      * Every record that carries an identity, for resolution. The few distinct systems, run ids and
@@ -223,9 +225,7 @@ public class SourceRecordStore {
      * stopped between its pull and its profile stages): what an incremental resolution starts from.
      */
     public Set<Long> unresolved(String runId) {
-        return new HashSet<>(jdbc.sql("""
-                        SELECT r.id FROM source_record r LEFT JOIN record_golden g ON g.source_record_id = r.id
-                        WHERE r.present <> '' AND (r.run_id = :run OR g.golden_id IS NULL)""")
+        return new HashSet<>(jdbc.sql("SELECT r.id FROM " + PLACED + " WHERE r.present <> '' AND (r.run_id = :run OR g.golden_id IS NULL)")
                 .param("run", runId).query(Long.class).list());
     }
 
@@ -335,9 +335,7 @@ public class SourceRecordStore {
 
     /** Lineage: every source record in the store with the golden profile it belongs to. */
     public void forEachLineage(LineageRow consumer) {
-        jdbc.sql("""
-                        SELECT r.system, r.record_id, g.golden_id FROM source_record r LEFT JOIN record_golden g ON g.source_record_id = r.id
-                        ORDER BY r.system, r.record_id""")
+        jdbc.sql("SELECT r.system, r.record_id, g.golden_id FROM " + PLACED + " ORDER BY r.system, r.record_id")
                 .query(rs -> {
                     consumer.accept(rs.getString(1), rs.getString(2), rs.getString(3));
                 });
