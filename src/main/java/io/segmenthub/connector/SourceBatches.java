@@ -22,6 +22,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.MDC;
 
 /**
@@ -49,6 +50,8 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
     /** The batch being read ahead, if any. */
     private ReadAhead ahead;
     private ExecutorService reader;
+    /** Work on each batch once it is read, on the thread that read it (see {@link #preparing}). */
+    private volatile UnaryOperator<SourceBatch> prepare = UnaryOperator.identity();
 
     /**
      * A batch read on the reader thread. {@code more} answers as soon as the reader knows whether a
@@ -73,6 +76,16 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
      * throws instead of answering "no more rows", so the run fails and commits no watermark rather
      * than succeeding with part of the source.
      */
+    /**
+     * Has {@code step} applied to each batch as soon as it is read: on the reader thread, while the
+     * splitter's thread stores the batch before, for the work on a batch that needs nothing from
+     * the store (ingest's cleaning and keyed hashes). Set before the first batch is taken.
+     */
+    public SourceBatches preparing(UnaryOperator<SourceBatch> step) {
+        this.prepare = step;
+        return this;
+    }
+
     @Override
     public boolean hasNext() {
         if (exhausted) {
@@ -146,7 +159,7 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
                 watermark = mark;
             }
         }
-        return new SourceBatch(connectorId, records, consents, quarantined, watermark);
+        return prepare.apply(new SourceBatch(connectorId, records, consents, quarantined, watermark));
     }
 
     private <T> T readNow(Supplier<T> step) {

@@ -3,6 +3,7 @@ package io.segmenthub.pipeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenthub.connector.ConnectorConfig;
+import io.segmenthub.connector.SourceBatches;
 import io.segmenthub.consent.ConsentEvent;
 import io.segmenthub.consent.ConsentLedger;
 import io.segmenthub.consent.ConsentStatus;
@@ -17,6 +18,8 @@ import io.segmenthub.profile.SourceRecordStore;
 import io.segmenthub.subject.Tombstones;
 import io.segmenthub.system.HubConfig;
 import io.segmenthub.system.StoreStatistics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -27,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +39,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
@@ -43,6 +48,8 @@ import java.util.stream.Collectors;
  */
 @Component
 public class IngestStage {
+
+    private static final Logger log = LoggerFactory.getLogger(IngestStage.class);
 
     static final String EMAIL = "email";
     static final String PHONE = "phone";
@@ -90,6 +97,30 @@ public class IngestStage {
         this.statistics = statistics;
     }
 
+    /**
+     * Has each batch of a pull prepared as soon as it is read, on the pull's read-ahead thread, while
+     * this stage stores the batch before it: coalescing, the pulled hashes and, while most of the
+     * pull's records are new or changed, cleaning and keyed hashes. None of it reads the store, so
+     * a batch stored after it was prepared is stored as if it had been prepared in its transaction.
+     * Work that fails here is left to the transaction, which fails on it as it would have. A pull
+     * with nothing to read (an unchanged file) is passed on as it is.
+     */
+    public Iterator<SourceBatch> prepareAhead(Iterator<SourceBatch> pull) {
+        if (!(pull instanceof SourceBatches batches)) {
+            return pull;
+        }
+        AtomicBoolean admitAhead = new AtomicBoolean(false);
+        return batches.preparing(batch -> {
+            try {
+                return batch.with(prepare(batch, admitAhead));
+            } catch (RuntimeException e) {
+                log.debug("connector={}: preparing a batch ahead failed; its transaction does the work ({})",
+                        batch.connectorId(), e.getClass().getSimpleName());
+                return batch;
+            }
+        });
+    }
+
     @Transactional
     public SyncRun ingest(SourceBatch batch, SyncRun run) {
         long started = System.nanoTime();
@@ -103,13 +134,42 @@ public class IngestStage {
             counts.quarantined(q.reason());
         });
         ingestConsentRows(batch.consentRows(), connector, run, counts);
-        List<SourceRecord> people = connector.mapping().pseudonymiseId()
-                ? batch.records().stream().map(r -> pseudonymise(r, connector)).toList() : batch.records();
-        ingestPeople(coalesce(people), connector, run, counts);
+        String processing = processing(connector);
+        Prepared people = batch.prepared().filter(p -> p.processing().equals(processing))
+                .orElseGet(() -> prepare(batch, new AtomicBoolean(false)));
+        ingestPeople(people, connector, run, counts);
         batch.watermark().ifPresent(w -> run.advanceWatermark(connector.id(), w));
         statistics.written(written(counts) - writtenBefore);
         run.report().stageTook("ingest", Duration.ofNanos(System.nanoTime() - started).toMillis());
         return run;
+    }
+
+    /**
+     * What ingest makes of a batch's people without the store: pseudonymised ids, rows of one record
+     * coalesced, each record's pulled hash and, when {@code admitAhead} says the pull's records
+     * mostly need it, each record admitted (cleaned, keyed hashes, content hash).
+     */
+    Prepared prepare(SourceBatch batch, AtomicBoolean admitAhead) {
+        ConnectorConfig connector = config.connector(batch.connectorId());
+        List<SourceRecord> people = connector.mapping().pseudonymiseId()
+                ? batch.records().stream().map(r -> pseudonymise(r, connector)).toList() : batch.records();
+        String processing = processing(connector);
+        String system = connector.systemName();
+        String region = region(connector);
+        Set<Attribute> personal = config.personalAttributes();
+        boolean admit = admitAhead.get();
+        List<Pulled> pulled = coalesce(people).parallelStream().map(rows -> {
+            String hash = pulledHash(rows.record(), processing);
+            return new Pulled(rows, hash, admit ? Optional.of(admit(rows, hash, system, region, personal)) : Optional.empty());
+        }).toList();
+        return new Prepared(processing, pulled, admitAhead);
+    }
+
+    /**
+     * A batch's people as {@link #prepare} left them, under the {@link #processing} they were
+     * prepared for, and the pull's switch for admitting the next batches ahead.
+     */
+    public record Prepared(String processing, List<Pulled> people, AtomicBoolean admitAhead) {
     }
 
     private void ingestConsentRows(List<ConsentRow> rows, ConnectorConfig connector, SyncRun run, RunReport.ConnectorCounts counts) {
@@ -134,7 +194,8 @@ public class IngestStage {
         counts.consentEvents(ledger.record(events, run.id()));
     }
 
-    private void ingestPeople(List<Coalesced> batch, ConnectorConfig connector, SyncRun run, RunReport.ConnectorCounts counts) {
+    private void ingestPeople(Prepared prepared, ConnectorConfig connector, SyncRun run, RunReport.ConnectorCounts counts) {
+        List<Pulled> batch = prepared.people();
         if (batch.isEmpty()) {
             return;
         }
@@ -143,12 +204,11 @@ public class IngestStage {
         Instant now = clock.instant();
         String system = connector.systemName();
         Map<String, SourceRecordStore.Existing> existing =
-                records.existing(system, batch.stream().map(c -> c.record().recordId()).toList());
+                records.existing(system, batch.stream().map(p -> p.rows().record().recordId()).toList());
         String region = region(connector);
         // a record pulled just as the hub last took it in would change nothing: not cleaned, gated or written again
-        String processing = processing(region, connector.purpose(), personal, config.purposes());
         List<Pulled> examined = new ArrayList<>();
-        for (Pulled pulled : batch.parallelStream().map(rows -> new Pulled(rows, pulledHash(rows.record(), processing))).toList()) {
+        for (Pulled pulled : batch) {
             SourceRecordStore.Existing before = existing.get(pulled.rows().record().recordId());
             if (before != null && before.pulledHash().filter(pulled.hash()::equals).isPresent()) {
                 counts.accepted(pulled.rows().rows());
@@ -157,6 +217,8 @@ public class IngestStage {
                 examined.add(pulled);
             }
         }
+        // the next batches are admitted ahead while most of the pull needs it (a first run), not for a re-run's few changes
+        prepared.admitAhead().set(examined.size() * 2 > batch.size());
         if (examined.isEmpty()) {
             return;
         }
@@ -166,7 +228,8 @@ public class IngestStage {
         List<Fresh> fresh = new ArrayList<>();
 
         // cleaning, keyed hashes and the content hash of each record need nothing from the store: on both cores
-        List<Admitted> admitted = examined.parallelStream().map(p -> admit(p.rows(), p.hash(), system, region, personal)).toList();
+        List<Admitted> admitted = examined.parallelStream()
+                .map(p -> p.admitted().orElseGet(() -> admit(p.rows(), p.hash(), system, region, personal))).toList();
         List<SourceRecordStore.Changed> changed = new ArrayList<>();
         Map<Long, String> confirmedAsPulled = new HashMap<>();
         List<ConsentEvent> flagEvents = new ArrayList<>();
@@ -281,12 +344,16 @@ public class IngestStage {
      * the subject its flag events are kept under), its personal values to seal, its open values as
      * JSON, and the keyed hash of its content that tells whether the stored copy differs.
      */
-    private record Admitted(SourceRecord record, int rows, CleanIdentity identity, List<SourceRecordStore.IndexEntry> indexes,
+    record Admitted(SourceRecord record, int rows, CleanIdentity identity, List<SourceRecordStore.IndexEntry> indexes,
                             List<String> subjects, String aad, Map<String, String> sealedValues, String openValues, String present,
                             String invalid, String contentHash, String pulledHash) {
     }
 
     /** What decides, besides a pulled record itself, what ingest makes of it: a change has every record examined again. */
+    private String processing(ConnectorConfig connector) {
+        return processing(region(connector), connector.purpose(), config.personalAttributes(), config.purposes());
+    }
+
     static String processing(String region, String purpose, Set<Attribute> personal, Map<String, Purpose> purposes) {
         return PROCESSING_VERSION + "|" + HUB_VERSION + "|" + region + "|" + purpose + "|" + new TreeSet<>(personal)
                 + "|" + new TreeMap<>(purposes);
@@ -333,8 +400,8 @@ public class IngestStage {
                 contentHash, pulledHash);
     }
 
-    /** A record as pulled, with its pulled hash. */
-    private record Pulled(Coalesced rows, String hash) {
+    /** A record as pulled, with its pulled hash and, when admitted ahead, what admission made of it. */
+    record Pulled(Coalesced rows, String hash, Optional<Admitted> admitted) {
     }
 
     /** A record and how many source rows it was coalesced from. */

@@ -119,6 +119,23 @@ class SourceBatchesReadAheadTest {
     }
 
     @Test
+    void eachBatchIsPreparedOnTheThreadThatReadItBeforeItIsHandedOn() {
+        Rows rows = new Rows(6);
+        List<String> preparedBy = new CopyOnWriteArrayList<>();
+        SourceBatches batches = rows.batches().preparing(batch -> {
+            preparedBy.add(Thread.currentThread().getName());
+            return new SourceBatch(batch.connectorId(), batch.records().subList(0, 1), batch.consentRows(), batch.quarantined(),
+                    batch.watermark());
+        });
+
+        List<String> handedOn = new ArrayList<>();
+        batches.forEachRemaining(b -> handedOn.addAll(ids(b)));
+
+        assertThat(handedOn).as("what the step made of each batch").containsExactly("C-1", "C-3", "C-5");
+        assertThat(preparedBy).containsExactly(Thread.currentThread().getName(), "read-ahead-crm", "read-ahead-crm");
+    }
+
+    @Test
     void whatTheSourceLogsWhileReadingAheadKeepsTheRunsContext() {
         MDC.put("run", "20261206-0900-abc");
         Rows rows = new Rows(4);
