@@ -279,7 +279,7 @@ public class IngestStage {
                 confirmedAsPulled.put(before.id(), a.pulledHash());
                 continue;
             }
-            byte[] plaintext = write(a.sealedValues()).getBytes(StandardCharsets.UTF_8);
+            byte[] plaintext = a.sealedJson().getBytes(StandardCharsets.UTF_8);
             if (before == null) { // new records are sealed and inserted together, in batches, below
                 fresh.add(new Fresh(new SourceRecordStore.Protected(system, record.recordId(), connector.id(), record.updatedAt(),
                         Optional.empty(), Optional.empty(), a.openValues(), a.present(), a.invalid(), a.contentHash(), a.indexes(),
@@ -341,12 +341,13 @@ public class IngestStage {
 
     /**
      * A record cleaned and prepared for the gate and the store: its consent subjects (the first one
-     * the subject its flag events are kept under), its personal values to seal, its open values as
-     * JSON, and the keyed hash of its content that tells whether the stored copy differs.
+     * the subject its flag events are kept under), its personal values to seal and the JSON that is
+     * sealed, its open values as JSON, and the keyed hash of its content that tells whether the
+     * stored copy differs.
      */
     record Admitted(SourceRecord record, int rows, CleanIdentity identity, List<SourceRecordStore.IndexEntry> indexes,
-                            List<String> subjects, String aad, Map<String, String> sealedValues, String openValues, String present,
-                            String invalid, String contentHash, String pulledHash) {
+                    List<String> subjects, String aad, Map<String, String> sealedValues, String sealedJson, String openValues,
+                    String present, String invalid, String contentHash, String pulledHash) {
     }
 
     /** What decides, besides a pulled record itself, what ingest makes of it: a change has every record examined again. */
@@ -396,8 +397,8 @@ public class IngestStage {
         String present = identity.values().keySet().stream().map(Attribute::key).sorted().collect(Collectors.joining(","));
         String invalid = identity.invalid().stream().map(Attribute::key).sorted().collect(Collectors.joining(","));
         String contentHash = blindIndex.of("content", aad + "|" + sealedValues + "|" + openValues + "|" + invalid);
-        return new Admitted(record, rows.rows(), identity, indexes, subjects, aad, sealedValues, write(openValues), present, invalid,
-                contentHash, pulledHash);
+        return new Admitted(record, rows.rows(), identity, indexes, subjects, aad, sealedValues, write(sealedValues), write(openValues),
+                present, invalid, contentHash, pulledHash);
     }
 
     /** A record as pulled, with its pulled hash and, when admitted ahead, what admission made of it. */
