@@ -1,6 +1,7 @@
 package io.segmenthub.profile;
 
 import io.segmenthub.pipeline.SyncRun;
+import io.segmenthub.profile.matching.BlockingKeys;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -68,6 +69,14 @@ public class IdentityResolver {
      */
     @Transactional
     public SyncRun resolve(SyncRun run) {
+        try {
+            return resolveRecords(run);
+        } finally {
+            BlockingKeys.forgetValues(); // names romanised and coded for blocking are kept no longer than the stage
+        }
+    }
+
+    private SyncRun resolveRecords(SyncRun run) {
         long started = System.nanoTime();
         Instant now = clock.instant();
         boolean full = mode.takeFull();

@@ -2,9 +2,14 @@ package io.segmenthub.profile.matching;
 
 import com.ibm.icu.text.Transliterator;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.commons.codec.language.DoubleMetaphone;
@@ -14,6 +19,7 @@ import org.apache.commons.codec.language.Soundex;
 public final class BlockingKeys {
 
     private static final DoubleMetaphone DOUBLE_METAPHONE = new DoubleMetaphone();
+    private static final List<Memo<?>> MEMOS = new CopyOnWriteArrayList<>();
 
     private BlockingKeys() {
     }
@@ -34,37 +40,39 @@ public final class BlockingKeys {
     public static Function<MatchRecord, Set<String>> doubleMetaphone(String field) {
         return r -> {
             String v = r.value(field);
-            if (v == null) {
-                return Set.of();
-            }
-            String latin = Names.latin(v);
-            Set<String> codes = new LinkedHashSet<>();
-            String primary = DOUBLE_METAPHONE.doubleMetaphone(latin);
-            String alternate = DOUBLE_METAPHONE.doubleMetaphone(latin, true);
-            if (primary != null && !primary.isEmpty()) {
-                codes.add(primary);
-            }
-            if (alternate != null && !alternate.isEmpty()) {
-                codes.add(alternate);
-            }
-            return codes;
+            return v == null ? Set.of() : DOUBLE_METAPHONE_CODES.of(v);
         };
     }
+
+    private static final Memo<Set<String>> DOUBLE_METAPHONE_CODES = new Memo<>(v -> {
+        String latin = Names.latin(v);
+        Set<String> codes = new LinkedHashSet<>();
+        String primary = DOUBLE_METAPHONE.doubleMetaphone(latin);
+        String alternate = DOUBLE_METAPHONE.doubleMetaphone(latin, true);
+        if (primary != null && !primary.isEmpty()) {
+            codes.add(primary);
+        }
+        if (alternate != null && !alternate.isEmpty()) {
+            codes.add(alternate);
+        }
+        return Collections.unmodifiableSet(codes);
+    });
 
     public static Function<MatchRecord, Set<String>> soundex(String field) {
         return r -> {
             String v = r.value(field);
-            if (v == null) {
-                return Set.of();
-            }
-            try {
-                String code = Soundex.US_ENGLISH.encode(Names.latin(v));
-                return code == null || code.isEmpty() ? Set.of() : Set.of(code);
-            } catch (IllegalArgumentException unmappable) {
-                return Set.of();
-            }
+            return v == null ? Set.of() : SOUNDEX_CODES.of(v);
         };
     }
+
+    private static final Memo<Set<String>> SOUNDEX_CODES = new Memo<>(v -> {
+        try {
+            String code = Soundex.US_ENGLISH.encode(Names.latin(v));
+            return code == null || code.isEmpty() ? Set.of() : Set.of(code);
+        } catch (IllegalArgumentException unmappable) {
+            return Set.of();
+        }
+    });
 
     /** The year of an ISO date (or of any value whose first four digits are a year). */
     public static Function<MatchRecord, Set<String>> year(String field) {
@@ -83,13 +91,22 @@ public final class BlockingKeys {
         return r -> {
             String joined = Arrays.stream(fields).map(r::value).filter(v -> v != null)
                     .collect(Collectors.joining(" "));
-            if (joined.isBlank()) {
-                return Set.of();
-            }
-            String key = Arrays.stream(Names.latin(joined).split("[\\s\\-']+"))
-                    .filter(t -> !t.isEmpty()).sorted().collect(Collectors.joining(" "));
-            return key.isEmpty() ? Set.of() : Set.of(key);
+            return joined.isBlank() ? Set.of() : PINYIN_NAMES.of(joined);
         };
+    }
+
+    private static final Memo<Set<String>> PINYIN_NAMES = new Memo<>(joined -> {
+        String key = Arrays.stream(Names.latin(joined).split("[\\s\\-']+"))
+                .filter(t -> !t.isEmpty()).sorted().collect(Collectors.joining(" "));
+        return key.isEmpty() ? Set.of() : Set.of(key);
+    });
+
+    /**
+     * Empties what the key functions remember of the values they were given (names, in the clear):
+     * called when a run has resolved, so that no personal data stays in memory past the stage.
+     */
+    public static void forgetValues() {
+        MEMOS.forEach(Memo::clear);
     }
 
     private static Set<String> one(String v) {
@@ -106,10 +123,47 @@ public final class BlockingKeys {
                 ThreadLocal.withInitial(() -> Transliterator.getInstance("Han-Latin; Latin-ASCII"));
     }
 
+    /**
+     * What a key function made of each value, while a run resolves: names repeat across records (the
+     * store hands a repeated value over as one instance, its hash computed once), and romanising or
+     * coding one costs a microsecond or more where a look-up costs a few nanoseconds. Emptied past
+     * 100,000 values, so it stays small whatever the population.
+     */
+    static final class Memo<V> {
+
+        private static final int LIMIT = 100_000;
+        private final Map<String, V> values = new ConcurrentHashMap<>();
+        private final Function<String, V> compute;
+
+        Memo(Function<String, V> compute) {
+            this.compute = compute;
+            MEMOS.add(this);
+        }
+
+        void clear() {
+            values.clear();
+        }
+
+        V of(String value) {
+            V known = values.get(value);
+            if (known != null) {
+                return known;
+            }
+            if (values.size() > LIMIT) {
+                values.clear();
+            }
+            // computed outside the map, so that threads coding other values do not wait for this one
+            V computed = compute.apply(value);
+            values.putIfAbsent(value, computed);
+            return computed;
+        }
+    }
+
     /** Romanisation shared by blocking keys and name comparisons. */
     static final class Names {
 
-        private static final java.util.Map<String, String> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+        private static final Memo<String> LATIN = new Memo<>(value ->
+                Romaniser.TO_LATIN.get().transliterate(value).toLowerCase(Locale.ROOT).trim().replaceAll("\\s+", " "));
 
         private Names() {
         }
@@ -120,20 +174,7 @@ public final class BlockingKeys {
             for (int i = 0; i < value.length() && ascii; i++) {
                 ascii = value.charAt(i) < 128;
             }
-            if (ascii) {
-                return value.toLowerCase(Locale.ROOT);
-            }
-            if (CACHE.size() > 100_000) {
-                CACHE.clear();
-            }
-            String cached = CACHE.get(value);
-            if (cached != null) {
-                return cached;
-            }
-            // computed outside the map, so that threads romanising other names do not wait for this one
-            String latin = Romaniser.TO_LATIN.get().transliterate(value).toLowerCase(Locale.ROOT).trim().replaceAll("\\s+", " ");
-            CACHE.putIfAbsent(value, latin);
-            return latin;
+            return ascii ? value.toLowerCase(Locale.ROOT) : LATIN.of(value);
         }
     }
 }

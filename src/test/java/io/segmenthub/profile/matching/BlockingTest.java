@@ -87,6 +87,35 @@ class BlockingTest {
     }
 
     @Test
+    void aValueIsCodedOnceWhileRememberedAndAgainOnceTheResolverHasForgottenIt() {
+        List<String> coded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var memo = new BlockingKeys.Memo<String>(v -> {
+            coded.add(v);
+            return v.toUpperCase(java.util.Locale.ROOT);
+        });
+
+        assertThat(List.of(memo.of("smith"), memo.of("smith"), memo.of("jones"))).containsExactly("SMITH", "SMITH", "JONES");
+        assertThat(coded).containsExactly("smith", "jones");
+
+        BlockingKeys.forgetValues();
+        assertThat(memo.of("smith")).isEqualTo("SMITH");
+        assertThat(coded).containsExactly("smith", "jones", "smith");
+    }
+
+    @Test
+    void rememberedCodesAreTheCodesOfTheValueAsked() {
+        var metaphone = BlockingKeys.doubleMetaphone("family");
+        Set<String> smith = metaphone.apply(record("a", "family", "Smith"));
+
+        assertThat(metaphone.apply(record("b", "family", "Smith"))).isEqualTo(smith);
+        assertThat(metaphone.apply(record("c", "family", "Jones"))).isNotEqualTo(smith);
+        assertThat(BlockingKeys.pinyinName("given", "family").apply(record("d", "given", "伟", "family", "张")))
+                .containsExactly("wei zhang");
+        assertThat(BlockingKeys.pinyinName("given", "family").apply(record("e", "given", "Wei", "family", "Zhang")))
+                .containsExactly("wei zhang");
+    }
+
+    @Test
     void aRuleOfSeveralPartsKeysOnEveryPart() {
         var rule = BlockingRule.on("surname + year", BlockingKeys.soundex("family"), BlockingKeys.year("dob"));
         List<MatchRecord> records = List.of(
