@@ -15,6 +15,8 @@ import io.segmenthub.profile.matching.MatchResult;
 import io.segmenthub.profile.matching.MatchSettings;
 import io.segmenthub.profile.matching.ScoredPair;
 import io.segmenthub.system.InLists;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -29,9 +31,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 
 /**
@@ -74,6 +79,8 @@ public class ProbabilisticLinks {
     }
 
     private final JdbcClient jdbc;
+    /** Reads rows as they are used, a slice at a time, where PostgreSQL's driver would otherwise hold the whole result. */
+    private final JdbcClient streaming;
     private final PersonalDataVault vault;
     private final ObjectMapper json;
     private final BlindIndex blindIndex;
@@ -82,8 +89,12 @@ public class ProbabilisticLinks {
     private final MatchEngine engine = new MatchEngine(settings);
     private final GuardedLinking linking = new GuardedLinking(settings.comparisons());
 
-    public ProbabilisticLinks(JdbcClient jdbc, PersonalDataVault vault, ObjectMapper json, BlindIndex blindIndex, MatchStateStore state) {
+    public ProbabilisticLinks(JdbcClient jdbc, NamedParameterJdbcTemplate named, PersonalDataVault vault, ObjectMapper json,
+                              BlindIndex blindIndex, MatchStateStore state) {
         this.jdbc = jdbc;
+        JdbcTemplate streaming = new JdbcTemplate(Objects.requireNonNull(named.getJdbcTemplate().getDataSource()));
+        streaming.setFetchSize(OPENED_TOGETHER);
+        this.streaming = JdbcClient.create(streaming);
         this.vault = vault;
         this.json = json;
         this.blindIndex = blindIndex;
@@ -166,7 +177,7 @@ public class ProbabilisticLinks {
         List<List<Long>> groups = groups(facts, indexes);
         Map<Long, MatchRecord> open = open(null);
         List<MatchRecord> records = new ArrayList<>(open.values());
-        List<GuardedLinking.Candidate> candidates = new ArrayList<>();
+        List<ScoredPair> matches = List.of();
         long compared = 0;
         int skipped = 0;
         FellegiSunterModel model = null;
@@ -176,21 +187,35 @@ public class ProbabilisticLinks {
                 model = result.model();
                 compared = result.candidatePairs();
                 skipped = result.skippedBlocks().size();
-                for (ScoredPair p : result.matches()) {
-                    long a = Long.parseLong(p.pair().left());
-                    long b = Long.parseLong(p.pair().right());
-                    candidates.add(candidate(model, open.get(a), open.get(b), false));
-                }
+                matches = result.matches();
             } catch (IllegalArgumentException e) {
                 // blocking found no candidate pairs to learn from: nothing to link probabilistically
             }
         }
-        candidates.addAll(phonePairs(indexes, null, open, model));
+        // the matches' evidence, the phone pairs and the guarded linking need only what is in memory:
+        // worked out on a thread of their own while the store takes every record's blocking keys and
+        // builds their indexes (a fifth of the stage, with the hub's cores mostly idle)
+        FellegiSunterModel trained = model;
+        List<ScoredPair> matched = matches;
+        CompletableFuture<GuardedLinking.Outcome> linked = CompletableFuture.supplyAsync(() -> {
+            List<GuardedLinking.Candidate> candidates = new ArrayList<>();
+            for (ScoredPair p : matched) {
+                candidates.add(candidate(trained, open.get(Long.parseLong(p.pair().left())), open.get(Long.parseLong(p.pair().right())),
+                        false));
+            }
+            candidates.addAll(phonePairs(indexes, null, open, trained));
+            return linking.link(groups, candidates, open);
+        });
         state.replaceAllKeys(open.entrySet(), e -> keys(e.getKey(), e.getValue()));
         if (model != null) {
             state.saveModel(new MatchStateStore.Model(signature(), parameters(model)), runId, now);
         }
-        GuardedLinking.Outcome outcome = linking.link(groups, candidates, open);
+        GuardedLinking.Outcome outcome;
+        try {
+            outcome = linked.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
         state.replaceLinks(outcome.joined(), runId);
         return new Links(outcome.joined(), compared, skipped, facts.size(), open.size(), outcome.vetoed(), outcome.uncorroborated(), false);
     }
@@ -426,21 +451,18 @@ public class ProbabilisticLinks {
         } else {
             chunks.addAll(InLists.of(new ArrayList<>(new TreeSet<>(ids))));
         }
-        List<Stored> read = new ArrayList<>(OPENED_TOGETHER);
+        Opening opening = new Opening(records, repeated);
         for (List<Long> chunk : chunks) {
-            var statement = jdbc.sql(sql + (chunk == null ? "" : " AND r.id IN (:ids)") + " ORDER BY r.id");
+            var statement = streaming.sql(sql + (chunk == null ? "" : " AND r.id IN (:ids)") + " ORDER BY r.id");
             if (chunk != null) {
                 statement = statement.param("ids", chunk);
             }
             statement.query(rs -> {
-                read.add(new Stored(rs.getLong("id"), rs.getString("system") + "/" + rs.getString("record_id"), rs.getBytes("pii"),
+                opening.add(new Stored(rs.getLong("id"), rs.getString("system") + "/" + rs.getString("record_id"), rs.getBytes("pii"),
                         rs.getString("attributes"), rs.getString("invalid"), rs.getString("master_key_id"), rs.getBytes("wrapped")));
-                if (read.size() == OPENED_TOGETHER) {
-                    openAll(read, records, repeated);
-                }
             });
         }
-        openAll(read, records, repeated);
+        opening.finish();
         return records;
     }
 
@@ -448,18 +470,62 @@ public class ProbabilisticLinks {
     private record Stored(long id, String aad, byte[] pii, String attributes, String invalid, String masterKeyId, byte[] wrapped) {
     }
 
-    /** Opens the rows read so far (decryption and parsing on every core), adds them in their order, and empties {@code read}. */
-    private void openAll(List<Stored> read, Map<Long, MatchRecord> records, Map<String, String> repeated) {
-        List<Map<String, String>> opened = read.parallelStream().map(this::fields).toList();
-        for (int i = 0; i < read.size(); i++) {
-            Map<String, String> fields = opened.get(i);
-            for (String field : REPEATING_FIELDS) {
-                fields.computeIfPresent(field, (k, v) -> repeated.computeIfAbsent(v, x -> x));
-            }
-            long id = read.get(i).id();
-            records.put(id, new MatchRecord(String.valueOf(id), fields));
+    /**
+     * Rows read, opened {@value #OPENED_TOGETHER} at a time (decryption and parsing on every core)
+     * while the rows after them are read: reading the result set keeps one thread busy, opening the
+     * others. Records are added in the order read.
+     */
+    private final class Opening {
+
+        private final Map<Long, MatchRecord> records;
+        private final Map<String, String> repeated;
+        private List<Stored> read = new ArrayList<>(OPENED_TOGETHER);
+        private List<Stored> inFlight = List.of();
+        private CompletableFuture<List<Map<String, String>>> opened = CompletableFuture.completedFuture(List.of());
+
+        Opening(Map<Long, MatchRecord> records, Map<String, String> repeated) {
+            this.records = records;
+            this.repeated = repeated;
         }
-        read.clear();
+
+        void add(Stored row) {
+            read.add(row);
+            if (read.size() == OPENED_TOGETHER) {
+                settle();
+                List<Stored> next = read;
+                inFlight = next;
+                opened = CompletableFuture.supplyAsync(() -> next.parallelStream().map(ProbabilisticLinks.this::fields).toList());
+                read = new ArrayList<>(OPENED_TOGETHER);
+            }
+        }
+
+        void finish() {
+            settle();
+            inFlight = read;
+            opened = CompletableFuture.completedFuture(read.parallelStream().map(ProbabilisticLinks.this::fields).toList());
+            settle();
+            read = new ArrayList<>();
+        }
+
+        /** Adds the rows opened in the background, once they are. */
+        private void settle() {
+            List<Map<String, String>> fields;
+            try {
+                fields = opened.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+            for (int i = 0; i < inFlight.size(); i++) {
+                Map<String, String> f = fields.get(i);
+                for (String field : REPEATING_FIELDS) {
+                    f.computeIfPresent(field, (k, v) -> repeated.computeIfAbsent(v, x -> x));
+                }
+                long id = inFlight.get(i).id();
+                records.put(id, new MatchRecord(String.valueOf(id), f));
+            }
+            inFlight = List.of();
+            opened = CompletableFuture.completedFuture(List.of());
+        }
     }
 
     private Map<String, String> fields(Stored row) {
