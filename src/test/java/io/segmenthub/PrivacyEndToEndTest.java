@@ -78,6 +78,29 @@ class PrivacyEndToEndTest {
         assertThat(audit.count("PII_ACCESS")).isEqualTo(1);
     }
 
+    /**
+     * Newcomers ahead of Bob in the CRM's next export: its first two batches (of two) are all new, so
+     * the batch Bob is in is admitted while the one before it is stored, and the consent gate reads
+     * the ledger and the erasures beside its transaction. Bob stays out all the same.
+     */
+    @Test
+    void anErasedPersonInABatchAdmittedAheadIsKeptOut() throws Exception {
+        runner.run("nightly", "test");
+        subjects.erase(Optional.of(HubFixture.BOB_EMAIL), Optional.empty(), "test");
+
+        Path crm = root.resolve("sources/crm.json");
+        String newcomers = java.util.stream.IntStream.rangeClosed(1, 4).mapToObj(n -> """
+                {"contact_id": "N-%1$d", "first_name": "Nia", "last_name": "Newcomer", "email": "nia.%1$d@example.org", "mobile": null,
+                 "country": "GB", "modified": "2026-04-01T08:00:00Z", "email_opt_in": true},""".formatted(n))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        Files.writeString(crm, Files.readString(crm).replaceFirst("\\[", java.util.regex.Matcher.quoteReplacement("[\n" + newcomers)));
+        SyncRun next = runner.run("nightly", "test");
+
+        assertThat(next.report().connector("crm").droppedByConsent()).containsEntry(RunReport.ERASED, 1L);
+        assertThat(store.sql("SELECT record_id FROM source_record WHERE system = 'crm' ORDER BY record_id").query(String.class).list())
+                .containsExactly("C-1", "C-2", "N-1", "N-2", "N-3", "N-4");
+    }
+
     @Test
     void erasureShredsThePersonRemovesThemDownstreamAndKeepsThemOut() throws Exception {
         runner.run("nightly", "test");
