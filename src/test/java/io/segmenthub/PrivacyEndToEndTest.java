@@ -80,8 +80,7 @@ class PrivacyEndToEndTest {
 
     /**
      * Newcomers ahead of Bob in the CRM's next export: its first two batches (of two) are all new, so
-     * the batch Bob is in is admitted while the one before it is stored, and the consent gate reads
-     * the ledger and the erasures beside its transaction. Bob stays out all the same.
+     * the batch Bob is in is admitted while the one before it is stored. Bob stays out all the same.
      */
     @Test
     void anErasedPersonInABatchAdmittedAheadIsKeptOut() throws Exception {

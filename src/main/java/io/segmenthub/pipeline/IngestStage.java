@@ -18,7 +18,6 @@ import io.segmenthub.profile.SourceRecordStore;
 import io.segmenthub.subject.Tombstones;
 import io.segmenthub.system.HubConfig;
 import io.segmenthub.system.StoreStatistics;
-import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -40,10 +39,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
@@ -84,12 +79,6 @@ public class IngestStage {
     private final ObjectMapper json;
     private final Clock clock;
     private final StoreStatistics statistics;
-    /** Reads for the consent gate on connections of their own, while the batch's thread asks which records exist. */
-    private final ExecutorService lookups = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "ingest-lookup");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     public IngestStage(HubConfig config, IdentityCleaner cleaner, BlindIndex blindIndex, PersonalDataVault vault,
                        ConsentLedger ledger, SourceRecordStore records, ActivityStore activity, QuarantineStore quarantine,
@@ -106,11 +95,6 @@ public class IngestStage {
         this.json = json;
         this.clock = clock;
         this.statistics = statistics;
-    }
-
-    @PreDestroy
-    void stop() {
-        lookups.shutdown();
     }
 
     /**
@@ -153,8 +137,7 @@ public class IngestStage {
         String processing = processing(connector);
         Prepared people = batch.prepared().filter(p -> p.processing().equals(processing))
                 .orElseGet(() -> prepare(batch, new AtomicBoolean(false)));
-        // a consent connector's rows went into the ledger just now, in this transaction: the gate reads it here, not elsewhere
-        ingestPeople(people, connector, run, counts, batch.consentRows().isEmpty());
+        ingestPeople(people, connector, run, counts);
         batch.watermark().ifPresent(w -> run.advanceWatermark(connector.id(), w));
         statistics.written(written(counts) - writtenBefore);
         run.report().stageTook("ingest", Duration.ofNanos(System.nanoTime() - started).toMillis());
@@ -211,17 +194,11 @@ public class IngestStage {
         counts.consentEvents(ledger.record(events, run.id()));
     }
 
-    private void ingestPeople(Prepared prepared, ConnectorConfig connector, SyncRun run, RunReport.ConnectorCounts counts,
-                              boolean ledgerUntouched) {
+    private void ingestPeople(Prepared prepared, ConnectorConfig connector, SyncRun run, RunReport.ConnectorCounts counts) {
         List<Pulled> batch = prepared.people();
         if (batch.isEmpty()) {
             return;
         }
-        // a batch admitted ahead names its consent subjects before the store says which of its records
-        // exist: their ledger events and erasures are read on another connection meanwhile. That sees
-        // what this transaction would (read committed, and it has written nothing to either table yet)
-        Optional<CompletableFuture<SubjectState>> early = ledgerUntouched ? subjectsAhead(batch)
-                .map(subjects -> CompletableFuture.supplyAsync(() -> subjectState(subjects), lookups)) : Optional.empty();
         Purpose purpose = config.purpose(connector.purpose());
         Set<Attribute> personal = config.personalAttributes();
         Instant now = clock.instant();
@@ -265,10 +242,9 @@ public class IngestStage {
         // the batch's consent events and erasures, read once: the ledger's events serve to leave out
         // the flag events it holds already and then, with the new ones added, to gate the batch
         List<String> allSubjects = admitted.stream().flatMap(a -> a.subjects().stream()).toList();
-        SubjectState known = early.isPresent() ? joined(early.get()) : subjectState(allSubjects);
-        Map<String, List<ConsentEvent>> consentBySubject = known.consent();
+        Map<String, List<ConsentEvent>> consentBySubject = ledger.eventsOf(allSubjects);
         counts.consentEvents(ledger.record(flagEvents, run.id(), consentBySubject));
-        Map<String, Instant> erasures = known.erasures();
+        Map<String, Instant> erasures = tombstones.erasures(allSubjects);
 
         for (Admitted a : admitted) {
             // Consent gate: data collected for a purpose without a lawful basis for it is not stored.
@@ -340,34 +316,6 @@ public class IngestStage {
         records.rememberPulled(confirmedAsPulled);
         counts.transactions(activity.addPurchases(purchases, run.id()));
         counts.events(activity.addEvents(events, run.id()));
-    }
-
-    /** The consent subjects of every record of a batch admitted ahead, or none when any was left to the transaction. */
-    private static Optional<List<String>> subjectsAhead(List<Pulled> batch) {
-        List<String> subjects = new ArrayList<>();
-        for (Pulled p : batch) {
-            if (p.admitted().isEmpty()) {
-                return Optional.empty();
-            }
-            subjects.addAll(p.admitted().get().subjects());
-        }
-        return Optional.of(subjects);
-    }
-
-    /** What the store holds about some consent subjects: their ledger events and when any was erased. */
-    private record SubjectState(Map<String, List<ConsentEvent>> consent, Map<String, Instant> erasures) {
-    }
-
-    private SubjectState subjectState(List<String> subjects) {
-        return new SubjectState(ledger.eventsOf(subjects), tombstones.erasures(subjects));
-    }
-
-    private static <T> T joined(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
     }
 
     /** Rows ingest has written to the store for this connector so far this run (records, consent events, activity). */
