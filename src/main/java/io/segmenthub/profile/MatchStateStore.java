@@ -4,7 +4,6 @@ import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.InLists;
 import io.segmenthub.system.SlicedBatch;
 import io.segmenthub.system.Timestamps;
-import jakarta.annotation.PreDestroy;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -30,8 +29,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -194,40 +191,6 @@ public class MatchStateStore {
             insertAll(records, keysOf);
             jdbc.sql(CREATE_HASHED_INDEX).update();
         });
-    }
-
-    /**
-     * {@link #replaceAllKeys} beside the caller: on PostgreSQL on a thread, a connection and in a
-     * transaction of their own, so that the caller matches and links the records while the store
-     * takes their keys and builds the keys' indexes (about 15 s of a million-row first run, most of
-     * it the store's own work, which had the hub's cores idle). The learned model goes first, in a
-     * transaction of its own: until the caller saves the new one, after the returned future is done,
-     * a run that fails has none and the next resolves in full. The keys derive from the stored
-     * records alone, committed already, so they hold whatever becomes of the caller's transaction.
-     * The caller must not touch {@code match_key} before the future is done: its transaction would
-     * wait on this one's {@code TRUNCATE}. On H2 the keys are replaced before this returns.
-     */
-    public <R> CompletableFuture<Void> replaceAllKeysAside(Iterable<R> records, Function<R, List<Key>> keysOf) {
-        if (!SlicedBatch.postgres(named.getJdbcTemplate())) {
-            replaceAllKeys(records, keysOf);
-            return CompletableFuture.completedFuture(null);
-        }
-        TransactionTemplate own = new TransactionTemplate(transactions);
-        own.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-        own.executeWithoutResult(status -> jdbc.sql("DELETE FROM match_model WHERE id = 'current'").update());
-        return CompletableFuture.runAsync(() -> own.executeWithoutResult(status -> replaceAllKeys(records, keysOf)), aside);
-    }
-
-    /** One thread per replacement in progress, gone when idle. */
-    private final ExecutorService aside = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "match-keys");
-        thread.setDaemon(true);
-        return thread;
-    });
-
-    @PreDestroy
-    void stop() {
-        aside.shutdown();
     }
 
     /** A slice's keys are made on every core while the store takes the slice before it. */

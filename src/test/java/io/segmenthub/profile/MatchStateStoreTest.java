@@ -141,42 +141,4 @@ class MatchStateStoreTest {
                 .query(Long.class).single()).as("the index is back").isEqualTo(1L);
         assertThat(store.sharingABlock(List.of(1L), 5)).isEmpty();
     }
-
-    /**
-     * On PostgreSQL a full resolution has the keys replaced beside it, on another connection, while
-     * it matches: the caller's transaction failing afterwards leaves the new keys (committed on their
-     * own) and no model, as on H2; the keys' indexes are back.
-     */
-    @Test
-    void onPostgresKeysAreReplacedBesideTheCallerAndItsFailureLeavesNoModel() throws Exception {
-        TestPostgres.inMigratedSchema("match_aside", (pool, schema) -> keysReplacedAsideOutliveTheCallersFailure(pool));
-    }
-
-    @Test
-    void onH2KeysReplacedAsideAreReplacedBeforeTheCallerGoesOn() {
-        keysReplacedAsideOutliveTheCallersFailure(MemoryStore.migrated("match-state-aside"));
-    }
-
-    void keysReplacedAsideOutliveTheCallersFailure(DataSource ds) {
-        JdbcClient jdbc = JdbcClient.create(ds);
-        var store = storeOn(ds);
-        store.replaceAllKeys(List.of(1L, 2L), id -> List.of(key(id, "block", "old-" + id)));
-        store.saveModel(new MatchStateStore.Model("settings", "{}"), "run-1", Instant.parse("2026-12-06T09:00:00Z"));
-
-        new TransactionTemplate(new DataSourceTransactionManager(ds)).executeWithoutResult(status -> {
-            jdbc.sql("INSERT INTO match_link (left_record_id, right_record_id, run_id, match_weight, match_probability, evidence)"
-                    + " VALUES (1, 3, 'run-2', 9.5, 0.99, 'e-mail')").update();
-            var stored = store.replaceAllKeysAside(IntStream.rangeClosed(1, 25_000).boxed().toList(),
-                    id -> List.of(key(id, "block", "new-" + id % 12_500), key(id, "tf:city", "c" + id % 40)));
-            assertThat(store.model()).as("gone before the keys are").isEmpty();
-            stored.join();
-            status.setRollbackOnly(); // the run fails after resolve
-        });
-
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM match_key").query(Long.class).single()).isEqualTo(50_000L);
-        assertThat(store.sharingABlock(List.of(1L), 5)).isEqualTo(java.util.Map.of(1L, java.util.Set.of(12_501L)));
-        assertThat(store.model()).as("the next run resolves in full").isEmpty();
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM match_link").query(Long.class).single())
-                .as("the caller's own work was rolled back").isZero();
-    }
 }
