@@ -131,6 +131,8 @@ class QuickstartResolutionTest {
         assertThat(goldenByRecord()).as("golden profiles after a full re-resolution").isEqualTo(afterIncremental);
         assertThat(full.profiles().created() + full.profiles().merged() + full.profiles().split()).isZero();
 
+        // a full resolution writes the evidence of the pairs that joined records, and of those only, after linking
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM match_link WHERE evidence NOT LIKE '{%}'").query(Long.class).single()).isZero();
         // the explain API shows the pairs and weights that joined a profile's records, ids and numbers only
         String golden = jdbc.sql("""
                         SELECT g.golden_id FROM match_link l JOIN record_golden g ON g.source_record_id = l.left_record_id

@@ -198,13 +198,17 @@ public class ProbabilisticLinks {
         FellegiSunterModel trained = model;
         List<ScoredPair> matched = matches;
         CompletableFuture<GuardedLinking.Outcome> linked = CompletableFuture.supplyAsync(() -> {
+            // scored here, their evidence written below only for the pairs that join records (about a fifth)
             List<GuardedLinking.Candidate> candidates = new ArrayList<>();
             for (ScoredPair p : matched) {
-                candidates.add(candidate(trained, open.get(Long.parseLong(p.pair().left())), open.get(Long.parseLong(p.pair().right())),
+                candidates.add(scored(trained, open.get(Long.parseLong(p.pair().left())), open.get(Long.parseLong(p.pair().right())),
                         false));
             }
-            candidates.addAll(phonePairs(indexes, null, open, trained));
-            return linking.link(groups, candidates, open);
+            candidates.addAll(phonePairs(indexes, null, open, trained, this::scored));
+            GuardedLinking.Outcome found = linking.link(groups, candidates, open);
+            return new GuardedLinking.Outcome(found.joined().stream().map(c -> c.evidence().equals(UNEXPLAINED)
+                    ? candidate(trained, open.get(c.left()), open.get(c.right()), c.sharedPhone()) : c).toList(),
+                    found.vetoed(), found.uncorroborated());
         });
         state.replaceAllKeys(open.entrySet(), e -> keys(e.getKey(), e.getValue()));
         if (model != null) {
@@ -271,7 +275,7 @@ public class ProbabilisticLinks {
                 }
             }
         }
-        candidates.addAll(phonePairs(indexes, changed, open, model));
+        candidates.addAll(phonePairs(indexes, changed, open, model, this::candidate));
         GuardedLinking.Outcome outcome = linking.link(groups, candidates, open);
         state.replaceLinks(outcome.joined(), runId, stored);
         return new Links(outcome.joined(), compared, 0, (int) storeRecords, open.size(), outcome.vetoed(), outcome.uncorroborated(), true);
@@ -312,19 +316,40 @@ public class ProbabilisticLinks {
 
     /** Pairs sharing a blind-indexed phone (touching {@code only}, when given), scored when both sides are open. */
     private List<GuardedLinking.Candidate> phonePairs(Map<Long, List<SourceRecordStore.IndexEntry>> indexes, Set<Long> only,
-                                                      Map<Long, MatchRecord> open, FellegiSunterModel model) {
+                                                      Map<Long, MatchRecord> open, FellegiSunterModel model, Scorer scorer) {
         List<GuardedLinking.Candidate> pairs = new ArrayList<>();
         phoneMates(indexes).forEach((a, mates) -> {
             for (Long b : mates) {
                 if (a < b && (only == null || only.contains(a) || only.contains(b))) {
                     MatchRecord left = open.get(a);
                     MatchRecord right = open.get(b);
-                    pairs.add(model != null && left != null && right != null ? candidate(model, left, right, true)
+                    pairs.add(model != null && left != null && right != null ? scorer.score(model, left, right, true)
                             : new GuardedLinking.Candidate(a, b, Double.POSITIVE_INFINITY, 1.0, "{\"sharedPhone\":true}", true));
                 }
             }
         });
         return pairs;
+    }
+
+    /** Scores a pair of open records, with or without writing its evidence. */
+    @FunctionalInterface
+    private interface Scorer {
+        GuardedLinking.Candidate score(FellegiSunterModel model, MatchRecord left, MatchRecord right, boolean sharedPhone);
+    }
+
+    /** The evidence of a pair scored without it ({@link #scored}), to be written if the pair joins records. */
+    private static final String UNEXPLAINED = "";
+
+    /** A scored pair without its evidence: the weight summed as {@link #candidate} sums it, so the two agree exactly. */
+    private GuardedLinking.Candidate scored(FellegiSunterModel model, MatchRecord left, MatchRecord right, boolean sharedPhone) {
+        int[] levels = model.comparisonLevels(left, right);
+        double[] weights = model.comparisonWeights(levels, left, right);
+        double weight = model.priorWeight();
+        for (double w : weights) {
+            weight += w;
+        }
+        return new GuardedLinking.Candidate(Long.parseLong(left.id()), Long.parseLong(right.id()), weight,
+                FellegiSunterModel.probability(weight), UNEXPLAINED, sharedPhone);
     }
 
     /** A scored pair with its evidence: per comparison the level and the weight it added (ids and numbers only). */
