@@ -1,6 +1,5 @@
 package io.segmenthub.crypto;
 
-import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.ReservedIds;
 import io.segmenthub.system.SlicedBatch;
 import io.segmenthub.system.Timestamps;
@@ -10,10 +9,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
@@ -39,7 +35,6 @@ public class PersonalDataVault {
     private final Clock clock;
     private final java.util.function.Supplier<MasterKeys> reopen;
     private final boolean postgres;
-    private final BulkInsert bulk;
 
     public PersonalDataVault(EnvelopeCipher cipher, JdbcClient jdbc, NamedParameterJdbcTemplate named, Clock clock,
                              java.util.function.Supplier<MasterKeys> reopen) {
@@ -49,7 +44,6 @@ public class PersonalDataVault {
         this.clock = clock;
         this.reopen = reopen;
         this.postgres = SlicedBatch.postgres(named.getJdbcTemplate());
-        this.bulk = new BulkInsert(Objects.requireNonNull(named.getJdbcTemplate().getDataSource()), named);
     }
 
     /** Switches to new master keys (after a rotation) for everything sealed or opened from now on. */
@@ -74,35 +68,18 @@ public class PersonalDataVault {
         EnvelopeCipher current = cipher;
         // making and wrapping keys and sealing are pure CPU (AES), on both cores; the cipher is thread-safe
         List<DataKey> keys = values.parallelStream().map(v -> current.newDataKey()).toList();
-        List<Long> ids = store(keys);
+        MapSqlParameterSource[] rows = new MapSqlParameterSource[values.size()];
+        Object at = Timestamps.utc(clock.instant());
+        for (int i = 0; i < values.size(); i++) {
+            DataKey key = keys.get(i);
+            rows[i] = new MapSqlParameterSource().addValue("master", key.wrapped().masterKeyId())
+                    .addValue("wrapped", key.wrapped().wrapped()).addValue("at", at);
+        }
+        List<Long> ids = ReservedIds.insertAll(named, postgres, "data_key", "master_key_id, wrapped, created_at", ":master, :wrapped, :at", rows);
         return IntStream.range(0, values.size()).parallel()
                 .mapToObj(i -> new Sealed(ids.get(i),
                         current.seal(keys.get(i).key(), values.get(i).plaintext(), aad(values.get(i).aad()))))
                 .toList();
-    }
-
-    /**
-     * Stores new data keys, wrapped, and returns their ids in the order given. On PostgreSQL the ids
-     * are reserved up front and the keys go in by {@code COPY}: a million-row first run stores as many
-     * keys as records, and as multi-row inserts they were a tenth of ingest's waits on the store.
-     */
-    private List<Long> store(List<DataKey> keys) {
-        OffsetDateTime at = Timestamps.utc(clock.instant());
-        if (postgres) {
-            List<Long> ids = ReservedIds.of(named.getJdbcTemplate(), "data_key", keys.size());
-            List<Object[]> rows = new ArrayList<>(keys.size());
-            for (int i = 0; i < keys.size(); i++) {
-                rows.add(new Object[]{ids.get(i), keys.get(i).wrapped().masterKeyId(), keys.get(i).wrapped().wrapped(), at});
-            }
-            bulk.insert("data_key", List.of("id", "master_key_id", "wrapped", "created_at"), rows);
-            return ids;
-        }
-        MapSqlParameterSource[] rows = new MapSqlParameterSource[keys.size()];
-        for (int i = 0; i < keys.size(); i++) {
-            rows[i] = new MapSqlParameterSource().addValue("master", keys.get(i).wrapped().masterKeyId())
-                    .addValue("wrapped", keys.get(i).wrapped().wrapped()).addValue("at", at);
-        }
-        return ReservedIds.insertAll(named, false, "data_key", "master_key_id, wrapped, created_at", ":master, :wrapped, :at", rows);
     }
 
     /** Seals again under the row's existing data key (the record changed, the key did not). */

@@ -105,9 +105,8 @@ class RunFaultsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            // new records and their data keys go in with COPY on PostgreSQL, invisible to the proxy: the fault comes as
-            // the second batch asks which of its records exist
-            "pull: the second batch's record look-up    | r.content_hash, r.data_key_id, r.pulled_hash | 2",
+            // new records go in with COPY on PostgreSQL, invisible to the proxy: the second batch's first write is its data keys
+            "pull: the second batch's data keys         | INSERT INTO data_key         | 2",
             // consent events go in with COPY on PostgreSQL: the gate's first statement the proxy sees is its read of the ledger
             "consent gate: reading the ledger            | FROM consent_event           | 1",
             // new profiles and golden ids go in with COPY on PostgreSQL, out of the proxy's sight: the fault comes as the
