@@ -198,7 +198,7 @@ public class ProbabilisticLinks {
         FellegiSunterModel trained = model;
         List<ScoredPair> matched = matches;
         CompletableFuture<GuardedLinking.Outcome> linked = CompletableFuture.supplyAsync(() -> {
-            // scored here, their evidence written below only for the pairs that join records (about a fifth)
+            // scored here; their evidence is written below, only for the pairs that join records
             List<GuardedLinking.Candidate> candidates = new ArrayList<>();
             for (ScoredPair p : matched) {
                 candidates.add(scored(trained, open.get(Long.parseLong(p.pair().left())), open.get(Long.parseLong(p.pair().right())),
@@ -214,12 +214,7 @@ public class ProbabilisticLinks {
         if (model != null) {
             state.saveModel(new MatchStateStore.Model(signature(), parameters(model)), runId, now);
         }
-        GuardedLinking.Outcome outcome;
-        try {
-            outcome = linked.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
+        GuardedLinking.Outcome outcome = awaited(linked);
         state.replaceLinks(outcome.joined(), runId);
         return new Links(outcome.joined(), compared, skipped, facts.size(), open.size(), outcome.vetoed(), outcome.uncorroborated(), false);
     }
@@ -491,6 +486,15 @@ public class ProbabilisticLinks {
         return records;
     }
 
+    /** The result of work done on another thread, its failure thrown as it was thrown there. */
+    private static <T> T awaited(CompletableFuture<T> work) {
+        try {
+            return work.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
     /** A stored record's row, as read, before its personal data is opened. */
     private record Stored(long id, String aad, byte[] pii, String attributes, String invalid, String masterKeyId, byte[] wrapped) {
     }
@@ -534,12 +538,7 @@ public class ProbabilisticLinks {
 
         /** Adds the rows opened in the background, once they are. */
         private void settle() {
-            List<Map<String, String>> fields;
-            try {
-                fields = opened.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException cause ? cause : e;
-            }
+            List<Map<String, String>> fields = awaited(opened);
             for (int i = 0; i < inFlight.size(); i++) {
                 Map<String, String> f = fields.get(i);
                 for (String field : REPEATING_FIELDS) {
