@@ -201,13 +201,13 @@ public class MatchStateStore {
             slice.add(record);
             if (slice.size() == RECORDS_PER_SLICE) {
                 List<R> next = slice;
-                List<Object[]> ready = joined(pending);
+                List<Object[]> ready = awaited(pending);
                 pending = CompletableFuture.supplyAsync(() -> rows(next, keysOf));
                 insertRows(ready);
                 slice = new ArrayList<>(RECORDS_PER_SLICE);
             }
         }
-        insertRows(joined(pending));
+        insertRows(awaited(pending));
         insertRows(rows(slice, keysOf));
     }
 
@@ -217,7 +217,11 @@ public class MatchStateStore {
         return records.parallelStream().flatMap(r -> keysOf.apply(r).stream().distinct()).map(MatchStateStore::row).toList();
     }
 
-    private static <T> T joined(CompletableFuture<T> future) {
+    /**
+     * The result of work done on another thread, its failure thrown as it was thrown there; the
+     * resolution's other background work ({@link ProbabilisticLinks}) is awaited through it too.
+     */
+    static <T> T awaited(CompletableFuture<T> future) {
         try {
             return future.join();
         } catch (CompletionException e) {

@@ -36,7 +36,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 
 /**
@@ -214,7 +213,7 @@ public class ProbabilisticLinks {
         if (model != null) {
             state.saveModel(new MatchStateStore.Model(signature(), parameters(model)), runId, now);
         }
-        GuardedLinking.Outcome outcome = awaited(linked);
+        GuardedLinking.Outcome outcome = MatchStateStore.awaited(linked);
         state.replaceLinks(outcome.joined(), runId);
         return new Links(outcome.joined(), compared, skipped, facts.size(), open.size(), outcome.vetoed(), outcome.uncorroborated(), false);
     }
@@ -335,26 +334,29 @@ public class ProbabilisticLinks {
     /** The evidence of a pair scored without it ({@link #scored}), to be written if the pair joins records. */
     private static final String UNEXPLAINED = "";
 
-    /** A scored pair without its evidence: the weight summed as {@link #candidate} sums it, so the two agree exactly. */
+    /** A scored pair without its evidence, its weight summed by {@link #matchWeight} as {@link #candidate}'s is. */
     private GuardedLinking.Candidate scored(FellegiSunterModel model, MatchRecord left, MatchRecord right, boolean sharedPhone) {
-        int[] levels = model.comparisonLevels(left, right);
-        double[] weights = model.comparisonWeights(levels, left, right);
+        double weight = matchWeight(model, model.comparisonWeights(model.comparisonLevels(left, right), left, right));
+        return new GuardedLinking.Candidate(Long.parseLong(left.id()), Long.parseLong(right.id()), weight,
+                FellegiSunterModel.probability(weight), UNEXPLAINED, sharedPhone);
+    }
+
+    /** The prior and each comparison's weight, summed in one order, so a pair scored twice scores the same. */
+    private static double matchWeight(FellegiSunterModel model, double[] weights) {
         double weight = model.priorWeight();
         for (double w : weights) {
             weight += w;
         }
-        return new GuardedLinking.Candidate(Long.parseLong(left.id()), Long.parseLong(right.id()), weight,
-                FellegiSunterModel.probability(weight), UNEXPLAINED, sharedPhone);
+        return weight;
     }
 
     /** A scored pair with its evidence: per comparison the level and the weight it added (ids and numbers only). */
     private GuardedLinking.Candidate candidate(FellegiSunterModel model, MatchRecord left, MatchRecord right, boolean sharedPhone) {
         int[] levels = model.comparisonLevels(left, right);
         double[] weights = model.comparisonWeights(levels, left, right);
-        double weight = model.priorWeight();
+        double weight = matchWeight(model, weights);
         List<Map<String, Object>> parts = new ArrayList<>();
         for (int c = 0; c < levels.length; c++) {
-            weight += weights[c];
             Map<String, Object> part = new LinkedHashMap<>();
             part.put("comparison", model.comparisons().get(c).name());
             part.put("level", model.comparisons().get(c).label(levels[c]));
@@ -486,15 +488,6 @@ public class ProbabilisticLinks {
         return records;
     }
 
-    /** The result of work done on another thread, its failure thrown as it was thrown there. */
-    private static <T> T awaited(CompletableFuture<T> work) {
-        try {
-            return work.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
-    }
-
     /** A stored record's row, as read, before its personal data is opened. */
     private record Stored(long id, String aad, byte[] pii, String attributes, String invalid, String masterKeyId, byte[] wrapped) {
     }
@@ -533,12 +526,11 @@ public class ProbabilisticLinks {
             inFlight = read;
             opened = CompletableFuture.completedFuture(read.parallelStream().map(ProbabilisticLinks.this::fields).toList());
             settle();
-            read = new ArrayList<>();
         }
 
         /** Adds the rows opened in the background, once they are. */
         private void settle() {
-            List<Map<String, String>> fields = awaited(opened);
+            List<Map<String, String>> fields = MatchStateStore.awaited(opened);
             for (int i = 0; i < inFlight.size(); i++) {
                 Map<String, String> f = fields.get(i);
                 for (String field : REPEATING_FIELDS) {
