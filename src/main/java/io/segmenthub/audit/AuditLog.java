@@ -44,11 +44,20 @@ public class AuditLog {
         this.clock = clock;
     }
 
+    /**
+     * Appends entries to the chain, after the last committed entry. The chain's lock row is held
+     * until the caller's transaction ends, so an append from another transaction (a console search
+     * during a sync's batch, another hub instance's run) waits for it and chains to what it
+     * committed, where both would otherwise chain to the same entry and fork the log.
+     */
     @Transactional
-    public synchronized void append(List<Entry> entries) {
+    public void append(List<Entry> entries) {
         if (entries.isEmpty()) {
             return;
         }
+        jdbc.sql("SELECT id FROM audit_chain_lock WHERE id = 1 FOR UPDATE").query(Integer.class).optional()
+                .orElseThrow(() -> new IllegalStateException("table audit_chain_lock has lost its row (id 1), which keeps the audit "
+                        + "log one chain; restore it with INSERT INTO audit_chain_lock (id) VALUES (1)"));
         String prev = jdbc.sql("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
                 .query(String.class).optional().orElse(GENESIS);
         Instant at = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);

@@ -6,15 +6,24 @@ import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.MemoryStore;
 import io.segmenthub.system.TestPostgres;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 class AuditLogTest {
 
@@ -90,6 +99,67 @@ class AuditLogTest {
         assertThat(jdbc.sql("SELECT subject FROM audit_log ORDER BY id").query(String.class).list())
                 .containsExactlyElementsOf(java.util.stream.IntStream.range(0, entries)
                         .mapToObj(i -> i == 0 ? "golden-0" : "idx-" + i).toList());
+    }
+
+    @Test
+    void appendsFromTwoOpenTransactionsKeepOneChain() throws Exception {
+        appendsFromTwoOpenTransactionsKeepOneChain(MemoryStore.migrated("audit-concurrent"));
+    }
+
+    @Test
+    void onPostgresAppendsFromTwoOpenTransactionsKeepOneChain() throws Exception {
+        TestPostgres.inMigratedSchema("audit", (pool, schema) -> appendsFromTwoOpenTransactionsKeepOneChain(pool));
+    }
+
+    /**
+     * A sync's batch audits its consent events and commits some statements later; a console search
+     * in between (or another hub instance's run) audits too. The second append has to wait for the
+     * first transaction, or both chain to the same last entry and the log reads as tampered with.
+     */
+    static void appendsFromTwoOpenTransactionsKeepOneChain(DataSource ds) throws Exception {
+        AuditLog log = new AuditLog(JdbcClient.create(ds), new BulkInsert(ds, new NamedParameterJdbcTemplate(ds)),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        log.append(entry("CONFIG", null, "before"));
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
+        CountDownLatch batchAudited = new CountDownLatch(1);
+        CountDownLatch batchMayCommit = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> batch = threads.submit(() -> tx.executeWithoutResult(status -> {
+                log.append(List.of(entry("CONSENT", "idx-1", "purpose=analytics status=granted"),
+                        entry("CONSENT", "idx-2", "purpose=analytics status=denied")));
+                batchAudited.countDown();
+                try {
+                    batchMayCommit.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+            assertThat(batchAudited.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<?> search = threads.submit(() -> tx.executeWithoutResult(status ->
+                    log.append(new AuditLog.Entry(null, "console", "PROFILE_SEARCH", "idx-3", "by e-mail"))));
+            boolean searchDoneBeforeBatchCommitted = finishes(search, Duration.ofMillis(500));
+            batchMayCommit.countDown();
+            batch.get(30, TimeUnit.SECONDS);
+            search.get(30, TimeUnit.SECONDS);
+
+            assertThat(log.verify()).isEqualTo(new AuditLog.Verification(true, 4, java.util.Optional.empty()));
+            assertThat(searchDoneBeforeBatchCommitted).as("the search's append waits for the batch's transaction").isFalse();
+            assertThat(JdbcClient.create(ds).sql("SELECT action FROM audit_log ORDER BY id").query(String.class).list())
+                    .containsExactly("CONFIG", "CONSENT", "CONSENT", "PROFILE_SEARCH");
+        } finally {
+            batchMayCommit.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    private static boolean finishes(Future<?> work, Duration within) throws Exception {
+        try {
+            work.get(within.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException stillWaiting) {
+            return false;
+        }
     }
 
     @Test

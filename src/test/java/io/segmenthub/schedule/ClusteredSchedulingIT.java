@@ -223,6 +223,12 @@ class ClusteredSchedulingIT {
             assertThat(spans.get(i)[0]).as("run %d starts after run %d ended", i, i - 1).isAfterOrEqualTo(spans.get(i - 1)[1]);
         }
         assertThat(a.log() + b.log()).doesNotContain("already run by instance");
+        // the audit log is one unbroken chain over both instances' runs, the killed one included
+        HttpResponse<String> audit = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + survivor.port(START) + "/api/audit/verify"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:admin-demo".getBytes(StandardCharsets.UTF_8)))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(audit.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(audit.body()).get("intact").asBoolean()).as(audit.body()).isTrue();
         log("%d runs in all (%s), test took %s", spans.size(), runsPerInstance(), Duration.between(began, Instant.now()));
     }
 
@@ -269,7 +275,7 @@ class ClusteredSchedulingIT {
     Path writeConfig() throws Exception {
         Path config = work.resolve("config");
         Files.createDirectories(config);
-        Files.writeString(config.resolve("users.yml"), "users:\n  - {name: admin, password-hash: \"" + ADMIN_HASH + "\", roles: [admin]}\n");
+        Files.writeString(config.resolve("users.yml"), "users:\n  - {name: admin, password-hash: \"" + ADMIN_HASH + "\", roles: [admin, compliance]}\n");
         Files.writeString(config.resolve("hub.yml"), """
                 hub:
                   personal-data: [given_name, family_name, full_name, email, phone, street, postcode, birth_date]
