@@ -4,6 +4,7 @@ import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 import java.nio.charset.StandardCharsets;
@@ -55,9 +56,7 @@ public class AuditLog {
         if (entries.isEmpty()) {
             return;
         }
-        jdbc.sql("SELECT id FROM audit_chain_lock WHERE id = 1 FOR UPDATE").query(Integer.class).optional()
-                .orElseThrow(() -> new IllegalStateException("table audit_chain_lock has lost its row (id 1), which keeps the audit "
-                        + "log one chain; restore it with INSERT INTO audit_chain_lock (id) VALUES (1)"));
+        lockChain();
         String prev = jdbc.sql("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
                 .query(String.class).optional().orElse(GENESIS);
         Instant at = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
@@ -70,6 +69,22 @@ public class AuditLog {
             prev = hash;
         }
         bulk.insert("audit_log", COLUMNS, rows);
+    }
+
+    /**
+     * Holds the chain's lock for the rest of the caller's transaction, for a caller that decides
+     * what to append from what the log holds: no other append comes in between its read and its
+     * commit (two instances starting at once would otherwise both record the same config change).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void holdChain() {
+        lockChain();
+    }
+
+    private void lockChain() {
+        jdbc.sql("SELECT id FROM audit_chain_lock WHERE id = 1 FOR UPDATE").query(Integer.class).optional()
+                .orElseThrow(() -> new IllegalStateException("table audit_chain_lock has lost its row (id 1), which keeps the audit "
+                        + "log one chain; restore it with INSERT INTO audit_chain_lock (id) VALUES (1)"));
     }
 
     public void append(Entry entry) {

@@ -1,10 +1,12 @@
 package io.segmenthub.audit;
 
 import io.segmenthub.system.HubConfig;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,19 +30,27 @@ import java.util.stream.Stream;
 @Component
 public class ConfigChanges {
 
-    private final HubConfig config;
+    private final Path dir;
     private final AuditLog audit;
     private final JdbcClient jdbc;
 
+    @Autowired
     public ConfigChanges(HubConfig config, AuditLog audit, JdbcClient jdbc) {
-        this.config = config;
+        this(config.dir(), audit, jdbc);
+    }
+
+    ConfigChanges(Path dir, AuditLog audit, JdbcClient jdbc) {
+        this.dir = dir;
         this.audit = audit;
         this.jdbc = jdbc;
     }
 
+    /** In one transaction that holds the audit chain: an instance starting at the same moment waits, then finds these entries. */
     @EventListener(ApplicationReadyEvent.class)
+    @Transactional
     public void recordChanges() {
-        Map<String, String> now = digests(config.dir());
+        Map<String, String> now = digests(dir);
+        audit.holdChain();
         Map<String, String> before = new TreeMap<>();
         jdbc.sql("SELECT subject, detail FROM audit_log WHERE action = 'CONFIG' ORDER BY id")
                 .query(rs -> {

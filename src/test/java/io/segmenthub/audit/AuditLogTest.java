@@ -6,7 +6,6 @@ import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.MemoryStore;
 import io.segmenthub.system.TestPostgres;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -120,45 +119,54 @@ class AuditLogTest {
         AuditLog log = new AuditLog(JdbcClient.create(ds), new BulkInsert(ds, new NamedParameterJdbcTemplate(ds)),
                 Clock.fixed(NOW, ZoneOffset.UTC));
         log.append(entry("CONFIG", null, "before"));
+
+        boolean searchDoneBeforeBatchCommitted = secondDoneWhileFirstIsOpen(ds,
+                () -> log.append(List.of(entry("CONSENT", "idx-1", "purpose=analytics status=granted"),
+                        entry("CONSENT", "idx-2", "purpose=analytics status=denied"))),
+                () -> log.append(new AuditLog.Entry(null, "console", "PROFILE_SEARCH", "idx-3", "by e-mail")));
+
+        assertThat(log.verify()).isEqualTo(new AuditLog.Verification(true, 4, java.util.Optional.empty()));
+        assertThat(searchDoneBeforeBatchCommitted).as("the search's append waits for the batch's transaction").isFalse();
+        assertThat(JdbcClient.create(ds).sql("SELECT action FROM audit_log ORDER BY id").query(String.class).list())
+                .containsExactly("CONFIG", "CONSENT", "CONSENT", "PROFILE_SEARCH");
+    }
+
+    /**
+     * Runs {@code first} in a transaction left open, then {@code second} in a transaction of its own
+     * on another thread, and commits the first half a second later; says whether the second had
+     * finished by then. Both have finished when it returns.
+     */
+    static boolean secondDoneWhileFirstIsOpen(DataSource ds, Runnable first, Runnable second) throws Exception {
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
-        CountDownLatch batchAudited = new CountDownLatch(1);
-        CountDownLatch batchMayCommit = new CountDownLatch(1);
+        CountDownLatch firstDone = new CountDownLatch(1);
+        CountDownLatch firstMayCommit = new CountDownLatch(1);
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
-            Future<?> batch = threads.submit(() -> tx.executeWithoutResult(status -> {
-                log.append(List.of(entry("CONSENT", "idx-1", "purpose=analytics status=granted"),
-                        entry("CONSENT", "idx-2", "purpose=analytics status=denied")));
-                batchAudited.countDown();
+            Future<?> one = threads.submit(() -> tx.executeWithoutResult(status -> {
+                first.run();
+                firstDone.countDown();
                 try {
-                    batchMayCommit.await();
+                    firstMayCommit.await();
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
             }));
-            assertThat(batchAudited.await(30, TimeUnit.SECONDS)).isTrue();
-            Future<?> search = threads.submit(() -> tx.executeWithoutResult(status ->
-                    log.append(new AuditLog.Entry(null, "console", "PROFILE_SEARCH", "idx-3", "by e-mail"))));
-            boolean searchDoneBeforeBatchCommitted = finishes(search, Duration.ofMillis(500));
-            batchMayCommit.countDown();
-            batch.get(30, TimeUnit.SECONDS);
-            search.get(30, TimeUnit.SECONDS);
-
-            assertThat(log.verify()).isEqualTo(new AuditLog.Verification(true, 4, java.util.Optional.empty()));
-            assertThat(searchDoneBeforeBatchCommitted).as("the search's append waits for the batch's transaction").isFalse();
-            assertThat(JdbcClient.create(ds).sql("SELECT action FROM audit_log ORDER BY id").query(String.class).list())
-                    .containsExactly("CONFIG", "CONSENT", "CONSENT", "PROFILE_SEARCH");
+            assertThat(firstDone.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<?> two = threads.submit(() -> tx.executeWithoutResult(status -> second.run()));
+            boolean secondDone;
+            try {
+                two.get(500, TimeUnit.MILLISECONDS);
+                secondDone = true;
+            } catch (TimeoutException stillWaiting) {
+                secondDone = false;
+            }
+            firstMayCommit.countDown();
+            one.get(30, TimeUnit.SECONDS);
+            two.get(30, TimeUnit.SECONDS);
+            return secondDone;
         } finally {
-            batchMayCommit.countDown();
+            firstMayCommit.countDown();
             threads.shutdownNow();
-        }
-    }
-
-    private static boolean finishes(Future<?> work, Duration within) throws Exception {
-        try {
-            work.get(within.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException stillWaiting) {
-            return false;
         }
     }
 
