@@ -76,8 +76,12 @@ public class AuditCheckpoints {
         AuditLog.Verification chain = log.verify();
         List<Checkpoint> checkpoints = all();
         if (!chain.intact()) {
-            return new Verification(false, chain.entries(), checkpoints.size(), chain.firstBrokenId(),
-                    Optional.of("entry " + chain.firstBrokenId().orElseThrow() + " does not follow from the one before it: it, or an earlier one, was changed or removed"));
+            long broken = chain.firstBrokenId().orElseThrow();
+            return new Verification(false, chain.entries(), checkpoints.size(), chain.firstBrokenId(), Optional.of(chain.chainsTo()
+                    .map(earlier -> "entry " + broken + " is unchanged but follows from entry " + earlier + ", not from the one before it:"
+                            + " the entries between were written at the same moment by another transaction (which hubs before"
+                            + " migration V19 allowed, e.g. a profile search during a sync) or were inserted later")
+                    .orElse("entry " + broken + " does not follow from the one before it: it, or an earlier one, was changed or removed")));
         }
         List<String> hashes = log.hashes();
         String ourKey = Base64.getEncoder().encodeToString(signingKey().generatePublicKey().getEncoded());

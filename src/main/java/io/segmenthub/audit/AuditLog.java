@@ -32,7 +32,15 @@ public class AuditLog {
     public record Entry(String runId, String actor, String action, String subject, String detail) {
     }
 
-    public record Verification(boolean intact, long entries, Optional<Long> firstBrokenId) {
+    /**
+     * The chain recomputed. When it breaks at an entry that is itself unchanged but chains to an
+     * earlier entry than the one before it, {@code chainsTo} names that entry: the mark two appends
+     * at once left before the chain's lock (migration V19), or of entries inserted in between.
+     */
+    public record Verification(boolean intact, long entries, Optional<Long> firstBrokenId, Optional<Long> chainsTo) {
+        public Verification(boolean intact, long entries, Optional<Long> firstBrokenId) {
+            this(intact, entries, firstBrokenId, Optional.empty());
+        }
     }
 
     private final JdbcClient jdbc;
@@ -108,7 +116,11 @@ public class AuditLog {
         String prev = GENESIS;
         for (Row row : rows) {
             if (!row.prev().equals(prev) || !row.hash().equals(hash(prev, row.at(), row.entry()))) {
-                return new Verification(false, rows.size(), Optional.of(row.id()));
+                Optional<Long> chainsTo = row.hash().equals(hash(row.prev(), row.at(), row.entry()))
+                        ? jdbc.sql("SELECT id FROM audit_log WHERE hash = :prev AND id < :id ORDER BY id DESC")
+                                .param("prev", row.prev()).param("id", row.id()).query(Long.class).list().stream().findFirst()
+                        : Optional.empty();
+                return new Verification(false, rows.size(), Optional.of(row.id()), chainsTo);
             }
             prev = row.hash();
         }

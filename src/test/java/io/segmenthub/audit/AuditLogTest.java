@@ -232,6 +232,35 @@ class AuditLogTest {
         }
 
         @Test
+        void anUnchangedEntryChainedToAnEarlierOneIsNamedWithIt() {
+            appendFive();
+            List<Long> ids = ids();
+            // what two appends at once left before the chain's lock: the fourth entry chained to the second
+            String second = jdbc.sql("SELECT hash FROM audit_log WHERE id = :id").param("id", ids.get(1)).query(String.class).single();
+            Instant at = jdbc.sql("SELECT at FROM audit_log WHERE id = :id").param("id", ids.get(3))
+                    .query((rs, n) -> io.segmenthub.system.Timestamps.read(rs, "at")).single();
+            jdbc.sql("UPDATE audit_log SET prev_hash = :prev, hash = :hash WHERE id = :id")
+                    .param("prev", second).param("hash", AuditLog.hash(second, at, entry("ERASE", "golden-2", "shredded 2 data keys")))
+                    .param("id", ids.get(3)).update();
+
+            AuditLog.Verification verification = audit.verify();
+
+            assertThat(verification.intact()).isFalse();
+            assertThat(verification.firstBrokenId()).contains(ids.get(3));
+            assertThat(verification.chainsTo()).contains(ids.get(1));
+        }
+
+        @Test
+        void aChangedEntryIsNotTakenForOneChainedToAnEarlierOne() {
+            appendFive();
+            long third = ids().get(2);
+
+            jdbc.sql("UPDATE audit_log SET detail = 'destination=somewhere-else' WHERE id = :id").param("id", third).update();
+
+            assertThat(audit.verify().chainsTo()).isEmpty();
+        }
+
+        @Test
         void aRehashedEntryStillBreaksTheChainAfterIt() {
             appendFive();
             List<Long> ids = ids();
