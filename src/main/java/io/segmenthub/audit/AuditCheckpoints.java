@@ -50,9 +50,9 @@ public class AuditCheckpoints {
     }
 
     public synchronized Checkpoint sign(String reason) {
-        List<String> hashes = log.hashes();
-        long size = hashes.size();
-        String head = size == 0 ? AuditLog.GENESIS : hashes.get(hashes.size() - 1);
+        AuditLog.Head current = log.head();
+        long size = current.entries();
+        String head = current.hash();
         Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Ed25519PrivateKeyParameters signingKey = signingKey();
         Ed25519Signer signer = new Ed25519Signer();
@@ -73,8 +73,8 @@ public class AuditCheckpoints {
     }
 
     public Verification verify() {
-        AuditLog.Verification chain = log.verify();
         List<Checkpoint> checkpoints = all();
+        AuditLog.Verification chain = log.verify(checkpoints.stream().map(Checkpoint::treeSize).collect(java.util.stream.Collectors.toSet()));
         if (!chain.intact()) {
             long broken = chain.firstBrokenId().orElseThrow();
             return new Verification(false, chain.entries(), checkpoints.size(), chain.firstBrokenId(), Optional.of(chain.chainsTo()
@@ -83,19 +83,18 @@ public class AuditCheckpoints {
                             + " migration V19 allowed, e.g. a profile search during a sync) or were inserted later")
                     .orElse("entry " + broken + " does not follow from the one before it: it, or an earlier one, was changed or removed")));
         }
-        List<String> hashes = log.hashes();
         String ourKey = Base64.getEncoder().encodeToString(signingKey().generatePublicKey().getEncoded());
         for (Checkpoint c : checkpoints) {
             if (!c.publicKey().equals(ourKey) || !signatureHolds(c)) {
                 return new Verification(false, chain.entries(), checkpoints.size(), Optional.empty(),
                         Optional.of("checkpoint " + c.id() + " is not signed by this hub's audit key"));
             }
-            if (c.treeSize() > hashes.size()) {
+            if (c.treeSize() > chain.entries()) {
                 return new Verification(false, chain.entries(), checkpoints.size(), Optional.empty(),
-                        Optional.of("checkpoint " + c.id() + " covers " + c.treeSize() + " entries but the log holds " + hashes.size()
+                        Optional.of("checkpoint " + c.id() + " covers " + c.treeSize() + " entries but the log holds " + chain.entries()
                                 + ": entries were removed from its end"));
             }
-            if (c.treeSize() > 0 && !hashes.get((int) c.treeSize() - 1).equals(c.headHash())) {
+            if (c.treeSize() > 0 && !chain.hashesAt().get(c.treeSize()).equals(c.headHash())) {
                 return new Verification(false, chain.entries(), checkpoints.size(), Optional.empty(),
                         Optional.of("checkpoint " + c.id() + ": entry number " + c.treeSize() + " no longer has the hash that was signed;"
                                 + " the log was rewritten"));

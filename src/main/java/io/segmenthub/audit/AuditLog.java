@@ -17,6 +17,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Append-only audit log: consent changes, pushes, personal-data access and erasures. Each entry's
@@ -36,12 +38,22 @@ public class AuditLog {
      * The chain recomputed. When it breaks at an entry that is itself unchanged but chains to an
      * earlier entry than the one before it, {@code chainsTo} names that entry: the mark two appends
      * at once left before the chain's lock (migration V19), or of entries inserted in between.
+     * {@code hashesAt} holds the hash at each position {@link #verify(Set)} was asked for, as far
+     * as the chain held.
      */
-    public record Verification(boolean intact, long entries, Optional<Long> firstBrokenId, Optional<Long> chainsTo) {
+    public record Verification(boolean intact, long entries, Optional<Long> firstBrokenId, Optional<Long> chainsTo,
+                               Map<Long, String> hashesAt) {
         public Verification(boolean intact, long entries, Optional<Long> firstBrokenId) {
-            this(intact, entries, firstBrokenId, Optional.empty());
+            this(intact, entries, firstBrokenId, Optional.empty(), Map.of());
         }
     }
+
+    /** How many entries the log holds and the last one's hash ({@link #GENESIS} for an empty log): what a checkpoint signs. */
+    public record Head(long entries, String hash) {
+    }
+
+    /** Entries read at a time when the whole log is verified: it only grows, and must not have to fit in memory. */
+    static final int PAGE = 10_000;
 
     private final JdbcClient jdbc;
     private final BulkInsert bulk;
@@ -99,32 +111,62 @@ public class AuditLog {
         append(List.of(entry));
     }
 
-    /** Every entry's hash in log order: what checkpoints are checked against. */
-    public List<String> hashes() {
-        return jdbc.sql("SELECT hash FROM audit_log ORDER BY id").query(String.class).list();
+    /**
+     * The log's size and last hash, read while holding the chain, so that no append commits between
+     * the two reads and the pair is one the log really had.
+     */
+    @Transactional
+    public Head head() {
+        lockChain();
+        long entries = jdbc.sql("SELECT COUNT(*) FROM audit_log").query(Long.class).single();
+        String last = jdbc.sql("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").query(String.class).optional().orElse(GENESIS);
+        return new Head(entries, last);
     }
 
     /** Recomputes the chain from the first entry. */
     public Verification verify() {
+        return verify(Set.of());
+    }
+
+    /**
+     * Recomputes the chain from the first entry, a page of entries at a time, and notes the hash of
+     * the entry at each position asked for (1 is the first entry): where checkpoints are checked.
+     */
+    public Verification verify(Set<Long> positions) {
         record Row(long id, Instant at, Entry entry, String prev, String hash) { }
-        List<Row> rows = jdbc.sql("SELECT id, at, run_id, actor, action, subject, detail, prev_hash, hash FROM audit_log ORDER BY id")
-                .query((rs, n) -> new Row(rs.getLong("id"), Timestamps.read(rs, "at"),
-                        new Entry(rs.getString("run_id"), rs.getString("actor"), rs.getString("action"),
-                                rs.getString("subject"), rs.getString("detail")),
-                        rs.getString("prev_hash"), rs.getString("hash")))
-                .list();
+        Map<Long, String> hashesAt = new TreeMap<>();
         String prev = GENESIS;
-        for (Row row : rows) {
-            if (!row.prev().equals(prev) || !row.hash().equals(hash(prev, row.at(), row.entry()))) {
-                Optional<Long> chainsTo = row.hash().equals(hash(row.prev(), row.at(), row.entry()))
-                        ? jdbc.sql("SELECT id FROM audit_log WHERE hash = :prev AND id < :id ORDER BY id DESC")
-                                .param("prev", row.prev()).param("id", row.id()).query(Long.class).list().stream().findFirst()
-                        : Optional.empty();
-                return new Verification(false, rows.size(), Optional.of(row.id()), chainsTo);
+        long after = Long.MIN_VALUE;
+        long position = 0;
+        while (true) {
+            List<Row> page = jdbc.sql("SELECT id, at, run_id, actor, action, subject, detail, prev_hash, hash FROM audit_log "
+                            + "WHERE id > :after ORDER BY id LIMIT " + PAGE)
+                    .param("after", after)
+                    .query((rs, n) -> new Row(rs.getLong("id"), Timestamps.read(rs, "at"),
+                            new Entry(rs.getString("run_id"), rs.getString("actor"), rs.getString("action"),
+                                    rs.getString("subject"), rs.getString("detail")),
+                            rs.getString("prev_hash"), rs.getString("hash")))
+                    .list();
+            for (Row row : page) {
+                if (!row.prev().equals(prev) || !row.hash().equals(hash(prev, row.at(), row.entry()))) {
+                    Optional<Long> chainsTo = row.hash().equals(hash(row.prev(), row.at(), row.entry()))
+                            ? jdbc.sql("SELECT id FROM audit_log WHERE hash = :prev AND id < :id ORDER BY id DESC")
+                                    .param("prev", row.prev()).param("id", row.id()).query(Long.class).list().stream().findFirst()
+                            : Optional.empty();
+                    long entries = jdbc.sql("SELECT COUNT(*) FROM audit_log").query(Long.class).single();
+                    return new Verification(false, entries, Optional.of(row.id()), chainsTo, Map.copyOf(hashesAt));
+                }
+                prev = row.hash();
+                position++;
+                if (positions.contains(position)) {
+                    hashesAt.put(position, row.hash());
+                }
             }
-            prev = row.hash();
+            if (page.size() < PAGE) {
+                return new Verification(true, position, Optional.empty(), Optional.empty(), Map.copyOf(hashesAt));
+            }
+            after = page.get(page.size() - 1).id();
         }
-        return new Verification(true, rows.size(), Optional.empty());
     }
 
     /** Entries in a time window, optionally of one action only, oldest first: for export to a regulator. */

@@ -74,7 +74,7 @@ class AuditLogTest {
 
     @Test
     void aRunsWorthOfEntriesInOneCallIsStoredInOrderAndVerifies() {
-        aRunsWorthOfEntriesIsStoredInOrderAndVerifies(audit, jdbc, 1_202);
+        aRunsWorthOfEntriesIsStoredInOrderAndVerifies(audit, jdbc, 2 * AuditLog.PAGE + 2); // verified over three pages
     }
 
     /** On the PostgreSQL CI runs the suite against (skipped when absent), where the entries go in by COPY. */
@@ -229,6 +229,21 @@ class AuditLogTest {
             assertThat(verification.intact()).isFalse();
             assertThat(verification.entries()).isEqualTo(4);
             assertThat(verification.firstBrokenId()).contains(ids.get(3));
+        }
+
+        @Test
+        void aChangedEntryOnALaterPageIsFoundAndTheHashesAskedForAreThoseBeforeIt() {
+            audit.append(java.util.stream.IntStream.range(0, AuditLog.PAGE + 5).mapToObj(i -> entry("CONSENT", "idx-" + i, "n=" + i)).toList());
+            List<Long> ids = ids();
+            String tenth = jdbc.sql("SELECT hash FROM audit_log WHERE id = :id").param("id", ids.get(9)).query(String.class).single();
+            long changed = ids.get(AuditLog.PAGE + 2);
+            jdbc.sql("UPDATE audit_log SET detail = 'n=0' WHERE id = :id").param("id", changed).update();
+
+            AuditLog.Verification verification = audit.verify(java.util.Set.of(10L, AuditLog.PAGE + 4L));
+
+            assertThat(verification.firstBrokenId()).contains(changed);
+            assertThat(verification.entries()).isEqualTo(AuditLog.PAGE + 5);
+            assertThat(verification.hashesAt()).isEqualTo(java.util.Map.of(10L, tenth));
         }
 
         @Test
