@@ -169,14 +169,26 @@ public class AuditLog {
         }
     }
 
-    /** Entries in a time window, optionally of one action only, oldest first: for export to a regulator. */
-    public List<Map<String, Object>> between(Instant from, Instant to, Optional<String> action) {
-        return jdbc.sql("""
-                        SELECT id, at, run_id, actor, action, subject, detail, prev_hash, hash FROM audit_log
-                        WHERE at >= :from AND at < :to AND (:anyAction = TRUE OR action = :action) ORDER BY id""")
-                .param("from", Timestamps.utc(from)).param("to", Timestamps.utc(to))
-                .param("anyAction", action.isEmpty()).param("action", action.orElse(""))
-                .query((rs, n) -> row(rs, true)).list();
+    /**
+     * Entries in a time window, optionally of one action only, oldest first, handed to {@code each}
+     * a page at a time: for export to a regulator, of a log that need not fit in memory.
+     */
+    public void between(Instant from, Instant to, Optional<String> action, java.util.function.Consumer<Map<String, Object>> each) {
+        long after = Long.MIN_VALUE;
+        while (true) {
+            List<Map<String, Object>> page = jdbc.sql("""
+                            SELECT id, at, run_id, actor, action, subject, detail, prev_hash, hash FROM audit_log
+                            WHERE id > :after AND at >= :from AND at < :to AND (:anyAction = TRUE OR action = :action)
+                            ORDER BY id LIMIT :page""")
+                    .param("page", PAGE).param("after", after).param("from", Timestamps.utc(from)).param("to", Timestamps.utc(to))
+                    .param("anyAction", action.isEmpty()).param("action", action.orElse(""))
+                    .query((rs, n) -> row(rs, true)).list();
+            page.forEach(each);
+            if (page.size() < PAGE) {
+                return;
+            }
+            after = (long) page.get(page.size() - 1).get("id");
+        }
     }
 
     /** Entries about one subject (a blind index or a golden id), oldest first. */

@@ -1,5 +1,7 @@
 package io.segmenthub.web;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenthub.audit.AuditCheckpoints;
 import io.segmenthub.audit.AuditLog;
 import io.segmenthub.subject.SubjectIdentifiers;
@@ -15,9 +17,12 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,12 +39,14 @@ class AuditController {
     private final AuditCheckpoints checkpoints;
     private final SubjectIdentifiers identifiers;
     private final JdbcClient jdbc;
+    private final ObjectMapper json;
 
-    AuditController(AuditLog audit, AuditCheckpoints checkpoints, SubjectIdentifiers identifiers, JdbcClient jdbc) {
+    AuditController(AuditLog audit, AuditCheckpoints checkpoints, SubjectIdentifiers identifiers, JdbcClient jdbc, ObjectMapper json) {
         this.audit = audit;
         this.checkpoints = checkpoints;
         this.identifiers = identifiers;
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     @GetMapping("/verify")
@@ -60,30 +67,55 @@ class AuditController {
      * hashes, so the export can be checked on its own.
      */
     @GetMapping("/export")
-    ResponseEntity<?> export(@org.springframework.web.bind.annotation.RequestParam(defaultValue = "json") String format,
-                                                       @org.springframework.web.bind.annotation.RequestParam(required = false) String from,
-                                                       @org.springframework.web.bind.annotation.RequestParam(required = false) String to,
-                                                       @org.springframework.web.bind.annotation.RequestParam(required = false) String action) throws IOException {
-        List<Map<String, Object>> rows = audit.between(from == null ? Instant.EPOCH : Instant.parse(from),
-                to == null ? Instant.parse("9999-12-31T00:00:00Z") : Instant.parse(to), Optional.ofNullable(action));
+    ResponseEntity<StreamingResponseBody> export(@RequestParam(defaultValue = "json") String format,
+                                                 @RequestParam(required = false) String from,
+                                                 @RequestParam(required = false) String to,
+                                                 @RequestParam(required = false) String action) {
+        Instant start = from == null ? Instant.EPOCH : Instant.parse(from);
+        Instant end = to == null ? Instant.parse("9999-12-31T00:00:00Z") : Instant.parse(to);
+        Optional<String> only = Optional.ofNullable(action);
+        // written as it is read, a page of entries at a time: the whole log of a large hub need not fit in memory
         if (!format.equals("csv")) {
-            return ResponseEntity.ok(rows);
-        }
-        var out = new java.io.StringWriter();
-        String[] header = {"id", "at", "runId", "actor", "action", "subject", "detail", "prevHash", "hash"};
-        try (var csv = new org.apache.commons.csv.CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(header).get())) {
-            for (Map<String, Object> row : rows) {
-                List<String> cells = new ArrayList<>();
-                for (String column : header) {
-                    cells.add(CsvCells.safe(row.get(column) == null ? "" : row.get(column).toString()));
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(out -> {
+                try (JsonGenerator array = json.getFactory().createGenerator(out)) {
+                    array.writeStartArray();
+                    audit.between(start, end, only, row -> write(array, row));
+                    array.writeEndArray();
                 }
-                csv.printRecord(cells);
-            }
+            });
         }
+        String[] header = {"id", "at", "runId", "actor", "action", "subject", "detail", "prevHash", "hash"};
         return ResponseEntity.ok()
                 .contentType(MediaType.parseMediaType("text/csv"))
                 .header("Content-Disposition", "attachment; filename=audit-log.csv")
-                .body(out.toString());
+                .body(out -> {
+                    var writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+                    try (var csv = new CSVPrinter(writer, CSVFormat.RFC4180.builder().setHeader(header).get())) {
+                        audit.between(start, end, only, row -> {
+                            List<String> cells = new ArrayList<>();
+                            for (String column : header) {
+                                cells.add(CsvCells.safe(row.get(column) == null ? "" : row.get(column).toString()));
+                            }
+                            print(csv, cells);
+                        });
+                    }
+                });
+    }
+
+    private static void write(JsonGenerator json, Map<String, Object> row) {
+        try {
+            json.writeObject(row);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void print(CSVPrinter csv, List<String> cells) {
+        try {
+            csv.printRecord(cells);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @PostMapping("/checkpoints")

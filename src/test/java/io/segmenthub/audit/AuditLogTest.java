@@ -185,6 +185,20 @@ class AuditLogTest {
     }
 
     @Test
+    void anExportOfMoreThanAPageHandsOnEveryEntryInTheWindowOnceInOrder() {
+        audit.append(java.util.stream.IntStream.range(0, AuditLog.PAGE + 5)
+                .mapToObj(i -> entry(i % 2 == 0 ? "CONSENT" : "PUSH_ADD", "idx-" + i, "n=" + i)).toList());
+        List<Object> consent = new java.util.ArrayList<>();
+        List<Object> all = new java.util.ArrayList<>();
+
+        audit.between(NOW.minusSeconds(1), NOW.plusSeconds(1), java.util.Optional.of("CONSENT"), row -> consent.add(row.get("subject")));
+        audit.between(NOW.minusSeconds(1), NOW.plusSeconds(1), java.util.Optional.empty(), row -> all.add(row.get("id")));
+
+        assertThat(consent).hasSize(AuditLog.PAGE / 2 + 3).startsWith("idx-0", "idx-2").endsWith("idx-" + (AuditLog.PAGE + 4));
+        assertThat(all).containsExactlyElementsOf(ids().stream().map(Object.class::cast).toList());
+    }
+
+    @Test
     void countsEntriesByAction() {
         appendFive();
 

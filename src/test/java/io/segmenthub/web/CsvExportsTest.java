@@ -77,9 +77,13 @@ class CsvExportsTest {
         var audit = new AuditLog(jdbc, new io.segmenthub.system.BulkInsert(dataSource,
                 new org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate(dataSource)), Clock.fixed(NOW, ZoneOffset.UTC));
         audit.append(new AuditLog.Entry("-run", "@actor", "+ACTION", "\tsubject", FORMULA));
-        var controller = new AuditController(audit, null, null, jdbc);
+        var controller = new AuditController(audit, null, null, jdbc, new com.fasterxml.jackson.databind.ObjectMapper());
 
-        List<CSVRecord> csv = parse(controller.export("csv", null, null, null));
+        var response = controller.export("csv", null, null, null);
+        var written = new java.io.ByteArrayOutputStream();
+        response.getBody().writeTo(written);
+        assertThat(response.getHeaders().getContentType()).hasToString("text/csv");
+        List<CSVRecord> csv = CSVFormat.RFC4180.parse(new StringReader(written.toString(java.nio.charset.StandardCharsets.UTF_8))).getRecords();
 
         assertNoCellStartsAFormula(csv);
         assertThat(csv.get(1).toList()).contains("'-run", "'@actor", "'+ACTION", "'\tsubject", "'" + FORMULA);
