@@ -140,8 +140,8 @@ public class AuditLog {
         long position = 0;
         while (true) {
             List<Row> page = jdbc.sql("SELECT id, at, run_id, actor, action, subject, detail, prev_hash, hash FROM audit_log "
-                            + "WHERE id > :after ORDER BY id LIMIT " + PAGE)
-                    .param("after", after)
+                            + "WHERE id > :after ORDER BY id LIMIT :page")
+                    .param("page", PAGE).param("after", after)
                     .query((rs, n) -> new Row(rs.getLong("id"), Timestamps.read(rs, "at"),
                             new Entry(rs.getString("run_id"), rs.getString("actor"), rs.getString("action"),
                                     rs.getString("subject"), rs.getString("detail")),
