@@ -52,6 +52,16 @@ class AuditLogTest {
                 new AuditLog.Entry(null, "api", "ACCESS", null, "lineage export")));
     }
 
+    /** A text column of one entry: a constant of the test's, never input. */
+    String column(String name, long id) {
+        return jdbc.sql("SELECT " + name + " FROM audit_log WHERE id = :id").param("id", id).query(String.class).single();
+    }
+
+    Instant at(long id) {
+        return jdbc.sql("SELECT at FROM audit_log WHERE id = :id").param("id", id)
+                .query((rs, n) -> io.segmenthub.system.Timestamps.read(rs, "at")).single();
+    }
+
     List<Long> ids() {
         return jdbc.sql("SELECT id FROM audit_log ORDER BY id").query(Long.class).list();
     }
@@ -249,7 +259,7 @@ class AuditLogTest {
         void aChangedEntryOnALaterPageIsFoundAndTheHashesAskedForAreThoseBeforeIt() {
             audit.append(java.util.stream.IntStream.range(0, AuditLog.PAGE + 5).mapToObj(i -> entry("CONSENT", "idx-" + i, "n=" + i)).toList());
             List<Long> ids = ids();
-            String tenth = jdbc.sql("SELECT hash FROM audit_log WHERE id = :id").param("id", ids.get(9)).query(String.class).single();
+            String tenth = column("hash", ids.get(9));
             long changed = ids.get(AuditLog.PAGE + 2);
             jdbc.sql("UPDATE audit_log SET detail = 'n=0' WHERE id = :id").param("id", changed).update();
 
@@ -265,11 +275,9 @@ class AuditLogTest {
             appendFive();
             List<Long> ids = ids();
             // what two appends at once left before the chain's lock: the fourth entry chained to the second
-            String second = jdbc.sql("SELECT hash FROM audit_log WHERE id = :id").param("id", ids.get(1)).query(String.class).single();
-            Instant at = jdbc.sql("SELECT at FROM audit_log WHERE id = :id").param("id", ids.get(3))
-                    .query((rs, n) -> io.segmenthub.system.Timestamps.read(rs, "at")).single();
-            jdbc.sql("UPDATE audit_log SET prev_hash = :prev, hash = :hash WHERE id = :id")
-                    .param("prev", second).param("hash", AuditLog.hash(second, at, entry("ERASE", "golden-2", "shredded 2 data keys")))
+            String second = column("hash", ids.get(1));
+            jdbc.sql("UPDATE audit_log SET prev_hash = :prev, hash = :hash WHERE id = :id").param("prev", second)
+                    .param("hash", AuditLog.hash(second, at(ids.get(3)), entry("ERASE", "golden-2", "shredded 2 data keys")))
                     .param("id", ids.get(3)).update();
 
             AuditLog.Verification verification = audit.verify();
@@ -293,10 +301,7 @@ class AuditLogTest {
         void aRehashedEntryStillBreaksTheChainAfterIt() {
             appendFive();
             List<Long> ids = ids();
-            String prev = jdbc.sql("SELECT prev_hash FROM audit_log WHERE id = :id").param("id", ids.get(1)).query(String.class).single();
-            Instant at = jdbc.sql("SELECT at FROM audit_log WHERE id = :id").param("id", ids.get(1))
-                    .query((rs, n) -> io.segmenthub.system.Timestamps.read(rs, "at")).single();
-            String forged = AuditLog.hash(prev, at, entry("CONSENT", "idx-2", "purpose=analytics status=granted"));
+            String forged = AuditLog.hash(column("prev_hash", ids.get(1)), at(ids.get(1)), entry("CONSENT", "idx-2", "purpose=analytics status=granted"));
 
             jdbc.sql("UPDATE audit_log SET detail = 'purpose=analytics status=granted', hash = :hash WHERE id = :id")
                     .param("hash", forged).param("id", ids.get(1)).update();
