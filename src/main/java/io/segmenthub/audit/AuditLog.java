@@ -6,6 +6,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -52,6 +54,9 @@ public class AuditLog {
     public record Head(long entries, String hash) {
     }
 
+    /** The transaction's entries to append at its commit ({@link #appendAtCommit}). */
+    private static final Object PENDING = new Object();
+
     /** Entries read at a time when the whole log is verified: it only grows, and must not have to fit in memory. */
     static final int PAGE = 10_000;
 
@@ -89,6 +94,41 @@ public class AuditLog {
             prev = hash;
         }
         bulk.insert("audit_log", COLUMNS, rows);
+    }
+
+    /**
+     * Appends entries just before the caller's transaction commits, in the order given, after any
+     * it appended directly: the chain's lock is then held for the append and the commit only, not
+     * for the rest of a long transaction (a sync's batch), which other appends would wait out. The
+     * entries go with the transaction: none if it rolls back. Outside a transaction, appends at once.
+     */
+    public void appendAtCommit(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            append(entries);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        List<Entry> pending = (List<Entry>) TransactionSynchronizationManager.getResource(PENDING);
+        if (pending == null) {
+            List<Entry> atCommit = new ArrayList<>();
+            TransactionSynchronizationManager.bindResource(PENDING, atCommit);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void beforeCommit(boolean readOnly) {
+                    append(atCommit); // still inside the transaction, on its connection
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(PENDING);
+                }
+            });
+            pending = atCommit;
+        }
+        pending.addAll(entries);
     }
 
     /**

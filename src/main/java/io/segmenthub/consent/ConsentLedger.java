@@ -81,7 +81,8 @@ public class ConsentLedger {
                 Timestamps.utc(e.occurredAt()), Timestamps.utc(now), e.sourceSystem(), e.evidence(),
                 e.expiresAt().map(Timestamps::utc).orElse(null), runId}).toList());
         fresh.forEach(e -> ledger.computeIfAbsent(e.subject(), k -> new ArrayList<>()).add(e));
-        audit.append(fresh.stream().map(e -> new AuditLog.Entry(runId, "sync", "CONSENT", e.subject(),
+        // at the commit: a batch holds the audit chain while it commits, not while it stores the rest
+        audit.appendAtCommit(fresh.stream().map(e -> new AuditLog.Entry(runId, "sync", "CONSENT", e.subject(),
                 "purpose=" + e.purpose() + " status=" + e.status().name().toLowerCase() + " source=" + e.sourceSystem()
                         + " occurred_at=" + e.occurredAt())).toList());
         return fresh.size();

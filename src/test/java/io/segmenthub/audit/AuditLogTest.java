@@ -141,6 +141,54 @@ class AuditLogTest {
                 .containsExactly("CONFIG", "CONSENT", "CONSENT", "PROFILE_SEARCH");
     }
 
+    @Test
+    void entriesAppendedAtCommitLetOtherAppendsThroughUntilThenAndFollowThem() throws Exception {
+        entriesAppendedAtCommitLetOtherAppendsThroughUntilThenAndFollowThem(MemoryStore.migrated("audit-at-commit"));
+    }
+
+    @Test
+    void onPostgresEntriesAppendedAtCommitLetOtherAppendsThroughUntilThenAndFollowThem() throws Exception {
+        TestPostgres.inMigratedSchema("audit", (pool, schema) -> entriesAppendedAtCommitLetOtherAppendsThroughUntilThenAndFollowThem(pool));
+    }
+
+    /** A sync's batch audits its consent events at its commit: a search in the meantime need not wait for the batch. */
+    static void entriesAppendedAtCommitLetOtherAppendsThroughUntilThenAndFollowThem(DataSource ds) throws Exception {
+        AuditLog log = new AuditLog(JdbcClient.create(ds), new BulkInsert(ds, new NamedParameterJdbcTemplate(ds)),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        log.append(entry("CONFIG", null, "before"));
+
+        boolean searchDoneBeforeBatchCommitted = secondDoneWhileFirstIsOpen(ds,
+                () -> {
+                    log.appendAtCommit(List.of(entry("CONSENT", "idx-1", "purpose=analytics status=granted")));
+                    log.appendAtCommit(List.of(entry("CONSENT", "idx-2", "purpose=analytics status=denied")));
+                },
+                () -> log.append(new AuditLog.Entry(null, "console", "PROFILE_SEARCH", "idx-3", "by e-mail")));
+
+        assertThat(searchDoneBeforeBatchCommitted).as("the search's append goes through while the batch is open").isTrue();
+        assertThat(log.verify()).isEqualTo(new AuditLog.Verification(true, 4, java.util.Optional.empty()));
+        assertThat(JdbcClient.create(ds).sql("SELECT action || ' ' || COALESCE(subject, '') FROM audit_log ORDER BY id").query(String.class).list())
+                .containsExactly("CONFIG ", "PROFILE_SEARCH idx-3", "CONSENT idx-1", "CONSENT idx-2");
+    }
+
+    @Test
+    void entriesAppendedAtCommitGoWithATransactionThatRollsBackAndAtOnceOutsideOne() {
+        DataSource ds = MemoryStore.migrated("audit-rollback");
+        AuditLog log = new AuditLog(JdbcClient.create(ds), new BulkInsert(ds, new NamedParameterJdbcTemplate(ds)),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
+
+        tx.executeWithoutResult(status -> {
+            log.appendAtCommit(List.of(entry("CONSENT", "idx-1", "rolled back")));
+            status.setRollbackOnly();
+        });
+        log.appendAtCommit(List.of(entry("CONSENT", "idx-2", "no transaction")));
+        tx.executeWithoutResult(status -> log.appendAtCommit(List.of(entry("CONSENT", "idx-3", "committed"))));
+
+        assertThat(JdbcClient.create(ds).sql("SELECT subject FROM audit_log ORDER BY id").query(String.class).list())
+                .containsExactly("idx-2", "idx-3");
+        assertThat(log.verify().intact()).isTrue();
+    }
+
     /**
      * Runs {@code first} in a transaction left open, then {@code second} in a transaction of its own
      * on another thread, and commits the first half a second later; says whether the second had
