@@ -21,6 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongFunction;
+import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
 
 /**
  * Append-only audit log: consent changes, pushes, personal-data access and erasures. Each entry's
@@ -176,37 +179,31 @@ public class AuditLog {
         record Row(long id, Instant at, Entry entry, String prev, String hash) { }
         Map<Long, String> hashesAt = new TreeMap<>();
         String prev = GENESIS;
-        long after = Long.MIN_VALUE;
         long position = 0;
-        while (true) {
-            List<Row> page = jdbc.sql("SELECT id, at, run_id, actor, action, subject, detail, prev_hash, hash FROM audit_log "
-                            + "WHERE id > :after ORDER BY id LIMIT :page")
-                    .param("page", PAGE).param("after", after)
-                    .query((rs, n) -> new Row(rs.getLong("id"), Timestamps.read(rs, "at"),
-                            new Entry(rs.getString("run_id"), rs.getString("actor"), rs.getString("action"),
-                                    rs.getString("subject"), rs.getString("detail")),
-                            rs.getString("prev_hash"), rs.getString("hash")))
-                    .list();
-            for (Row row : page) {
-                if (!row.prev().equals(prev) || !row.hash().equals(hash(prev, row.at(), row.entry()))) {
-                    Optional<Long> chainsTo = row.hash().equals(hash(row.prev(), row.at(), row.entry()))
-                            ? jdbc.sql("SELECT id FROM audit_log WHERE hash = :prev AND id < :id ORDER BY id DESC")
-                                    .param("prev", row.prev()).param("id", row.id()).query(Long.class).list().stream().findFirst()
-                            : Optional.empty();
-                    long entries = jdbc.sql("SELECT COUNT(*) FROM audit_log").query(Long.class).single();
-                    return new Verification(false, entries, Optional.of(row.id()), chainsTo, Map.copyOf(hashesAt));
-                }
-                prev = row.hash();
-                position++;
-                if (positions.contains(position)) {
-                    hashesAt.put(position, row.hash());
-                }
+        Stream<Row> rows = byId(after -> jdbc.sql("SELECT id, at, run_id, actor, action, subject, detail, prev_hash, hash FROM audit_log "
+                        + "WHERE id > :after ORDER BY id LIMIT :page")
+                .param("page", PAGE).param("after", after)
+                .query((rs, n) -> new Row(rs.getLong("id"), Timestamps.read(rs, "at"),
+                        new Entry(rs.getString("run_id"), rs.getString("actor"), rs.getString("action"),
+                                rs.getString("subject"), rs.getString("detail")),
+                        rs.getString("prev_hash"), rs.getString("hash")))
+                .list(), Row::id);
+        for (Row row : (Iterable<Row>) rows::iterator) {
+            if (!row.prev().equals(prev) || !row.hash().equals(hash(prev, row.at(), row.entry()))) {
+                Optional<Long> chainsTo = row.hash().equals(hash(row.prev(), row.at(), row.entry()))
+                        ? jdbc.sql("SELECT id FROM audit_log WHERE hash = :prev AND id < :id ORDER BY id DESC")
+                                .param("prev", row.prev()).param("id", row.id()).query(Long.class).list().stream().findFirst()
+                        : Optional.empty();
+                long entries = jdbc.sql("SELECT COUNT(*) FROM audit_log").query(Long.class).single();
+                return new Verification(false, entries, Optional.of(row.id()), chainsTo, Map.copyOf(hashesAt));
             }
-            if (page.size() < PAGE) {
-                return new Verification(true, position, Optional.empty(), Optional.empty(), Map.copyOf(hashesAt));
+            prev = row.hash();
+            position++;
+            if (positions.contains(position)) {
+                hashesAt.put(position, row.hash());
             }
-            after = page.get(page.size() - 1).id();
         }
+        return new Verification(true, position, Optional.empty(), Optional.empty(), Map.copyOf(hashesAt));
     }
 
     /**
@@ -214,21 +211,25 @@ public class AuditLog {
      * a page at a time: for export to a regulator, of a log that need not fit in memory.
      */
     public void between(Instant from, Instant to, Optional<String> action, java.util.function.Consumer<Map<String, Object>> each) {
-        long after = Long.MIN_VALUE;
-        while (true) {
-            List<Map<String, Object>> page = jdbc.sql("""
-                            SELECT id, at, run_id, actor, action, subject, detail, prev_hash, hash FROM audit_log
-                            WHERE id > :after AND at >= :from AND at < :to AND (:anyAction = TRUE OR action = :action)
-                            ORDER BY id LIMIT :page""")
-                    .param("page", PAGE).param("after", after).param("from", Timestamps.utc(from)).param("to", Timestamps.utc(to))
-                    .param("anyAction", action.isEmpty()).param("action", action.orElse(""))
-                    .query((rs, n) -> row(rs, true)).list();
-            page.forEach(each);
-            if (page.size() < PAGE) {
-                return;
-            }
-            after = (long) page.get(page.size() - 1).get("id");
-        }
+        byId(after -> jdbc.sql("""
+                        SELECT id, at, run_id, actor, action, subject, detail, prev_hash, hash FROM audit_log
+                        WHERE id > :after AND at >= :from AND at < :to AND (:anyAction = TRUE OR action = :action)
+                        ORDER BY id LIMIT :page""")
+                .param("page", PAGE).param("after", after).param("from", Timestamps.utc(from)).param("to", Timestamps.utc(to))
+                .param("anyAction", action.isEmpty()).param("action", action.orElse(""))
+                .query((rs, n) -> row(rs, true)).list(), row -> (long) row.get("id"))
+                .forEach(each);
+    }
+
+    /**
+     * A query's rows in id order, read {@link #PAGE} at a time: {@code page} reads the rows after
+     * the id it is given (the first page after {@link Long#MIN_VALUE}). The next page is read only
+     * once the one before is used up, so a caller that stops early reads no further.
+     */
+    private static <T> Stream<T> byId(LongFunction<List<T>> page, ToLongFunction<T> id) {
+        return Stream.iterate(page.apply(Long.MIN_VALUE), rows -> !rows.isEmpty(),
+                        rows -> rows.size() < PAGE ? List.of() : page.apply(id.applyAsLong(rows.get(rows.size() - 1))))
+                .flatMap(List::stream);
     }
 
     /** Entries about one subject (a blind index or a golden id), oldest first. */
