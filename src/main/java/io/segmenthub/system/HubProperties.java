@@ -1,6 +1,7 @@
 package io.segmenthub.system;
 
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -8,7 +9,8 @@ import org.springframework.validation.annotation.Validated;
  * Where the hub finds its config, routes and data, and its keystore secret. The password comes
  * only from the environment variable {@code SEGMENT_HUB_KEYSTORE_PASSWORD} (see application.yml),
  * never from a config file. {@code h2AdvisedProfiles}: past this many golden profiles on the
- * embedded H2 store, each run's report and log advise PostgreSQL.
+ * embedded H2 store, each run's report and log advise PostgreSQL. {@code pullLanes}: how many
+ * source systems a run pulls side by side (see {@code PullPlan}); 1 pulls one connector at a time.
  */
 @Validated
 @ConfigurationProperties("segmenthub")
@@ -20,5 +22,11 @@ public record HubProperties(
         String keystorePassword,
         boolean schedulesEnabled,
         boolean syncOnStart,
-        int h2AdvisedProfiles) {
+        int h2AdvisedProfiles,
+        @Positive Integer pullLanes) {
+
+    /** Two unless set: one lane per core of the machines the benchmarks ran on. */
+    public int pullLanesOrDefault() {
+        return pullLanes == null ? 2 : pullLanes;
+    }
 }
