@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * In what order a run pulls its connectors, and which of them side by side. Storing a batch
@@ -163,6 +164,12 @@ public record PullPlan(List<List<List<String>>> waves) {
             purposes.addAll(tcfPurposes);
         }
         return purposes;
+    }
+
+    /** The plan as the run's log shows it: waves by "then", lanes of a wave by "|". */
+    public String describe() {
+        return waves.stream().map(w -> w.stream().map(l -> String.join(", ", l)).collect(Collectors.joining(" | ")))
+                .collect(Collectors.joining(", then "));
     }
 
     /** Every connector, in the order the plan starts them. */

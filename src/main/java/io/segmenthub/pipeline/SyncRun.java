@@ -32,6 +32,7 @@ public final class SyncRun {
     /** The connectors being pulled now (several when lanes are pulled side by side), and how many are done. */
     private final Set<String> pulling = new LinkedHashSet<>();
     private int pulled;
+    private int mostPulledAtOnce;
 
     /** Where a running run is: the stage, the connector or destination in hand, and how many of how many are done. */
     public record Progress(String stage, String step, int done, int total) {
@@ -66,7 +67,13 @@ public final class SyncRun {
     /** {@code connectorId} starts to pull, beside any other connector still pulling. */
     public synchronized void pulling(String connectorId) {
         pulling.add(connectorId);
+        mostPulledAtOnce = Math.max(mostPulledAtOnce, pulling.size());
         progress("pull", String.join(", ", pulling), pulled, connectorIds.size());
+    }
+
+    /** The most connectors this run pulled at one time. */
+    public synchronized int mostPulledAtOnce() {
+        return mostPulledAtOnce;
     }
 
     /** {@code connectorId} is pulled. */

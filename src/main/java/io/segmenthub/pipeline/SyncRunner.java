@@ -123,8 +123,8 @@ public class SyncRunner {
         String id = RUN_ID.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8);
         SyncRun run = new SyncRun(id, syncId, trigger, now, PullPlan.of(connectors, config.purposes()), destinations);
         runs.started(run);
-        log.info("run={} sync={} trigger={} started: {} connectors, {} destinations", id, syncId, trigger,
-                run.connectorIds().size(), destinations.size());
+        log.info("run={} sync={} trigger={} started: {} connectors, {} destinations; pulling {}", id, syncId, trigger,
+                run.connectorIds().size(), destinations.size(), run.pullPlan().describe());
         return run;
     }
 
