@@ -15,6 +15,7 @@ import io.segmenthub.profile.matching.MatchResult;
 import io.segmenthub.profile.matching.MatchSettings;
 import io.segmenthub.profile.matching.ScoredPair;
 import io.segmenthub.system.InLists;
+import org.apache.commons.codec.digest.MurmurHash3;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -24,7 +25,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -485,7 +488,32 @@ public class ProbabilisticLinks {
             });
         }
         opening.finish();
-        return records;
+        return inStableOrder(records, opening.order);
+    }
+
+    /**
+     * The records ordered by a hash of their system and record id, not by store id. Store ids follow
+     * the order records were first stored in, which varies from run to run when source systems are
+     * pulled side by side; the matcher's random pairs (for u) and its tie-breaks follow the order it
+     * is handed, so the same records always resolve the same way.
+     */
+    private static Map<Long, MatchRecord> inStableOrder(Map<Long, MatchRecord> records, long[] keys) {
+        int n = records.size();
+        long[] ids = new long[n];
+        MatchRecord[] values = new MatchRecord[n];
+        int i = 0;
+        for (Map.Entry<Long, MatchRecord> e : records.entrySet()) {
+            ids[i] = e.getKey();
+            values[i++] = e.getValue();
+        }
+        Integer[] order = new Integer[n];
+        Arrays.setAll(order, k -> k);
+        Arrays.sort(order, Comparator.<Integer>comparingLong(k -> keys[k]).thenComparingLong(k -> ids[k]));
+        Map<Long, MatchRecord> sorted = new LinkedHashMap<>(Math.max(16, n * 4 / 3 + 1));
+        for (int k : order) {
+            sorted.put(ids[k], values[k]);
+        }
+        return sorted;
     }
 
     /** A stored record's row, as read, before its personal data is opened. */
@@ -504,6 +532,8 @@ public class ProbabilisticLinks {
         private List<Stored> read = new ArrayList<>(OPENED_TOGETHER);
         private List<Stored> inFlight = List.of();
         private CompletableFuture<List<Map<String, String>>> opened = CompletableFuture.completedFuture(List.of());
+        /** Per record added, in the order added: a 64-bit hash of its system and record id. */
+        private long[] order = new long[OPENED_TOGETHER];
 
         Opening(Map<Long, MatchRecord> records, Map<String, String> repeated) {
             this.records = records;
@@ -536,8 +566,12 @@ public class ProbabilisticLinks {
                 for (String field : REPEATING_FIELDS) {
                     f.computeIfPresent(field, (k, v) -> repeated.computeIfAbsent(v, x -> x));
                 }
-                long id = inFlight.get(i).id();
-                records.put(id, new MatchRecord(String.valueOf(id), f));
+                Stored row = inFlight.get(i);
+                if (records.size() == order.length) {
+                    order = Arrays.copyOf(order, order.length * 2);
+                }
+                order[records.size()] = MurmurHash3.hash128x64(row.aad().getBytes(StandardCharsets.UTF_8))[0];
+                records.put(row.id(), new MatchRecord(String.valueOf(row.id()), f));
             }
             inFlight = List.of();
             opened = CompletableFuture.completedFuture(List.of());
