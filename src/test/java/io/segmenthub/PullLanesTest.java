@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * lane, the web analytics) after its consent source, stores what one system at a time would have
  * stored, and fails on a failed lane only once the other lanes are done, committing no watermark.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "segmenthub.pull-lanes=2")
 @ExtendWith(OutputCaptureExtension.class)
 class PullLanesTest {
 
@@ -123,7 +123,7 @@ class PullLanesTest {
         return counts;
     }
 
-    /** The same world pulled one connector at a time ({@code segmenthub.pull-lanes: 1}). */
+    /** The same world pulled one connector at a time ({@code segmenthub.pull-lanes: 1}, the default). */
     @Nested
     @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = "segmenthub.pull-lanes=1")
     class OneAtATime {

@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongUnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -207,7 +208,7 @@ public class ProbabilisticLinks {
                         false));
             }
             candidates.addAll(phonePairs(indexes, null, open, trained, this::scored));
-            GuardedLinking.Outcome found = linking.link(groups, candidates, open);
+            GuardedLinking.Outcome found = linking.link(groups, candidates, open, stableRanks(open.keySet()));
             return new GuardedLinking.Outcome(found.joined().stream().map(c -> c.evidence().equals(UNEXPLAINED)
                     ? candidate(trained, open.get(c.left()), open.get(c.right()), c.sharedPhone()) : c).toList(),
                     found.vetoed(), found.uncorroborated());
@@ -489,6 +490,25 @@ public class ProbabilisticLinks {
         }
         opening.finish();
         return inStableOrder(records, opening.order);
+    }
+
+    /**
+     * Each store id's position in {@code ordered} (as {@link #inStableOrder} left them), so equal
+     * candidates are linked in an order that does not depend on store ids; ids not in it come after,
+     * by id.
+     */
+    private static LongUnaryOperator stableRanks(Collection<Long> ordered) {
+        long[] inOrder = ordered.stream().mapToLong(Long::longValue).toArray();
+        long[] ids = inOrder.clone();
+        Arrays.sort(ids);
+        int[] positions = new int[ids.length];
+        for (int i = 0; i < inOrder.length; i++) {
+            positions[Arrays.binarySearch(ids, inOrder[i])] = i;
+        }
+        return id -> {
+            int k = Arrays.binarySearch(ids, id);
+            return k >= 0 ? positions[k] : ids.length + id;
+        };
     }
 
     /**

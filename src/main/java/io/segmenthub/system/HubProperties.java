@@ -25,8 +25,11 @@ public record HubProperties(
         int h2AdvisedProfiles,
         @Positive Integer pullLanes) {
 
-    /** Two unless set: one lane per core of the machines the benchmarks ran on. */
+    /**
+     * One unless set: on the 2-core machine the benchmarks ran on, with PostgreSQL beside the hub,
+     * both cores were busy throughout a pull and two lanes took as long as one (docs/benchmarks.md).
+     */
     public int pullLanesOrDefault() {
-        return pullLanes == null ? 2 : pullLanes;
+        return pullLanes == null ? 1 : pullLanes;
     }
 }
