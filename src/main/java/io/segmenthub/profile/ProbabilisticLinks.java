@@ -201,14 +201,18 @@ public class ProbabilisticLinks {
         FellegiSunterModel trained = model;
         List<ScoredPair> matched = matches;
         CompletableFuture<GuardedLinking.Outcome> linked = CompletableFuture.supplyAsync(() -> {
+            // each pair scored left to right in the records' stable order, as the matcher compared it
+            LongUnaryOperator rank = stableRanks(open.keySet());
             // scored here; their evidence is written below, only for the pairs that join records
             List<GuardedLinking.Candidate> candidates = new ArrayList<>();
             for (ScoredPair p : matched) {
-                candidates.add(scored(trained, open.get(Long.parseLong(p.pair().left())), open.get(Long.parseLong(p.pair().right())),
-                        false));
+                long a = Long.parseLong(p.pair().left());
+                long b = Long.parseLong(p.pair().right());
+                boolean inOrder = rank.applyAsLong(a) <= rank.applyAsLong(b);
+                candidates.add(scored(trained, open.get(inOrder ? a : b), open.get(inOrder ? b : a), false));
             }
-            candidates.addAll(phonePairs(indexes, null, open, trained, this::scored));
-            GuardedLinking.Outcome found = linking.link(groups, candidates, open, stableRanks(open.keySet()));
+            candidates.addAll(phonePairs(indexes, null, open, trained, this::scored, rank));
+            GuardedLinking.Outcome found = linking.link(groups, candidates, open, rank);
             return new GuardedLinking.Outcome(found.joined().stream().map(c -> c.evidence().equals(UNEXPLAINED)
                     ? candidate(trained, open.get(c.left()), open.get(c.right()), c.sharedPhone()) : c).toList(),
                     found.vetoed(), found.uncorroborated());
@@ -273,7 +277,7 @@ public class ProbabilisticLinks {
                 }
             }
         }
-        candidates.addAll(phonePairs(indexes, changed, open, model, this::candidate));
+        candidates.addAll(phonePairs(indexes, changed, open, model, this::candidate, id -> id));
         GuardedLinking.Outcome outcome = linking.link(groups, candidates, open);
         state.replaceLinks(outcome.joined(), runId, stored);
         return new Links(outcome.joined(), compared, 0, (int) storeRecords, open.size(), outcome.vetoed(), outcome.uncorroborated(), true);
@@ -314,13 +318,15 @@ public class ProbabilisticLinks {
 
     /** Pairs sharing a blind-indexed phone (touching {@code only}, when given), scored when both sides are open. */
     private List<GuardedLinking.Candidate> phonePairs(Map<Long, List<SourceRecordStore.IndexEntry>> indexes, Set<Long> only,
-                                                      Map<Long, MatchRecord> open, FellegiSunterModel model, Scorer scorer) {
+                                                      Map<Long, MatchRecord> open, FellegiSunterModel model, Scorer scorer,
+                                                      LongUnaryOperator rank) {
         List<GuardedLinking.Candidate> pairs = new ArrayList<>();
         phoneMates(indexes).forEach((a, mates) -> {
             for (Long b : mates) {
                 if (a < b && (only == null || only.contains(a) || only.contains(b))) {
-                    MatchRecord left = open.get(a);
-                    MatchRecord right = open.get(b);
+                    boolean inOrder = rank.applyAsLong(a) <= rank.applyAsLong(b);
+                    MatchRecord left = open.get(inOrder ? a : b);
+                    MatchRecord right = open.get(inOrder ? b : a);
                     pairs.add(model != null && left != null && right != null ? scorer.score(model, left, right, true)
                             : new GuardedLinking.Candidate(a, b, Double.POSITIVE_INFINITY, 1.0, "{\"sharedPhone\":true}", true));
                 }
