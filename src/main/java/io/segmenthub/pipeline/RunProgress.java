@@ -1,20 +1,13 @@
 package io.segmenthub.pipeline;
 
-import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /** Called by the {@code pipeline-sync} route as the run moves through its stages, so the API and console can show it live. */
 @Component("runProgress")
 public class RunProgress {
 
-    /** On the lane's thread, which also takes the run's id for what it logs. */
-    public void pulling(SyncRun run, String connectorId) {
-        MDC.put("run", run.id());
-        run.pulling(connectorId);
-    }
-
-    public void pulled(SyncRun run, String connectorId) {
-        run.pulled(connectorId);
+    public void pulling(SyncRun run, String connectorId, int index) {
+        run.progress("pull", connectorId, index, run.connectorIds().size());
     }
 
     public void stage(SyncRun run, String stage) {

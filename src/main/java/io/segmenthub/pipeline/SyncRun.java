@@ -3,7 +3,6 @@ package io.segmenthub.pipeline;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +20,6 @@ public final class SyncRun {
     private final String trigger;
     private final Instant startedAt;
     private final List<String> connectorIds;
-    private final PullPlan pullPlan;
     private final List<String> destinationIds;
     private final RunReport report = new RunReport();
     private final Map<String, String> pendingWatermarks = new LinkedHashMap<>();
@@ -29,27 +27,17 @@ public final class SyncRun {
     private volatile Progress progress = new Progress("starting", null, 0, 0);
     private long stageStartedNanos = System.nanoTime();
     private volatile Set<String> profilesInScope;
-    /** The connectors being pulled now (several when lanes are pulled side by side), and how many are done. */
-    private final Set<String> pulling = new LinkedHashSet<>();
-    private int pulled;
-    private int mostPulledAtOnce;
 
     /** Where a running run is: the stage, the connector or destination in hand, and how many of how many are done. */
     public record Progress(String stage, String step, int done, int total) {
     }
 
-    /** A run that pulls its connectors one at a time, in the order given. */
     public SyncRun(String id, String syncId, String trigger, Instant startedAt, List<String> connectorIds, List<String> destinationIds) {
-        this(id, syncId, trigger, startedAt, new PullPlan(connectorIds.stream().map(c -> List.of(List.of(c))).toList()), destinationIds);
-    }
-
-    public SyncRun(String id, String syncId, String trigger, Instant startedAt, PullPlan pullPlan, List<String> destinationIds) {
         this.id = id;
         this.syncId = syncId;
         this.trigger = trigger;
         this.startedAt = startedAt;
-        this.pullPlan = pullPlan;
-        this.connectorIds = pullPlan.connectorIds();
+        this.connectorIds = List.copyOf(connectorIds);
         this.destinationIds = List.copyOf(destinationIds);
     }
 
@@ -58,30 +46,10 @@ public final class SyncRun {
     public String trigger() { return trigger; }
     public Instant startedAt() { return startedAt; }
     public List<String> connectorIds() { return connectorIds; }
-    public PullPlan pullPlan() { return pullPlan; }
     public List<String> destinationIds() { return destinationIds; }
     public RunReport report() { return report; }
 
     public Progress progress() { return progress; }
-
-    /** {@code connectorId} starts to pull, beside any other connector still pulling. */
-    public synchronized void pulling(String connectorId) {
-        pulling.add(connectorId);
-        mostPulledAtOnce = Math.max(mostPulledAtOnce, pulling.size());
-        progress("pull", String.join(", ", pulling), pulled, connectorIds.size());
-    }
-
-    /** The most connectors this run pulled at one time. */
-    public synchronized int mostPulledAtOnce() {
-        return mostPulledAtOnce;
-    }
-
-    /** {@code connectorId} is pulled. */
-    public synchronized void pulled(String connectorId) {
-        pulling.remove(connectorId);
-        pulled++;
-        progress("pull", pulling.isEmpty() ? connectorId : String.join(", ", pulling), pulled, connectorIds.size());
-    }
 
     /**
      * Moves the run to {@code stage}. Pull and push, which span several connectors or destinations

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenthub.audit.AuditCheckpoints;
 import io.segmenthub.audit.AuditLog;
 import io.segmenthub.connector.ConnectorConfig;
+import io.segmenthub.connector.ConnectorKind;
 import io.segmenthub.connector.DestinationConfig;
 import io.segmenthub.connector.Watermarks;
 import io.segmenthub.schedule.RunLease;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -115,16 +117,18 @@ public class SyncRunner {
 
     private SyncRun begin(String syncId, String trigger) {
         SyncSchedule sync = config.sync(syncId).orElse(new SyncSchedule(syncId, "-", List.of(), List.of()));
-        List<ConnectorConfig> connectors = sync.connectors().isEmpty() ? config.connectors()
-                : sync.connectors().stream().map(config::connector).toList();
+        List<ConnectorConfig> connectors = new ArrayList<>(sync.connectors().isEmpty() ? config.connectors()
+                : sync.connectors().stream().map(config::connector).toList());
+        // consent sources first, so this run's opt-ins and withdrawals gate this run's data
+        connectors.sort(Comparator.comparingInt(c -> c.kindOrDefault() == ConnectorKind.CONSENT ? 0 : 1));
         List<String> destinations = sync.destinations().isEmpty()
                 ? config.destinations().stream().map(DestinationConfig::id).toList() : sync.destinations();
         Instant now = clock.instant();
         String id = RUN_ID.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8);
-        SyncRun run = new SyncRun(id, syncId, trigger, now, PullPlan.of(connectors, config.purposes()), destinations);
+        SyncRun run = new SyncRun(id, syncId, trigger, now, connectors.stream().map(ConnectorConfig::id).toList(), destinations);
         runs.started(run);
-        log.info("run={} sync={} trigger={} started: {} connectors, {} destinations; pulling {}", id, syncId, trigger,
-                run.connectorIds().size(), destinations.size(), run.pullPlan().describe());
+        log.info("run={} sync={} trigger={} started: {} connectors, {} destinations", id, syncId, trigger,
+                run.connectorIds().size(), destinations.size());
         return run;
     }
 

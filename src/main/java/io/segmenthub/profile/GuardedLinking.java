@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongUnaryOperator;
 
 /**
  * Joins records into people from scored candidate pairs, strongest first, under two rules that make
@@ -65,15 +64,6 @@ final class GuardedLinking {
      * @param open       the records whose attributes are in memory, by store id
      */
     Outcome link(Collection<? extends Collection<Long>> groups, List<Candidate> candidates, Map<Long, MatchRecord> open) {
-        return link(groups, candidates, open, id -> id);
-    }
-
-    /**
-     * As above, with candidates of equal weight taken in the order {@code rank} gives their records
-     * (the lower-ranked record of each pair first, then the other), not by store id.
-     */
-    Outcome link(Collection<? extends Collection<Long>> groups, List<Candidate> candidates, Map<Long, MatchRecord> open,
-                 LongUnaryOperator rank) {
         Map<Long, List<Long>> members = new HashMap<>();
         Map<Long, Long> root = new HashMap<>();
         for (var group : groups) {
@@ -84,20 +74,14 @@ final class GuardedLinking {
             members.put(ids.get(0), ids);
             ids.forEach(id -> root.put(id, ids.get(0)));
         }
-        List<Ranked> ordered = new ArrayList<>(candidates.size());
-        for (Candidate c : candidates) {
-            long l = rank.applyAsLong(c.left());
-            long r = rank.applyAsLong(c.right());
-            ordered.add(new Ranked(c, Math.min(l, r), Math.max(l, r)));
-        }
-        ordered.sort(Comparator.comparing((Ranked r) -> !r.candidate().sharedPhone())
-                .thenComparing(Comparator.comparingDouble((Ranked r) -> r.candidate().matchWeight()).reversed())
-                .thenComparingLong(Ranked::first).thenComparingLong(Ranked::second));
+        List<Candidate> ordered = new ArrayList<>(candidates);
+        ordered.sort(Comparator.comparing((Candidate c) -> !c.sharedPhone())
+                .thenComparing(Comparator.comparingDouble(Candidate::matchWeight).reversed())
+                .thenComparingLong(Candidate::left).thenComparingLong(Candidate::right));
         List<Candidate> joined = new ArrayList<>();
         int vetoed = 0;
         int uncorroborated = 0;
-        for (Ranked r : ordered) {
-            Candidate c = r.candidate();
+        for (Candidate c : ordered) {
             Long a = root.get(c.left());
             Long b = root.get(c.right());
             if (a == null || b == null || a.equals(b)) {
@@ -123,10 +107,6 @@ final class GuardedLinking {
             joined.add(c);
         }
         return new Outcome(joined, vetoed, uncorroborated);
-    }
-
-    /** A candidate and the ranks of its two records, lower first. */
-    private record Ranked(Candidate candidate, long first, long second) {
     }
 
     private boolean conflicting(List<Long> a, List<Long> b, Map<Long, MatchRecord> open) {

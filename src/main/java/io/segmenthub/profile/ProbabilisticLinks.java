@@ -15,7 +15,6 @@ import io.segmenthub.profile.matching.MatchResult;
 import io.segmenthub.profile.matching.MatchSettings;
 import io.segmenthub.profile.matching.ScoredPair;
 import io.segmenthub.system.InLists;
-import org.apache.commons.codec.digest.MurmurHash3;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -25,9 +24,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -39,7 +36,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongUnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -201,18 +197,14 @@ public class ProbabilisticLinks {
         FellegiSunterModel trained = model;
         List<ScoredPair> matched = matches;
         CompletableFuture<GuardedLinking.Outcome> linked = CompletableFuture.supplyAsync(() -> {
-            // each pair scored left to right in the records' stable order, as the matcher compared it
-            LongUnaryOperator rank = stableRanks(open.keySet());
             // scored here; their evidence is written below, only for the pairs that join records
             List<GuardedLinking.Candidate> candidates = new ArrayList<>();
             for (ScoredPair p : matched) {
-                long a = Long.parseLong(p.pair().left());
-                long b = Long.parseLong(p.pair().right());
-                boolean inOrder = rank.applyAsLong(a) <= rank.applyAsLong(b);
-                candidates.add(scored(trained, open.get(inOrder ? a : b), open.get(inOrder ? b : a), false));
+                candidates.add(scored(trained, open.get(Long.parseLong(p.pair().left())), open.get(Long.parseLong(p.pair().right())),
+                        false));
             }
-            candidates.addAll(phonePairs(indexes, null, open, trained, this::scored, rank));
-            GuardedLinking.Outcome found = linking.link(groups, candidates, open, rank);
+            candidates.addAll(phonePairs(indexes, null, open, trained, this::scored));
+            GuardedLinking.Outcome found = linking.link(groups, candidates, open);
             return new GuardedLinking.Outcome(found.joined().stream().map(c -> c.evidence().equals(UNEXPLAINED)
                     ? candidate(trained, open.get(c.left()), open.get(c.right()), c.sharedPhone()) : c).toList(),
                     found.vetoed(), found.uncorroborated());
@@ -277,7 +269,7 @@ public class ProbabilisticLinks {
                 }
             }
         }
-        candidates.addAll(phonePairs(indexes, changed, open, model, this::candidate, id -> id));
+        candidates.addAll(phonePairs(indexes, changed, open, model, this::candidate));
         GuardedLinking.Outcome outcome = linking.link(groups, candidates, open);
         state.replaceLinks(outcome.joined(), runId, stored);
         return new Links(outcome.joined(), compared, 0, (int) storeRecords, open.size(), outcome.vetoed(), outcome.uncorroborated(), true);
@@ -318,15 +310,13 @@ public class ProbabilisticLinks {
 
     /** Pairs sharing a blind-indexed phone (touching {@code only}, when given), scored when both sides are open. */
     private List<GuardedLinking.Candidate> phonePairs(Map<Long, List<SourceRecordStore.IndexEntry>> indexes, Set<Long> only,
-                                                      Map<Long, MatchRecord> open, FellegiSunterModel model, Scorer scorer,
-                                                      LongUnaryOperator rank) {
+                                                      Map<Long, MatchRecord> open, FellegiSunterModel model, Scorer scorer) {
         List<GuardedLinking.Candidate> pairs = new ArrayList<>();
         phoneMates(indexes).forEach((a, mates) -> {
             for (Long b : mates) {
                 if (a < b && (only == null || only.contains(a) || only.contains(b))) {
-                    boolean inOrder = rank.applyAsLong(a) <= rank.applyAsLong(b);
-                    MatchRecord left = open.get(inOrder ? a : b);
-                    MatchRecord right = open.get(inOrder ? b : a);
+                    MatchRecord left = open.get(a);
+                    MatchRecord right = open.get(b);
                     pairs.add(model != null && left != null && right != null ? scorer.score(model, left, right, true)
                             : new GuardedLinking.Candidate(a, b, Double.POSITIVE_INFINITY, 1.0, "{\"sharedPhone\":true}", true));
                 }
@@ -495,51 +485,7 @@ public class ProbabilisticLinks {
             });
         }
         opening.finish();
-        return inStableOrder(records, opening.order);
-    }
-
-    /**
-     * Each store id's position in {@code ordered} (as {@link #inStableOrder} left them), so equal
-     * candidates are linked in an order that does not depend on store ids; ids not in it come after,
-     * by id.
-     */
-    private static LongUnaryOperator stableRanks(Collection<Long> ordered) {
-        long[] inOrder = ordered.stream().mapToLong(Long::longValue).toArray();
-        long[] ids = inOrder.clone();
-        Arrays.sort(ids);
-        int[] positions = new int[ids.length];
-        for (int i = 0; i < inOrder.length; i++) {
-            positions[Arrays.binarySearch(ids, inOrder[i])] = i;
-        }
-        return id -> {
-            int k = Arrays.binarySearch(ids, id);
-            return k >= 0 ? positions[k] : ids.length + id;
-        };
-    }
-
-    /**
-     * The records ordered by a hash of their system and record id, not by store id. Store ids follow
-     * the order records were first stored in, which varies from run to run when source systems are
-     * pulled side by side; the matcher's random pairs (for u) and its tie-breaks follow the order it
-     * is handed, so the same records always resolve the same way.
-     */
-    private static Map<Long, MatchRecord> inStableOrder(Map<Long, MatchRecord> records, long[] keys) {
-        int n = records.size();
-        long[] ids = new long[n];
-        MatchRecord[] values = new MatchRecord[n];
-        int i = 0;
-        for (Map.Entry<Long, MatchRecord> e : records.entrySet()) {
-            ids[i] = e.getKey();
-            values[i++] = e.getValue();
-        }
-        Integer[] order = new Integer[n];
-        Arrays.setAll(order, k -> k);
-        Arrays.sort(order, Comparator.<Integer>comparingLong(k -> keys[k]).thenComparingLong(k -> ids[k]));
-        Map<Long, MatchRecord> sorted = new LinkedHashMap<>(Math.max(16, n * 4 / 3 + 1));
-        for (int k : order) {
-            sorted.put(ids[k], values[k]);
-        }
-        return sorted;
+        return records;
     }
 
     /** A stored record's row, as read, before its personal data is opened. */
@@ -558,8 +504,6 @@ public class ProbabilisticLinks {
         private List<Stored> read = new ArrayList<>(OPENED_TOGETHER);
         private List<Stored> inFlight = List.of();
         private CompletableFuture<List<Map<String, String>>> opened = CompletableFuture.completedFuture(List.of());
-        /** Per record added, in the order added: a 64-bit hash of its system and record id. */
-        private long[] order = new long[OPENED_TOGETHER];
 
         Opening(Map<Long, MatchRecord> records, Map<String, String> repeated) {
             this.records = records;
@@ -592,12 +536,8 @@ public class ProbabilisticLinks {
                 for (String field : REPEATING_FIELDS) {
                     f.computeIfPresent(field, (k, v) -> repeated.computeIfAbsent(v, x -> x));
                 }
-                Stored row = inFlight.get(i);
-                if (records.size() == order.length) {
-                    order = Arrays.copyOf(order, order.length * 2);
-                }
-                order[records.size()] = MurmurHash3.hash128x64(row.aad().getBytes(StandardCharsets.UTF_8))[0];
-                records.put(row.id(), new MatchRecord(String.valueOf(row.id()), f));
+                long id = inFlight.get(i).id();
+                records.put(id, new MatchRecord(String.valueOf(id), f));
             }
             inFlight = List.of();
             opened = CompletableFuture.completedFuture(List.of());

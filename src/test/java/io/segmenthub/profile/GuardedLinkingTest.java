@@ -164,24 +164,4 @@ class GuardedLinkingTest {
         assertThat(rare).isGreaterThan(common + 7); // log2(0.2 / 0.001) ≈ 7.6 bits
         assertThat(model.matchWeight(rare1, rare2)).isGreaterThan(model.matchWeight(smith1, smith2));
     }
-
-    @Nested
-    class EqualCandidates {
-
-        @Test
-        void areTakenInTheOrderOfTheirRecordsRanksWhenTheGuardLetsOnlyOneIn() {
-            // 1 has no birth date: it may be the Anna born in 1970 or the one born in 1999, not both
-            person(1, "given_name", "anna", "family_name", "smith", "street", "1 high street");
-            person(2, "given_name", "anna", "family_name", "smith", "street", "1 high street", "birth_date", "1970-01-01");
-            person(3, "given_name", "anna", "family_name", "smith", "street", "1 high street", "birth_date", "1999-09-09");
-            List<GuardedLinking.Candidate> candidates = List.of(pair(1, 2, 8), pair(1, 3, 8));
-
-            var byId = linking.link(alone(), candidates, open);
-            var ranked = linking.link(alone(), candidates, open, id -> id == 3 ? 0 : id);
-
-            assertThat(byId.joined()).singleElement().satisfies(c -> assertThat(c.right()).isEqualTo(2));
-            assertThat(ranked.joined()).singleElement().satisfies(c -> assertThat(c.right()).isEqualTo(3));
-            assertThat(ranked.vetoed()).isEqualTo(1);
-        }
-    }
 }
