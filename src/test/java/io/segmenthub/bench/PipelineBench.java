@@ -230,6 +230,8 @@ class PipelineBench {
         stages.put("commit and the rest", Math.max(0, wall - known));
         stages.put("whole run", wall);
         System.out.printf(Locale.ROOT, "run %s: %.1f s, peak heap %d MiB, stages %s%n", label, wall / 1000.0, peak.get() >> 20, took);
+        // what the run did: the resolution's scope, the matching's counts, the CLV fit (no personal data in any note)
+        run.report().notes().forEach((key, note) -> System.out.printf(Locale.ROOT, "  note %s: %s%n", key, note));
         return new Measured(label, wall, peak.get(), stages, run.report().profiles().total());
     }
 
