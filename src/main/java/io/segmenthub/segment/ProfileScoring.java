@@ -21,16 +21,20 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 
 /**
  * Scores every golden profile from its purchases (across all its source records, converted to
  * the scoring currency): orders, revenue, last purchase, RFM quintiles, the named RFM segment
- * and the value type; plus its engagement event count. Scores are recomputed in full each run,
- * so they are reproducible from the store.
+ * and the value type; plus its engagement event count and lifetime value. Scores are recomputed
+ * for every profile each run, from the store and the CLV fit kept in {@code clv_fit}, so they are
+ * reproducible; only the rows that came out different are written.
  */
 @Component
 public class ProfileScoring {
@@ -39,13 +43,21 @@ public class ProfileScoring {
     private final BulkInsert bulk;
     private final HubConfig config;
     private final Clock clock;
+    private final ClvFits fits;
 
-    public ProfileScoring(JdbcClient jdbc, BulkInsert bulk, HubConfig config, Clock clock) {
+    public ProfileScoring(JdbcClient jdbc, BulkInsert bulk, HubConfig config, Clock clock, ClvFits fits) {
         this.jdbc = jdbc;
         this.bulk = bulk;
         this.config = config;
         this.clock = clock;
+        this.fits = fits;
     }
+
+    static final List<String> COLUMNS = List.of("golden_id", "run_id", "orders", "revenue", "last_purchase", "events", "recency",
+            "frequency", "monetary", "rfm_segment", "value_type", "clv", "p_alive", "expected_purchases", "first_purchase");
+
+    /** Above this share of the profiles changed, the scores are cleared and written whole, which is faster than row by row. */
+    static final double REWRITE_ALL_ABOVE = 0.25;
 
     private static final class Totals {
         LocalDate first;
@@ -67,6 +79,7 @@ public class ProfileScoring {
         long started = System.nanoTime();
         var scoring = config.hub().scoring();
         LocalDate asOf = scoring.fixedAsOf().orElse(LocalDate.now(clock));
+        Map<String, Object[]> stored = stored();
         Map<String, Totals> totals = new HashMap<>();
         List<Purchase> purchases = new ArrayList<>();
         long[] unconverted = {0};
@@ -105,10 +118,9 @@ public class ProfileScoring {
         RfmThresholds cuts = scorer.thresholds(histories, asOf);
         Map<String, RfmScore> rfm = scorer.score(histories, asOf, cuts);
 
-        Map<String, Lifetime> lifetimes = lifetimes(purchases, asOf, run);
+        Map<String, Lifetime> lifetimes = lifetimes(purchases, asOf, run, changedBuyers(totals, stored));
 
         List<String> active = jdbc.sql("SELECT golden_id FROM golden_profile WHERE merged_into IS NULL AND erased_at IS NULL").query(String.class).list();
-        jdbc.sql("DELETE FROM profile_score").update();
         List<Object[]> rows = new ArrayList<>(active.size());
         for (String golden : active) {
             Totals t = totals.get(golden);
@@ -124,9 +136,7 @@ public class ProfileScoring {
                     lifetime == null ? null : lifetime.probabilityAlive(), lifetime == null ? null : lifetime.expectedPurchases(),
                     t == null ? null : t.first});
         }
-        // a million source rows make some 370,000 profiles: COPY on PostgreSQL, positional rows in slices on H2
-        bulk.insert("profile_score", List.of("golden_id", "run_id", "orders", "revenue", "last_purchase", "events", "recency", "frequency",
-                "monetary", "rfm_segment", "value_type", "clv", "p_alive", "expected_purchases", "first_purchase"), rows);
+        write(rows, stored, run);
         if (!histories.isEmpty()) {
             run.report().note("rfm", histories.size() + " profiles with purchases scored as of " + asOf
                     + "; cut points " + cuts);
@@ -138,12 +148,113 @@ public class ProfileScoring {
         return run;
     }
 
+    /** The stored scores by golden id, in {@link #COLUMNS}' order, run id and all, as {@link #sameScores} compares them. */
+    private Map<String, Object[]> stored() {
+        Map<String, Object[]> stored = new HashMap<>();
+        jdbc.sql("SELECT " + String.join(", ", COLUMNS) + " FROM profile_score").query(rs -> {
+            double alive = rs.getDouble(13);
+            Double pAlive = rs.wasNull() ? null : alive;
+            double expected = rs.getDouble(14);
+            Double expectedPurchases = rs.wasNull() ? null : expected;
+            stored.put(rs.getString(1), new Object[]{rs.getString(1), rs.getString(2), rs.getInt(3), rs.getBigDecimal(4),
+                    rs.getObject(5, LocalDate.class), rs.getLong(6), rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getString(10),
+                    rs.getString(11), rs.getBigDecimal(12), pAlive, expectedPurchases, rs.getObject(15, LocalDate.class)});
+        });
+        return stored;
+    }
+
+    /**
+     * Buyers whose purchases are not what the stored scores were made of (orders, revenue, first or
+     * last purchase differ, or the profile is new), and stored buyers who are gone or bought nothing
+     * now: the histories a kept CLV fit has not seen.
+     */
+    private static long changedBuyers(Map<String, Totals> totals, Map<String, Object[]> stored) {
+        long changed = 0;
+        for (Map.Entry<String, Totals> e : totals.entrySet()) {
+            Totals t = e.getValue();
+            Object[] was = stored.get(e.getKey());
+            if (was == null || (int) was[2] != t.orders || ((BigDecimal) was[3]).compareTo(t.revenue.setScale(2, RoundingMode.HALF_UP)) != 0
+                    || !t.last.equals(was[4]) || !t.first.equals(was[14])) {
+                changed++;
+            }
+        }
+        for (Object[] was : stored.values()) {
+            if ((int) was[2] > 0 && !totals.containsKey((String) was[0])) {
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * Writes the rows that differ from the stored ones (the run id aside) and deletes the scores of
+     * profiles no longer active. When most profiles changed (a first run, a new as-of day, a new
+     * fit) the table is cleared and written whole, by COPY on PostgreSQL. Either way no profile
+     * keeps a behaviour cluster: the cluster stage, when on, gives every clustered profile its own.
+     */
+    private void write(List<Object[]> rows, Map<String, Object[]> stored, SyncRun run) {
+        List<Object[]> changed = new ArrayList<>();
+        Set<String> current = new HashSet<>();
+        for (Object[] row : rows) {
+            current.add((String) row[0]);
+            Object[] was = stored.get((String) row[0]);
+            if (was == null || !sameScores(row, was)) {
+                changed.add(row);
+            }
+        }
+        List<String> gone = stored.keySet().stream().filter(g -> !current.contains(g)).toList();
+        if (changed.size() + gone.size() > REWRITE_ALL_ABOVE * Math.max(rows.size(), stored.size())) {
+            jdbc.sql("DELETE FROM profile_score").update();
+            // a million source rows make some 370,000 profiles: COPY on PostgreSQL, positional rows in slices on H2
+            bulk.insert("profile_score", COLUMNS, rows);
+            run.report().note("scores written", rows.size() + " (all)");
+            return;
+        }
+        List<String> replaced = new ArrayList<>(gone);
+        changed.stream().map(row -> (String) row[0]).filter(stored::containsKey).forEach(replaced::add);
+        for (int from = 0; from < replaced.size(); from += 1_000) {
+            jdbc.sql("DELETE FROM profile_score WHERE golden_id IN (:ids)")
+                    .param("ids", replaced.subList(from, Math.min(replaced.size(), from + 1_000))).update();
+        }
+        jdbc.sql("UPDATE profile_score SET cluster_id = NULL WHERE cluster_id IS NOT NULL").update();
+        bulk.insert("profile_score", COLUMNS, changed);
+        run.report().note("scores written", changed.size() + " changed of " + rows.size() + ", " + gone.size() + " removed");
+    }
+
+    /** Whether two score rows hold the same scores, whatever run wrote them (the run id is the second column). */
+    static boolean sameScores(Object[] row, Object[] stored) {
+        for (int i = 2; i < row.length; i++) {
+            if (!same(row[i], stored[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Decimals by value (2.5 is 2.50), other numbers by value whatever their boxed type (an int count read back as a long). */
+    private static boolean same(Object a, Object b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (a instanceof BigDecimal x && b instanceof BigDecimal y) {
+            return x.compareTo(y) == 0;
+        }
+        if (a instanceof Number x && b instanceof Number y && !(a instanceof BigDecimal) && !(b instanceof BigDecimal)) {
+            return x.doubleValue() == y.doubleValue();
+        }
+        return a.equals(b);
+    }
+
     /**
      * Fits BG/NBD and Gamma-Gamma on this run's purchase histories (calibration ends on the as-of
-     * day) and values every profile that has bought. A fit that fails (too few buyers, no repeat
-     * buyers) leaves CLV empty for the run and says why in the report, rather than a wild number.
+     * day) and values every profile that has bought; or, when the last fit was for this day and
+     * currency and no more than {@code refit-when-changed-share} of its buyers' histories have
+     * changed since, values them with that fit, so that a customer whose history did not change
+     * keeps the same value and a small change does not refit the whole population. A fit that fails
+     * (too few buyers, no repeat buyers) leaves CLV empty for the run and says why in the report,
+     * rather than a wild number.
      */
-    private Map<String, Lifetime> lifetimes(List<Purchase> purchases, LocalDate asOf, SyncRun run) {
+    private Map<String, Lifetime> lifetimes(List<Purchase> purchases, LocalDate asOf, SyncRun run, long changedBuyers) {
         if (purchases.isEmpty()) {
             return Map.of();
         }
@@ -159,9 +270,11 @@ public class ProfileScoring {
         Map<String, Lifetime> values = new HashMap<>();
         long flagged = 0;
         int horizon = settings.horizon();
+        String currency = config.hub().scoring().currency();
+        Optional<ClvFits.Fit> kept = fits.latest().filter(fit -> fit.servesFor(asOf, currency, changedBuyers, settings.refitShare()));
         try {
-            frequency = BgNbdModel.fit(summaries.all());
-            spend = GammaGammaModel.fit(summaries.repeatBuyers());
+            frequency = kept.isPresent() ? kept.get().frequency() : BgNbdModel.fit(summaries.all());
+            spend = kept.isPresent() ? kept.get().spend() : GammaGammaModel.fit(summaries.repeatBuyers());
             var clv = new CustomerLifetimeValue(frequency, spend, horizon, settings.discount(), settings.minimumAge());
             double horizonWeeks = horizon * CustomerLifetimeValue.WEEKS_PER_MONTH;
             for (PurchaseSummary s : summaries.all()) {
@@ -171,14 +284,22 @@ public class ProfileScoring {
                 }
                 values.put(s.customerId(), new Lifetime(value, frequency.probabilityAlive(s), frequency.conditionalExpectedPurchases(horizonWeeks, s)));
             }
+            if (kept.isPresent()) {
+                fits.kept(kept.get(), changedBuyers);
+            } else {
+                fits.save(run.id(), asOf, currency, summaries.all().size(), summaries.repeatBuyers().size(), frequency, spend, clock.instant());
+            }
         } catch (ClvFitException | IllegalArgumentException | ArithmeticException e) {
             // a fit that lands on degenerate parameters gives no trustworthy value: none, and say why
             run.report().note("clv", "not computed this run: " + e.getMessage());
             return Map.of();
         }
-        run.report().note("clv", String.format("BG/NBD r=%.3f alpha=%.3f a=%.3f b=%.3f; Gamma-Gamma p=%.3f q=%.3f gamma=%.3f;"
+        String fitted = kept.map(fit -> String.format(Locale.ROOT, "; the fit of run %s kept (%d of its %d buyers' histories changed"
+                + " since, %d in this run; fitted again above %.1f %%)", fit.runId(), fit.changedSince() + changedBuyers, fit.buyers(),
+                changedBuyers, settings.refitShare() * 100)).orElse("; fitted this run");
+        run.report().note("clv", String.format(Locale.ROOT, "BG/NBD r=%.3f alpha=%.3f a=%.3f b=%.3f; Gamma-Gamma p=%.3f q=%.3f gamma=%.3f;"
                         + " %d profiles valued over %d months, %d with too little history (no CLV)", frequency.r(), frequency.alpha(),
-                frequency.a(), frequency.b(), spend.p(), spend.q(), spend.gamma(), values.size() - flagged, horizon, flagged));
+                frequency.a(), frequency.b(), spend.p(), spend.q(), spend.gamma(), values.size() - flagged, horizon, flagged) + fitted);
         return values;
     }
 

@@ -160,11 +160,25 @@ public record HubSettings(
         /**
          * Customer lifetime value: over {@code horizonMonths} (default 12), discounted by
          * {@code monthlyDiscountRate} (default 0.01); profiles younger than {@code minimumAgeWeeks}
-         * (default 4) get no CLV.
+         * (default 4) get no CLV. The models are fitted again when the as-of day or the currency
+         * moves, or when more than {@code refitWhenChangedShare} (default 0.01) of the
+         * buyers' purchase histories changed since the last fit (0: whenever any changed); otherwise the last
+         * fit values everyone.
          */
         public record Clv(@jakarta.validation.constraints.Positive Integer horizonMonths,
                           @jakarta.validation.constraints.PositiveOrZero Double monthlyDiscountRate,
-                          @jakarta.validation.constraints.PositiveOrZero Double minimumAgeWeeks) {
+                          @jakarta.validation.constraints.PositiveOrZero Double minimumAgeWeeks,
+                          @jakarta.validation.constraints.PositiveOrZero @jakarta.validation.constraints.DecimalMax("1")
+                          Double refitWhenChangedShare) {
+
+            public Clv(Integer horizonMonths, Double monthlyDiscountRate, Double minimumAgeWeeks) {
+                this(horizonMonths, monthlyDiscountRate, minimumAgeWeeks, null);
+            }
+
+            public double refitShare() {
+                return refitWhenChangedShare == null ? 0.01 : refitWhenChangedShare;
+            }
+
             public int horizon() {
                 return horizonMonths == null ? 12 : horizonMonths;
             }

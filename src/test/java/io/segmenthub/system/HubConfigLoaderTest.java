@@ -164,6 +164,12 @@ class HubConfigLoaderTest {
         }
 
         @Test
+        void whenTheClvRefitShareIsAboveOne() throws IOException {
+            edit("hub.yml", "refit-when-changed-share: 0.01", "refit-when-changed-share: 1.5");
+            assertFailure(failure(), "hub.yml", "hub.scoring.clv.refit-when-changed-share", "must be less than or equal to 1");
+        }
+
+        @Test
         void whenRestartsIsZero() throws IOException {
             edit("hub.yml", "seed: 42,", "seed: 42, restarts: 0,");
             assertFailure(failure(), "hub.yml", "hub.scoring.clustering.restarts", "must be at least 1");

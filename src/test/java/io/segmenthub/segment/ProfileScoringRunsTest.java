@@ -1,0 +1,240 @@
+package io.segmenthub.segment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.segmenthub.pipeline.SyncRun;
+import io.segmenthub.system.BulkInsert;
+import io.segmenthub.system.HubConfig;
+import io.segmenthub.system.HubSettings;
+import io.segmenthub.system.MemoryStore;
+import io.segmenthub.system.TestPostgres;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Runs of the score stage one after another over one store: the scores come out the same as if
+ * computed afresh, only the rows that changed are written, and the CLV fit is kept while the as-of
+ * day and currency stay and few buyers' histories changed since it was made.
+ */
+class ProfileScoringRunsTest {
+
+    static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+    static final LocalDate AS_OF = LocalDate.parse("2026-06-01");
+    static final int PROFILES = 200;
+
+    DataSource ds;
+    JdbcClient jdbc;
+    int transactions;
+
+    @BeforeEach
+    void store() {
+        use(MemoryStore.migrated("profile-scoring-runs"));
+    }
+
+    /** Fills {@code store}, a migrated and empty hub store, with the profiles and their purchases, and scores on it from now on. */
+    void use(DataSource store) {
+        ds = store;
+        jdbc = JdbcClient.create(ds);
+        transactions = 0;
+        Random random = new Random(11);
+        for (int i = 0; i < PROFILES; i++) {
+            String golden = golden(i);
+            jdbc.sql("INSERT INTO golden_profile (golden_id, created_at, updated_at, run_id) VALUES (:g, :at, :at, 'run-0')")
+                    .param("g", golden).param("at", Timestamp.from(NOW)).update();
+            jdbc.sql("""
+                            INSERT INTO source_record (id, system, record_id, connector_id, source_updated_at, ingested_at, run_id,
+                                                       attributes, present, invalid, content_hash)
+                            VALUES (:id, 'erp', :record, 'erp', :at, :at, 'run-0', '{}', '', '', 'hash')""")
+                    .param("id", i + 1).param("record", "K" + i).param("at", Timestamp.from(NOW)).update();
+            jdbc.sql("INSERT INTO record_golden (source_record_id, golden_id) VALUES (:id, :g)").param("id", i + 1).param("g", golden).update();
+            // one in eight never bought; the others buy every few weeks for a while, then some stop
+            if (i % 8 == 0) {
+                continue;
+            }
+            LocalDate on = AS_OF.minusDays(60 + random.nextInt(400));
+            int purchases = 1 + random.nextInt(6);
+            for (int p = 0; p < purchases && !on.isAfter(AS_OF); p++) {
+                buy(i, on, new BigDecimal(15 + random.nextInt(120) + ".50"));
+                on = on.plusDays(7 + random.nextInt(60));
+            }
+        }
+    }
+
+    @Test
+    void aRunOverUnchangedHistoriesKeepsTheFitAndWritesNoScore() {
+        SyncRun first = score("run-1", 0.01, AS_OF);
+        assertThat(first.report().notes().get("clv")).startsWith("BG/NBD r=").endsWith("; fitted this run");
+        assertThat(first.report().notes().get("scores written")).isEqualTo(PROFILES + " (all)");
+        Map<String, List<Object>> before = scores();
+        assertThat(before.values()).filteredOn(row -> row.get(10) != null).hasSizeGreaterThan(100); // valued: p_alive is there
+
+        SyncRun second = score("run-2", 0.01, AS_OF);
+
+        assertThat(second.report().notes().get("clv")).contains("; the fit of run run-1 kept (0 of its ");
+        assertThat(second.report().notes().get("scores written")).isEqualTo("0 changed of " + PROFILES + ", 0 removed");
+        assertThat(scores()).isEqualTo(before);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM profile_score WHERE run_id = 'run-1'").query(Long.class).single()).isEqualTo(PROFILES);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM clv_fit").query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void aChangedHistoryIsScoredAgainWithTheKeptFitAndOnlyChangedRowsAreWritten() {
+        score("run-1", 0.01, AS_OF);
+        Map<String, List<Object>> before = scores();
+        buy(5, AS_OF.minusDays(3), new BigDecimal("80.00"));
+
+        SyncRun second = score("run-2", 0.01, AS_OF);
+
+        assertThat(second.report().notes().get("clv")).contains("; the fit of run run-1 kept (1 of its ", "1 in this run");
+        Map<String, List<Object>> after = scores();
+        assertThat(after.get(golden(5)).get(0)).isEqualTo(((Integer) before.get(golden(5)).get(0)) + 1);
+        long rewritten = jdbc.sql("SELECT COUNT(*) FROM profile_score WHERE run_id = 'run-2'").query(Long.class).single();
+        long differ = before.keySet().stream().filter(g -> !before.get(g).equals(after.get(g))).count();
+        // what was written is exactly what differs: the buyer, and anyone the moved quintile cut points moved
+        assertThat(rewritten).isEqualTo(differ).isBetween(1L, PROFILES / 4L);
+        assertThat(second.report().notes().get("scores written")).isEqualTo(differ + " changed of " + PROFILES + ", 0 removed");
+        // the values of the rows kept are what a fresh scoring of the same store makes with the same fit
+        assertThat(after).isEqualTo(scoresOfAFreshStoreCopy("run-1"));
+    }
+
+    @Test
+    void changesAddUpUntilTheyPassTheShareThenTheModelsAreFittedAgain() {
+        score("run-1", 0.01, AS_OF); // 175 buyers: 1 % is 1.75 changed histories
+        buy(1, AS_OF.minusDays(2), new BigDecimal("20.00"));
+        assertThat(score("run-2", 0.01, AS_OF).report().notes().get("clv")).contains("the fit of run run-1 kept (1 of its 175");
+        buy(2, AS_OF.minusDays(2), new BigDecimal("20.00"));
+
+        SyncRun third = score("run-3", 0.01, AS_OF);
+
+        assertThat(third.report().notes().get("clv")).endsWith("; fitted this run");
+        assertThat(jdbc.sql("SELECT run_id FROM clv_fit ORDER BY run_id").query(String.class).list()).containsExactly("run-1", "run-3");
+        assertThat(score("run-4", 0.01, AS_OF).report().notes().get("clv")).contains("the fit of run run-3 kept (0 of its");
+    }
+
+    @Test
+    void anotherAsOfDayOrAShareOfNothingFitsEveryRun() {
+        score("run-1", 0.01, AS_OF);
+
+        assertThat(score("run-2", 0.01, AS_OF.plusDays(1)).report().notes().get("clv")).endsWith("; fitted this run");
+        assertThat(score("run-3", 0.0, AS_OF.plusDays(1)).report().notes().get("clv")).contains("the fit of run run-2 kept (0 of");
+        buy(3, AS_OF.minusDays(1), new BigDecimal("20.00"));
+        assertThat(score("run-4", 0.0, AS_OF.plusDays(1)).report().notes().get("clv")).endsWith("; fitted this run");
+    }
+
+    @Test
+    void aProfileNoLongerActiveLosesItsScoresAndNoProfileKeepsAnOldCluster() {
+        score("run-1", 0.01, AS_OF);
+        jdbc.sql("UPDATE profile_score SET cluster_id = 'c1'").update();
+        jdbc.sql("UPDATE golden_profile SET erased_at = :at WHERE golden_id = :g").param("at", Timestamp.from(NOW)).param("g", golden(9)).update();
+
+        SyncRun second = score("run-2", 0.01, AS_OF);
+
+        assertThat(second.report().notes().get("scores written")).endsWith(", 1 removed");
+        assertThat(scores()).doesNotContainKey(golden(9)).hasSize(PROFILES - 1);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM profile_score WHERE cluster_id IS NOT NULL").query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void onPostgresTheChangedRowsGoInByCopyAndTheOthersStayAsTheyWere() throws Exception {
+        TestPostgres.inMigratedSchema("profile_scoring_runs", (pool, schema) -> {
+            use(pool);
+            aChangedHistoryIsScoredAgainWithTheKeptFitAndOnlyChangedRowsAreWritten();
+        });
+    }
+
+    @Test
+    void scoresAreTheSameWhateverTheScaleOrBoxOfTheirNumbers() {
+        Object[] row = {"G", "run-2", 3, new BigDecimal("2.5"), AS_OF, 4L, 1, 2, 3, "Champions", "high", null, 0.25, 1.5, AS_OF};
+        Object[] stored = {"G", "run-1", 3, new BigDecimal("2.50"), AS_OF, 4L, 1, 2, 3, "Champions", "high", null, 0.25, 1.5, AS_OF};
+        assertThat(ProfileScoring.sameScores(row, stored)).isTrue();
+        stored[5] = 4; // an event count read back as an int
+        assertThat(ProfileScoring.sameScores(row, stored)).isTrue();
+        stored[11] = new BigDecimal("0.00");
+        assertThat(ProfileScoring.sameScores(row, stored)).as("no CLV is not a CLV of 0").isFalse();
+        stored[11] = null;
+        stored[12] = 0.2500000001;
+        assertThat(ProfileScoring.sameScores(row, stored)).isFalse();
+    }
+
+    SyncRun score(String runId, double refitShare, LocalDate asOf) {
+        return scoring(jdbc, ds, refitShare, asOf).score(new SyncRun(runId, "nightly", "test", NOW, List.of(), List.of()));
+    }
+
+    static ProfileScoring scoring(JdbcClient jdbc, DataSource ds, double refitShare, LocalDate asOf) {
+        var clv = new HubSettings.Scoring.Clv(null, null, null, refitShare);
+        var scoring = new HubSettings.Scoring(asOf, "CNY", Map.of(), null, clv, null);
+        HubConfig config = new HubConfig(Path.of("."), new HubSettings(List.of("email"), "GB", null, scoring), List.of(), List.of(),
+                List.of(), Map.of(), List.of());
+        return new ProfileScoring(jdbc, new BulkInsert(ds, new NamedParameterJdbcTemplate(ds)), config, Clock.fixed(NOW, ZoneOffset.UTC),
+                new ClvFits(jdbc));
+    }
+
+    /** The same purchases and profiles in a new store, with this store's CLV fit, scored once. */
+    Map<String, List<Object>> scoresOfAFreshStoreCopy(String fitRun) {
+        DataSource copy = MemoryStore.migrated("profile-scoring-copy");
+        JdbcClient other = JdbcClient.create(copy);
+        for (String table : List.of("golden_profile", "source_record", "record_golden", "purchase", "clv_fit")) {
+            List<Map<String, Object>> rows = jdbc.sql("SELECT * FROM " + table).query().listOfRows();
+            for (Map<String, Object> row : rows) {
+                String columns = String.join(", ", row.keySet());
+                String values = ":" + String.join(", :", row.keySet());
+                var insert = other.sql("INSERT INTO " + table + " (" + columns + ") VALUES (" + values + ")");
+                for (Map.Entry<String, Object> e : row.entrySet()) {
+                    insert = insert.param(e.getKey(), e.getValue());
+                }
+                insert.update();
+            }
+        }
+        other.sql("DELETE FROM clv_fit WHERE run_id <> :r").param("r", fitRun).update();
+        // every history is new to the copy's empty scores: nothing changed since the fit, and a share of 1, keep it all the same
+        other.sql("UPDATE clv_fit SET changed_since = 0").update();
+        SyncRun scored = scoring(other, copy, 1.0, AS_OF).score(new SyncRun("run-copy", "nightly", "test", NOW, List.of(), List.of()));
+        assertThat(scored.report().notes().get("clv")).contains("the fit of run " + fitRun + " kept");
+        return scores(other);
+    }
+
+    void buy(int profile, LocalDate on, BigDecimal amount) {
+        jdbc.sql("""
+                        INSERT INTO purchase (system, tx_id, record_id, occurred_on, amount, currency, run_id)
+                        VALUES ('erp', :tx, :record, :on, :amount, 'CNY', 'run-0')""")
+                .param("tx", "T" + transactions++).param("record", "K" + profile).param("on", on).param("amount", amount).update();
+    }
+
+    Map<String, List<Object>> scores() {
+        return scores(jdbc);
+    }
+
+    /** Every stored score but the run that wrote it, by golden id. */
+    static Map<String, List<Object>> scores(JdbcClient jdbc) {
+        Map<String, List<Object>> scores = new TreeMap<>();
+        jdbc.sql("""
+                        SELECT golden_id, orders, revenue, last_purchase, events, recency, frequency, monetary, rfm_segment, value_type, clv,
+                               p_alive, expected_purchases, first_purchase FROM profile_score""")
+                .query(rs -> {
+                    List<Object> row = new java.util.ArrayList<>();
+                    for (int c = 2; c <= 14; c++) {
+                        row.add(rs.getObject(c));
+                    }
+                    scores.put(rs.getString(1), row);
+                });
+        return scores;
+    }
+
+    static String golden(int i) {
+        return "G-%03d".formatted(i);
+    }
+}
