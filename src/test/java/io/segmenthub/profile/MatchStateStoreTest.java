@@ -104,11 +104,20 @@ class MatchStateStoreTest {
         assertThat(store.holding("tf:city")).isEqualTo(2L);
 
         // an incremental run replaces record 2's keys; the same key twice is kept once
-        store.replaceKeys(List.of(2L), List.of(key(2, "block", "big"), key(2, "block", "big")));
+        assertThat(store.replaceKeys(List.of(2L), List.of(key(2, "block", "big"), key(2, "block", "big"))))
+                .as("small removed, big added").isEqualTo(new MatchStateStore.KeyChanges(1, 1));
         assertThat(store.counts("block", List.of(hashed("small"), hashed("big"))))
                 .isEqualTo(java.util.Map.of(hashed("small"), 2L, hashed("big"), 7L));
         assertThat(JdbcClient.create(ds).sql("SELECT hashed FROM match_key WHERE source_record_id = 2").query(byte[].class).list())
                 .as("the first 16 bytes of the blind index").containsExactly(kept("big"));
+
+        // a record that keeps its keys and gains one: only the new key is written, the others stay as they are
+        assertThat(store.replaceKeys(List.of(1L), List.of(key(1, "block", "small"), key(1, "block", "big"), key(1, "tf:city", "small"),
+                key(1, "tf:city", "other")))).isEqualTo(new MatchStateStore.KeyChanges(1, 0));
+        assertThat(store.counts("tf:city", List.of(hashed("small"), hashed("other"))))
+                .isEqualTo(java.util.Map.of(hashed("small"), 2L, hashed("other"), 1L));
+        assertThat(store.counts("block", List.of(hashed("small"), hashed("big"))))
+                .isEqualTo(java.util.Map.of(hashed("small"), 2L, hashed("big"), 7L));
     }
 
     /**
