@@ -123,7 +123,9 @@ public class IdentityResolver {
                     + found.records() + " records, " + found.openedRecords() + " opened, " + found.comparedPairs() + " pairs compared, "
                     + found.joined().size() + " links joined (Fellegi-Sunter, EM; shared phones), "
                     + found.vetoed() + " held apart by the household guard, " + found.uncorroborated() + " uncorroborated"
-                    + (found.skippedBlocks() > 0 ? ", " + found.skippedBlocks() + " oversized blocks skipped" : ""));
+                    + (found.skippedBlocks() > 0 ? ", " + found.skippedBlocks() + " oversized blocks skipped" : "")
+                    + increment.map(i -> "; match keys of the changed records: " + i.keys().added() + " added, " + i.keys().removed()
+                            + " removed, the others kept").orElse(""));
             run.report().note("matching.compared-pairs", String.valueOf(found.comparedPairs()));
         }
         List<List<SourceRecordStore.Facts>> components = components(facts, joining, links);

@@ -136,11 +136,12 @@ public class ProbabilisticLinks {
 
     /**
      * What an incremental resolution knows before it reads the profiles around the change: the new
-     * and changed records, opened, with their blocking keys stored afresh, and each one's
-     * block-mates (the records a new link could join it to).
+     * and changed records, opened, with their blocking keys stored afresh ({@code keys}: how many
+     * were added and removed, the rest kept), and each one's block-mates (the records a new link
+     * could join it to).
      */
     public record Increment(Set<Long> changed, Map<Long, MatchRecord> opened, Map<Long, Set<Long>> neighbours,
-                            MatchStateStore.Model model) {
+                            MatchStateStore.Model model, MatchStateStore.KeyChanges keys) {
 
         /** Every record sharing a block with a changed one. */
         public Set<Long> blockMates() {
@@ -162,9 +163,9 @@ public class ProbabilisticLinks {
         Map<Long, MatchRecord> opened = changed.isEmpty() ? Map.of() : open(changed);
         List<MatchStateStore.Key> keys = new ArrayList<>();
         opened.forEach((id, r) -> keys.addAll(keys(id, r)));
-        state.replaceKeys(changed, keys);
+        MatchStateStore.KeyChanges written = state.replaceKeys(changed, keys);
         Map<Long, Set<Long>> neighbours = changed.isEmpty() ? Map.of() : state.sharingABlock(changed, settings.maxBlockSize());
-        return Optional.of(new Increment(Set.copyOf(changed), opened, neighbours, stored.get()));
+        return Optional.of(new Increment(Set.copyOf(changed), opened, neighbours, stored.get(), written));
     }
 
     /**
