@@ -110,14 +110,16 @@ public class ClusterStore {
     }
 
     /**
-     * The clusters behind the current scores: those of the last run that clustered, empty when no
-     * profile has a cluster now (each run's scoring clears them, so the last run did not cluster:
-     * clustering off, or too few profiles).
+     * The clusters behind the current scores: those of the last run that clustered (by when, as
+     * {@link #latest()}: two runs started in the same second have run ids that sort by their random
+     * part), empty when no profile has a cluster now (each run's scoring clears them, so the last run
+     * did not cluster: clustering off, or too few profiles).
      */
     public List<Summary> current() {
         return jdbc.sql("""
                         SELECT cluster_id, run_id, members, recency_days, orders, revenue, events, tenure_days, description, created_at
-                        FROM behaviour_cluster WHERE run_id = (SELECT MAX(run_id) FROM behaviour_cluster)
+                        FROM behaviour_cluster
+                        WHERE run_id = (SELECT run_id FROM behaviour_cluster ORDER BY created_at DESC, run_id DESC LIMIT 1)
                         AND EXISTS (SELECT 1 FROM profile_score WHERE cluster_id IS NOT NULL)""")
                 .query((rs, n) -> new Summary(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getDouble(4), rs.getDouble(5),
                         rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getString(9), Timestamps.read(rs, "created_at")))
