@@ -251,11 +251,11 @@ public class MatchStateStore {
         List<StoredKey> gone = held.stream().filter(k -> !wanted.contains(k)).toList();
         if (!gone.isEmpty()) {
             named.getJdbcTemplate().batchUpdate("DELETE FROM match_key WHERE source_record_id = ? AND kind = ? AND hashed = ?",
-                    gone.stream().map(k -> new Object[]{k.recordId(), k.kind(), stored(k.hashed())}).toList());
+                    gone.stream().map(StoredKey::row).toList());
         }
         List<Object[]> added = wanted.stream().filter(k -> !held.contains(k))
                 .sorted(Comparator.comparingLong(StoredKey::recordId).thenComparing(StoredKey::kind).thenComparing(StoredKey::hashed))
-                .map(k -> new Object[]{k.recordId(), k.kind(), stored(k.hashed())}).toList();
+                .map(StoredKey::row).toList();
         insertRows(added);
         return new KeyChanges(added.size(), gone.size());
     }
@@ -266,6 +266,11 @@ public class MatchStateStore {
 
     /** A key as stored, its kept bytes as text ({@link #text}) so that two keys compare by value. */
     private record StoredKey(long recordId, String kind, String hashed) {
+
+        /** The key's columns as stored: record id, kind, kept bytes. */
+        Object[] row() {
+            return new Object[]{recordId, kind, stored(hashed)};
+        }
     }
 
     private void insertRows(List<Object[]> rows) {

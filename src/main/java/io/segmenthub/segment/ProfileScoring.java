@@ -10,6 +10,7 @@ import io.segmenthub.segment.clv.PurchaseSummaries;
 import io.segmenthub.segment.clv.PurchaseSummary;
 import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.HubConfig;
+import io.segmenthub.system.InLists;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -56,6 +57,12 @@ public class ProfileScoring {
     static final List<String> COLUMNS = List.of("golden_id", "run_id", "orders", "revenue", "last_purchase", "events", "recency",
             "frequency", "monetary", "rfm_segment", "value_type", "clv", "p_alive", "expected_purchases", "first_purchase");
 
+    /** Positions in a score row ({@link #COLUMNS}): the scores begin after the golden and run ids. */
+    private static final int ORDERS = COLUMNS.indexOf("orders");
+    private static final int REVENUE = COLUMNS.indexOf("revenue");
+    private static final int LAST_PURCHASE = COLUMNS.indexOf("last_purchase");
+    private static final int FIRST_PURCHASE = COLUMNS.indexOf("first_purchase");
+
     /** Above this share of the profiles changed, the scores are cleared and written whole, which is faster than row by row. */
     static final double REWRITE_ALL_ABOVE = 0.25;
 
@@ -64,6 +71,11 @@ public class ProfileScoring {
         LocalDate last;
         int orders;
         BigDecimal revenue = BigDecimal.ZERO;
+
+        /** The revenue as the score row keeps it, in cents (converted amounts have more places). */
+        BigDecimal storedRevenue() {
+            return revenue.setScale(2, RoundingMode.HALF_UP);
+        }
     }
 
     /** Below these, BG/NBD and Gamma-Gamma fits are too unstable to value anyone. */
@@ -127,7 +139,7 @@ public class ProfileScoring {
             Optional<RfmScore> score = Optional.ofNullable(rfm.get(golden));
             Lifetime lifetime = lifetimes.get(golden);
             rows.add(new Object[]{golden, run.id(), t == null ? 0 : t.orders,
-                    t == null ? BigDecimal.ZERO : t.revenue.setScale(2, RoundingMode.HALF_UP),
+                    t == null ? BigDecimal.ZERO : t.storedRevenue(),
                     t == null ? null : t.last, events.getOrDefault(golden, 0L),
                     score.map(RfmScore::recency).orElse(0), score.map(RfmScore::frequency).orElse(0), score.map(RfmScore::monetary).orElse(0),
                     score.map(RfmScore::segment).orElse(""), score.map(s -> s.valueType().key()).orElse("none"),
@@ -173,13 +185,14 @@ public class ProfileScoring {
         for (Map.Entry<String, Totals> e : totals.entrySet()) {
             Totals t = e.getValue();
             Object[] was = stored.get(e.getKey());
-            if (was == null || (int) was[2] != t.orders || ((BigDecimal) was[3]).compareTo(t.revenue.setScale(2, RoundingMode.HALF_UP)) != 0
-                    || !t.last.equals(was[4]) || !t.first.equals(was[14])) {
+            if (was == null || (int) was[ORDERS] != t.orders
+                    || ((BigDecimal) was[REVENUE]).compareTo(t.storedRevenue()) != 0
+                    || !t.last.equals(was[LAST_PURCHASE]) || !t.first.equals(was[FIRST_PURCHASE])) {
                 changed++;
             }
         }
         for (Object[] was : stored.values()) {
-            if ((int) was[2] > 0 && !totals.containsKey((String) was[0])) {
+            if ((int) was[ORDERS] > 0 && !totals.containsKey((String) was[0])) {
                 changed++;
             }
         }
@@ -212,18 +225,17 @@ public class ProfileScoring {
         }
         List<String> replaced = new ArrayList<>(gone);
         changed.stream().map(row -> (String) row[0]).filter(stored::containsKey).forEach(replaced::add);
-        for (int from = 0; from < replaced.size(); from += 1_000) {
-            jdbc.sql("DELETE FROM profile_score WHERE golden_id IN (:ids)")
-                    .param("ids", replaced.subList(from, Math.min(replaced.size(), from + 1_000))).update();
+        for (List<String> slice : InLists.of(replaced)) {
+            jdbc.sql("DELETE FROM profile_score WHERE golden_id IN (:ids)").param("ids", slice).update();
         }
         jdbc.sql("UPDATE profile_score SET cluster_id = NULL WHERE cluster_id IS NOT NULL").update();
         bulk.insert("profile_score", COLUMNS, changed);
         run.report().note("scores written", changed.size() + " changed of " + rows.size() + ", " + gone.size() + " removed");
     }
 
-    /** Whether two score rows hold the same scores, whatever run wrote them (the run id is the second column). */
+    /** Whether two score rows hold the same scores, whatever run wrote them. */
     static boolean sameScores(Object[] row, Object[] stored) {
-        for (int i = 2; i < row.length; i++) {
+        for (int i = ORDERS; i < row.length; i++) {
             if (!same(row[i], stored[i])) {
                 return false;
             }

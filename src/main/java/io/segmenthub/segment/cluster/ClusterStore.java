@@ -36,6 +36,12 @@ public class ClusterStore {
                           double tenureDays, String description, Instant createdAt) {
     }
 
+    /**
+     * The last run that clustered, by when it did: two runs started in the same second have run ids
+     * that sort by their random part.
+     */
+    private static final String LATEST_RUN = "SELECT run_id FROM behaviour_cluster ORDER BY created_at DESC, run_id DESC LIMIT 1";
+
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate named;
     private final ObjectMapper json;
@@ -64,8 +70,7 @@ public class ClusterStore {
 
     /** The clusters of the most recent run that made any: the ones the next run's ids are matched to. */
     public List<PreviousCluster> latest() {
-        Optional<String> run = jdbc.sql("SELECT run_id FROM behaviour_cluster ORDER BY created_at DESC, run_id DESC LIMIT 1")
-                .query(String.class).optional();
+        Optional<String> run = jdbc.sql(LATEST_RUN).query(String.class).optional();
         if (run.isEmpty()) {
             return List.of();
         }
@@ -110,17 +115,14 @@ public class ClusterStore {
     }
 
     /**
-     * The clusters behind the current scores: those of the last run that clustered (by when, as
-     * {@link #latest()}: two runs started in the same second have run ids that sort by their random
-     * part), empty when no profile has a cluster now (each run's scoring clears them, so the last run
-     * did not cluster: clustering off, or too few profiles).
+     * The clusters behind the current scores: those of the last run that clustered, empty when no
+     * profile has a cluster now (each run's scoring clears them, so the last run did not cluster:
+     * clustering off, or too few profiles).
      */
     public List<Summary> current() {
-        return jdbc.sql("""
-                        SELECT cluster_id, run_id, members, recency_days, orders, revenue, events, tenure_days, description, created_at
-                        FROM behaviour_cluster
-                        WHERE run_id = (SELECT run_id FROM behaviour_cluster ORDER BY created_at DESC, run_id DESC LIMIT 1)
-                        AND EXISTS (SELECT 1 FROM profile_score WHERE cluster_id IS NOT NULL)""")
+        return jdbc.sql("SELECT cluster_id, run_id, members, recency_days, orders, revenue, events, tenure_days, description, created_at"
+                        + " FROM behaviour_cluster WHERE run_id = (" + LATEST_RUN + ")"
+                        + " AND EXISTS (SELECT 1 FROM profile_score WHERE cluster_id IS NOT NULL)")
                 .query((rs, n) -> new Summary(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getDouble(4), rs.getDouble(5),
                         rs.getDouble(6), rs.getDouble(7), rs.getDouble(8), rs.getString(9), Timestamps.read(rs, "created_at")))
                 .list().stream()
