@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -230,7 +231,7 @@ public class IngestStage {
         // cleaning, keyed hashes and the content hash of each record need nothing from the store: on both cores
         List<Admitted> admitted = examined.parallelStream()
                 .map(p -> p.admitted().orElseGet(() -> admit(p.rows(), p.hash(), system, region, personal))).toList();
-        List<SourceRecordStore.Changed> changed = new ArrayList<>();
+        List<Change> changed = new ArrayList<>();
         Map<Long, String> confirmedAsPulled = new HashMap<>();
         List<ConsentEvent> flagEvents = new ArrayList<>();
         for (Admitted a : admitted) {
@@ -287,32 +288,14 @@ public class IngestStage {
                 counts.stored(1);
                 continue;
             }
-            Optional<Long> dataKey;
-            Optional<byte[]> pii;
-            if (a.sealedValues().isEmpty()) {
-                dataKey = before.dataKeyId();
-                pii = Optional.empty();
-            } else if (before.dataKeyId().isPresent()) {
-                dataKey = before.dataKeyId();
-                pii = vault.reseal(dataKey.get(), plaintext, a.aad());
-                if (pii.isEmpty()) { // its key was shredded: seal under a new one
-                    var sealed = vault.sealNew(plaintext, a.aad());
-                    dataKey = Optional.of(sealed.dataKeyId());
-                    pii = Optional.of(sealed.ciphertext());
-                }
-            } else {
-                var sealed = vault.sealNew(plaintext, a.aad());
-                dataKey = Optional.of(sealed.dataKeyId());
-                pii = Optional.of(sealed.ciphertext());
-            }
             var stored = new SourceRecordStore.Protected(system, record.recordId(), connector.id(),
-                    record.updatedAt(), dataKey, pii, a.openValues(), a.present(), a.invalid(), a.contentHash(), a.indexes(),
-                    a.pulledHash());
-            changed.add(new SourceRecordStore.Changed(before.id(), stored));
+                    record.updatedAt(), before.dataKeyId(), Optional.empty(), a.openValues(), a.present(), a.invalid(), a.contentHash(),
+                    a.indexes(), a.pulledHash());
+            changed.add(new Change(before.id(), stored, a.sealedValues().isEmpty() ? null : new PersonalDataVault.Plain(plaintext, a.aad())));
             counts.stored(1);
         }
         insertFresh(fresh, run.id(), now);
-        records.updateAll(changed, run.id(), now);
+        records.updateAll(sealChanged(changed), run.id(), now);
         records.rememberPulled(confirmedAsPulled);
         counts.transactions(activity.addPurchases(purchases, run.id()));
         counts.events(activity.addEvents(events, run.id()));
@@ -333,6 +316,40 @@ public class IngestStage {
             rows.add(s == null ? f.record() : f.record().withPii(s.dataKeyId(), s.ciphertext()));
         }
         records.insertAll(rows, runId, now);
+    }
+
+    /**
+     * Seals the changed records' personal data: again under each record's data key, all keys read
+     * at once; under a fresh key where the record had none or its key was shredded. A record that
+     * carries no personal data now keeps its key and stores none.
+     */
+    private List<SourceRecordStore.Changed> sealChanged(List<Change> changes) {
+        List<Change> resealed = changes.stream().filter(c -> c.plain() != null && c.record().dataKeyId().isPresent()).toList();
+        List<Optional<byte[]>> sealedAgain = vault.reseal(resealed.stream()
+                .map(c -> new PersonalDataVault.Reseal(c.record().dataKeyId().get(), c.plain())).toList());
+        Map<Change, byte[]> again = new IdentityHashMap<>();
+        for (int i = 0; i < resealed.size(); i++) {
+            Change change = resealed.get(i);
+            sealedAgain.get(i).ifPresent(pii -> again.put(change, pii));
+        }
+        List<Change> keyless = changes.stream().filter(c -> c.plain() != null && !again.containsKey(c)).toList();
+        List<PersonalDataVault.Sealed> sealedNew = vault.sealNew(keyless.stream().map(Change::plain).toList());
+        Map<Change, PersonalDataVault.Sealed> fresh = new IdentityHashMap<>();
+        for (int i = 0; i < keyless.size(); i++) {
+            fresh.put(keyless.get(i), sealedNew.get(i));
+        }
+        List<SourceRecordStore.Changed> sealed = new ArrayList<>(changes.size());
+        for (Change c : changes) {
+            SourceRecordStore.Protected record = c.plain() == null ? c.record()
+                    : fresh.containsKey(c) ? c.record().withPii(fresh.get(c).dataKeyId(), fresh.get(c).ciphertext())
+                    : c.record().withPii(c.record().dataKeyId().get(), again.get(c));
+            sealed.add(new SourceRecordStore.Changed(c.id(), record));
+        }
+        return sealed;
+    }
+
+    /** A stored record that changed, before its personal data is sealed ({@code plain} null when it carries none). */
+    private record Change(long id, SourceRecordStore.Protected record, PersonalDataVault.Plain plain) {
     }
 
     /** A record not in the store yet, and its personal data to seal (null when it carries none). */

@@ -63,6 +63,35 @@ class PersonalDataVaultTest {
     }
 
     @Test
+    void resealsManyValuesUnderTheirOwnKeysInTheOrderGivenAndNothingWhereTheKeyIsShredded() {
+        List<PersonalDataVault.Sealed> sealed = vault.sealNew(List.of(
+                new PersonalDataVault.Plain("{\"email\":\"ann@example.com\"}".getBytes(StandardCharsets.UTF_8), "crm/1"),
+                new PersonalDataVault.Plain("{\"email\":\"bob@example.com\"}".getBytes(StandardCharsets.UTF_8), "crm/2"),
+                new PersonalDataVault.Plain("{\"email\":\"cy@example.com\"}".getBytes(StandardCharsets.UTF_8), "crm/3")));
+        assertThat(vault.shred(sealed.get(1).dataKeyId())).isTrue();
+
+        List<Optional<byte[]>> again = vault.reseal(List.of(
+                new PersonalDataVault.Reseal(sealed.get(2).dataKeyId(), plain("{\"email\":\"cy@example.org\"}", "crm/3")),
+                new PersonalDataVault.Reseal(sealed.get(1).dataKeyId(), plain("{\"email\":\"bob@example.org\"}", "crm/2")),
+                new PersonalDataVault.Reseal(sealed.get(0).dataKeyId(), plain("{\"email\":\"ann@example.org\"}", "crm/1"))));
+
+        assertThat(again).hasSize(3);
+        assertThat(again.get(1)).isEmpty();
+        assertThat(vault.open(sealed.get(2).dataKeyId(), again.get(0).orElseThrow(), "crm/3").map(b -> new String(b, StandardCharsets.UTF_8)))
+                .contains("{\"email\":\"cy@example.org\"}");
+        assertThat(vault.open(sealed.get(0).dataKeyId(), again.get(2).orElseThrow(), "crm/1").map(b -> new String(b, StandardCharsets.UTF_8)))
+                .contains("{\"email\":\"ann@example.org\"}");
+        // each value is bound to its own row: the first one does not open as the last one's
+        assertThatThrownBy(() -> vault.open(sealed.get(0).dataKeyId(), again.get(0).orElseThrow(), "crm/1"))
+                .isInstanceOf(CryptoException.class);
+        assertThat(vault.reseal(List.of())).isEmpty();
+    }
+
+    private static PersonalDataVault.Plain plain(String json, String aad) {
+        return new PersonalDataVault.Plain(json.getBytes(StandardCharsets.UTF_8), aad);
+    }
+
+    @Test
     void aCiphertextMovedToAnotherRowDoesNotOpen() {
         PersonalDataVault.Sealed sealed = vault.sealNew("{\"phone\":\"+441234567890\"}".getBytes(StandardCharsets.UTF_8), "erp/7");
 
