@@ -53,6 +53,8 @@ class EndToEndTest {
         StoreUnderTest.register(registry, fixture);
         // the fixture's handful of people stand in for the 50,000 past which H2 is advised against
         registry.add("segmenthub.h2-advised-profiles", () -> "3");
+        // and their two-row batches for the 10,000 rows a pull looks up before it holds a system's pulled hashes
+        registry.add("segmenthub.pulled-hashes-held-after", () -> "2");
     }
 
     @Autowired SyncRunner runner;
@@ -398,11 +400,39 @@ class EndToEndTest {
 
         assertThat(second.report().connector("crm").stored()).isEqualTo(1);
         assertThat(second.report().connector("crm").unchanged()).isEqualTo(2);
+        // the first batch (C-1 changed, C-2 as before) had the pull read crm's hashes; C-3 was recognised by them
+        assertThat(second.report().notes()).containsEntry("pulled hashes of crm",
+                "3 records' read in one scan after 2 rows were looked up batch by batch");
         assertThat(store.sql(sql).query(String.class).list()).singleElement().isNotEqualTo(before);
         assertThat(store.sql("SELECT pulled_hash FROM source_record WHERE system = 'crm' AND record_id = 'C-1'").query(String.class).single())
                 .isNotEqualTo(pulledBefore);
         assertThat(store.sql("SELECT run_id FROM source_record WHERE system = 'crm' AND record_id = 'C-1'").query(String.class).single())
                 .isEqualTo(second.id());
+    }
+
+    /**
+     * Once a pull holds a system's pulled hashes, a record that an earlier batch stored anew is no
+     * longer taken from them: pulled again later in the same file as it was before the run, it is
+     * stored again, so the file's last row wins as it does without them.
+     */
+    @Test
+    void aRecordStoredAnewEarlierInThePullIsNotTakenAsBeforeWhenItComesBackAsItWas() throws IOException {
+        runner.run("nightly", "test");
+        String hashOfC1 = "SELECT pulled_hash FROM source_record WHERE system = 'crm' AND record_id = 'C-1'";
+        String asFirstPulled = store.sql(hashOfC1).query(String.class).single();
+        Path crm = root.resolve("sources/crm.json");
+        String original = Files.readString(crm);
+        String firstRow = original.substring(original.indexOf('{'), original.indexOf("{\"contact_id\": \"C-2\""));
+        // C-1 changed at the top of the file, and as it was at the end: batches [C-1', C-2], [C-3, no id], [C-1]
+        String changed = original.replace(HubFixture.ADA_EMAIL, "ada.king@example.org");
+        Files.writeString(crm, changed.substring(0, changed.lastIndexOf('}') + 1) + ",\n" + firstRow.strip().replaceAll(",$", "") + "\n]\n");
+
+        SyncRun second = runner.run("nightly", "test");
+
+        assertThat(second.report().notes()).containsKey("pulled hashes of crm");
+        assertThat(second.report().connector("crm").stored()).isEqualTo(2); // C-1 twice
+        assertThat(second.report().connector("crm").unchanged()).isEqualTo(2);
+        assertThat(store.sql(hashOfC1).query(String.class).single()).isEqualTo(asFirstPulled);
     }
 
     @Test

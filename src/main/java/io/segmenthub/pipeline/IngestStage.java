@@ -17,6 +17,7 @@ import io.segmenthub.profile.IdentityCleaner;
 import io.segmenthub.profile.SourceRecordStore;
 import io.segmenthub.subject.Tombstones;
 import io.segmenthub.system.HubConfig;
+import io.segmenthub.system.HubProperties;
 import io.segmenthub.system.StoreStatistics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,10 +81,12 @@ public class IngestStage {
     private final ObjectMapper json;
     private final Clock clock;
     private final StoreStatistics statistics;
+    private final int pulledHashesHeldAfter;
+    private final int pulledHashesHeldAtMost;
 
     public IngestStage(HubConfig config, IdentityCleaner cleaner, BlindIndex blindIndex, PersonalDataVault vault,
                        ConsentLedger ledger, SourceRecordStore records, ActivityStore activity, QuarantineStore quarantine,
-                       Tombstones tombstones, ObjectMapper json, Clock clock, StoreStatistics statistics) {
+                       Tombstones tombstones, ObjectMapper json, Clock clock, StoreStatistics statistics, HubProperties properties) {
         this.config = config;
         this.cleaner = cleaner;
         this.blindIndex = blindIndex;
@@ -96,6 +99,8 @@ public class IngestStage {
         this.json = json;
         this.clock = clock;
         this.statistics = statistics;
+        this.pulledHashesHeldAfter = properties.pulledHashesHeldAfter();
+        this.pulledHashesHeldAtMost = properties.pulledHashesHeldAtMost();
     }
 
     /**
@@ -204,12 +209,22 @@ public class IngestStage {
         Set<Attribute> personal = config.personalAttributes();
         Instant now = clock.instant();
         String system = connector.systemName();
-        Map<String, SourceRecordStore.Existing> existing =
-                records.existing(system, batch.stream().map(p -> p.rows().record().recordId()).toList());
-        String region = region(connector);
         // a record pulled just as the hub last took it in would change nothing: not cleaned, gated or written again
-        List<Pulled> examined = new ArrayList<>();
+        PulledBefore known = run.pulledBefore(system, pulledHashesHeldAfter);
+        List<Pulled> lookedUp = new ArrayList<>();
         for (Pulled pulled : batch) {
+            if (known.asBefore(pulled.rows().record().recordId(), pulled.hash())) {
+                counts.accepted(pulled.rows().rows());
+                counts.unchanged(1);
+            } else {
+                lookedUp.add(pulled);
+            }
+        }
+        Map<String, SourceRecordStore.Existing> existing =
+                records.existing(system, lookedUp.stream().map(p -> p.rows().record().recordId()).toList());
+        String region = region(connector);
+        List<Pulled> examined = new ArrayList<>();
+        for (Pulled pulled : lookedUp) {
             SourceRecordStore.Existing before = existing.get(pulled.rows().record().recordId());
             if (before != null && before.pulledHash().filter(pulled.hash()::equals).isPresent()) {
                 counts.accepted(pulled.rows().rows());
@@ -218,6 +233,14 @@ public class IngestStage {
                 examined.add(pulled);
             }
         }
+        known.lookedUp(lookedUp.size(), lookedUp.size() - examined.size(), rowsSoFar -> {
+            Optional<Map<String, String>> hashes = records.pulledHashes(system, pulledHashesHeldAtMost);
+            run.report().note("pulled hashes of " + system, hashes.map(h -> h.size() + " records' read in one scan after " + rowsSoFar
+                    + " rows were looked up batch by batch").orElse("not held: more than " + pulledHashesHeldAtMost
+                    + " records (segmenthub.pulled-hashes-held-at-most), looked up batch by batch"));
+            return hashes;
+        });
+        known.forget(examined.stream().map(p -> p.rows().record().recordId()).toList());
         // the next batches are admitted ahead while most of the pull needs it (a first run), not for a re-run's few changes
         prepared.admitAhead().set(examined.size() * 2 > batch.size());
         if (examined.isEmpty()) {

@@ -2,6 +2,7 @@ package io.segmenthub.pipeline;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ public final class SyncRun {
     private volatile Progress progress = new Progress("starting", null, 0, 0);
     private long stageStartedNanos = System.nanoTime();
     private volatile Set<String> profilesInScope;
+    private final Map<String, PulledBefore> pulledBefore = new HashMap<>();
 
     /** Where a running run is: the stage, the connector or destination in hand, and how many of how many are done. */
     public record Progress(String stage, String step, int done, int total) {
@@ -62,6 +64,9 @@ public final class SyncRun {
             if (previous.equals("pull") || previous.equals("push")) {
                 report.stageTook(previous, (now - stageStartedNanos) / 1_000_000);
             }
+            if (previous.equals("pull")) {
+                pulledBefore.clear(); // held for the pull only: the profile stages need the heap
+            }
             stageStartedNanos = now;
         }
         this.progress = new Progress(stage, step, done, total);
@@ -78,6 +83,11 @@ public final class SyncRun {
     /** Empty when the run resolved every record, so every profile may have changed. */
     public Optional<Set<String>> profilesInScope() {
         return Optional.ofNullable(profilesInScope);
+    }
+
+    /** What this run's pull has learned of a system's stored records, until the pull ends. */
+    synchronized PulledBefore pulledBefore(String system, int lookedUpFirst) {
+        return pulledBefore.computeIfAbsent(system, s -> new PulledBefore(lookedUpFirst));
     }
 
     public synchronized void advanceWatermark(String connectorId, String value) {

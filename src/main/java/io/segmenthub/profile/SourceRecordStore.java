@@ -5,6 +5,8 @@ import io.segmenthub.system.InLists;
 import io.segmenthub.system.ReservedIds;
 import io.segmenthub.system.SlicedBatch;
 import io.segmenthub.system.Timestamps;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -21,6 +23,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -63,12 +66,19 @@ public class SourceRecordStore {
     private final NamedParameterJdbcTemplate named;
     private final BulkInsert bulk;
     private final boolean postgres;
+    private final JdbcTemplate streaming;
+
+    /** Rows fetched together when a scan is streamed. */
+    private static final int STREAMED_TOGETHER = 10_000;
 
     public SourceRecordStore(JdbcClient jdbc, NamedParameterJdbcTemplate named, BulkInsert bulk) {
         this.jdbc = jdbc;
         this.named = named;
         this.bulk = bulk;
         this.postgres = SlicedBatch.postgres(named.getJdbcTemplate());
+        // a scan of a whole system is read in slices, not into the driver's memory at once
+        this.streaming = new JdbcTemplate(Objects.requireNonNull(named.getJdbcTemplate().getDataSource()));
+        this.streaming.setFetchSize(STREAMED_TOGETHER);
     }
 
     public Map<String, Existing> existing(String system, Collection<String> recordIds) {
@@ -96,6 +106,25 @@ public class SourceRecordStore {
             });
         }
         return found;
+    }
+
+    /**
+     * The hash each of a system's records was last pulled with, by record id, read in one scan
+     * (records stored before pulled hashes were kept have none and are left out); empty when the
+     * system holds more than {@code atMost} of them, so that a caller never holds more.
+     */
+    public Optional<Map<String, String>> pulledHashes(String system, int atMost) {
+        return Optional.ofNullable(streaming.query("SELECT record_id, pulled_hash FROM source_record WHERE system = ? AND pulled_hash IS NOT NULL",
+                (ResultSetExtractor<Map<String, String>>) rs -> {
+                    Map<String, String> hashes = new HashMap<>();
+                    while (rs.next()) {
+                        if (hashes.size() == atMost) {
+                            return null;
+                        }
+                        hashes.put(rs.getString(1), rs.getString(2));
+                    }
+                    return hashes;
+                }, system));
     }
 
     /** Positional parameters: a values table's rows, then one more for the condition after it. */

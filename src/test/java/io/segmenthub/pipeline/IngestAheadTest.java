@@ -16,6 +16,7 @@ import io.segmenthub.crypto.BlindIndex;
 import io.segmenthub.crypto.MasterKeys;
 import io.segmenthub.profile.IdentityCleaner;
 import io.segmenthub.system.HubConfig;
+import io.segmenthub.system.HubProperties;
 import io.segmenthub.system.HubSettings;
 
 import java.nio.file.Path;
@@ -56,7 +57,8 @@ class IngestAheadTest {
     void stage(@TempDir Path dir) {
         stage = new IngestStage(config, new IdentityCleaner(CLOCK),
                 new BlindIndex(MasterKeys.openOrCreate(dir.resolve("keystore.bcfks"), "pw-for-tests".toCharArray())),
-                null, null, null, null, null, null, new ObjectMapper().findAndRegisterModules(), CLOCK, null);
+                null, null, null, null, null, null, new ObjectMapper().findAndRegisterModules(), CLOCK, null,
+                new HubProperties(".", "routes", ".", "keystore.bcfks", null, false, false, 50_000, 10_000, 1_000_000));
     }
 
     /** C-1 … C-count, C-2 twice (an update later in the same batch). */
