@@ -41,6 +41,9 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
     private final Iterator<SourceRow> rows;
     private final RecordMapper mapper;
     private final int batchSize;
+
+    /** Below this many rows a batch is mapped on the reader thread alone. */
+    private static final int MAPPED_TOGETHER = 256;
     private final Function<SourceRow, Optional<String>> watermarkOf;
     private final Closeable resource;
     private boolean exhausted;
@@ -138,15 +141,21 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
 
     /** The next batch of rows; called when at least one row follows. */
     private SourceBatch readBatch() {
+        List<SourceRow> read = new ArrayList<>(Math.min(batchSize, 10_000));
+        while (read.size() < batchSize && rows.hasNext()) {
+            read.add(rows.next());
+        }
+        // mapping a row needs nothing but the row: on both cores, in the order read (most of a
+        // re-run's rewritten export file is then recognised unchanged, and reading is what is left)
+        List<RecordMapper.Mapped> mappedRows = read.size() < MAPPED_TOGETHER ? read.stream().map(mapper::map).toList()
+                : read.parallelStream().map(mapper::map).toList();
         List<SourceRecord> records = new ArrayList<>();
         List<ConsentRow> consents = new ArrayList<>();
         List<Quarantined> quarantined = new ArrayList<>();
         Optional<String> watermark = Optional.empty();
-        int n = 0;
-        while (n < batchSize && rows.hasNext()) {
-            SourceRow row = rows.next();
-            n++;
-            RecordMapper.Mapped mapped = mapper.map(row);
+        for (int n = 0; n < read.size(); n++) {
+            SourceRow row = read.get(n);
+            RecordMapper.Mapped mapped = mappedRows.get(n);
             if (mapped instanceof RecordMapper.Person p) {
                 records.add(p.record());
             } else if (mapped instanceof RecordMapper.Consent c) {

@@ -181,6 +181,29 @@ class SourceBatchesReadAheadTest {
         assertThatThrownBy(batches::hasNext).isInstanceOf(SourceInterruptedException.class);
     }
 
+    /** A batch large enough to be mapped on both cores comes out as if mapped row by row. */
+    @Test
+    void aLargeBatchIsMappedInTheOrderItsRowsWereRead() {
+        List<SourceRow> read = new ArrayList<>();
+        for (int n = 1; n <= 1_000; n++) {
+            // every seventh row has no id: quarantined with its ref, in place
+            read.add(n % 7 == 0 ? new SourceRow("row " + n, Map.of("name", "x"), "row " + n)
+                    : new SourceRow("row " + n, Map.of("contact_id", "C-" + n), "C-" + n));
+        }
+        var connector = new ConnectorConfig("crm", ConnectorType.FILE, "crm", null, "customer_account", null, null, null, null,
+                new RecordMapping("contact_id", null, null, Map.of(), Map.of(), Map.of(), null, null, null));
+        SourceBatches batches = new SourceBatches("crm", read.iterator(), RecordMapperTest.mapper(connector), 1_000,
+                row -> Optional.of(row.ref()), () -> { });
+
+        SourceBatch batch = batches.next();
+
+        assertThat(ids(batch)).hasSize(858).isEqualTo(read.stream().filter(r -> !r.ref().equals(r.raw()))
+                .map(SourceRow::raw).toList());
+        assertThat(batch.quarantined()).hasSize(142).extracting(q -> q.ref()).startsWith("row 7", "row 14", "row 21").endsWith("row 994");
+        assertThat(batch.watermark()).contains("row 1000");
+        assertThat(batches.hasNext()).isFalse();
+    }
+
     private static List<String> ids(SourceBatch batch) {
         return batch.records().stream().map(r -> r.recordId()).toList();
     }
