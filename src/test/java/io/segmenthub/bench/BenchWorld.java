@@ -194,34 +194,40 @@ final class BenchWorld {
     /**
      * One record in a hundred changes in every source: a new phone number in the ERP (and its
      * timestamp moves), a changed city in the CRM export, a new page view on the web and a new
-     * follower count on social. The files are rewritten, as a nightly export would be.
+     * follower count on social. The files are rewritten, as a nightly export would be. Each call
+     * changes another hundredth (the first call's is the one every earlier result was measured on).
      */
     long change(int percent) throws IOException, SQLException {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        int shift = 37 * changes++; // another residue of the hash each round
         long changed = 0;
         try (Connection erpDb = DriverManager.getConnection(erpUrl, "sa", "");
-             PreparedStatement update = erpDb.prepareStatement(
-                     "UPDATE customers SET phone = '+44 7700 9' || RIGHT(customer_no, 5), updated_at = ? WHERE MOD(ORA_HASH(customer_no), 100) < ?")) {
+             PreparedStatement update = erpDb.prepareStatement("UPDATE customers SET phone = '+44 7700 9' || RIGHT(customer_no, 5),"
+                     + " updated_at = ? WHERE MOD(ORA_HASH(customer_no) + ?, 100) < ?")) {
             update.setTimestamp(1, Timestamp.from(now));
-            update.setInt(2, percent);
+            update.setInt(2, shift);
+            update.setInt(3, percent);
             changed += update.executeUpdate();
         }
-        changed += rewrite(sources.resolve("crm.jsonl"), percent, line -> line.replaceFirst("\"city\":\"([^\"]*)\"", "\"city\":\"$1 Centre\"")
+        changed += rewrite(sources.resolve("crm.jsonl"), percent, shift, line -> line.replaceFirst("\"city\":\"([^\"]*)\"", "\"city\":\"$1 Centre\"")
                 .replaceFirst("\"modified\":\"[^\"]*\"", "\"modified\":\"" + now + "\""));
-        changed += rewrite(sources.resolve("social.jsonl"), percent, line -> line.replaceFirst("\"followers\":(\\d+)", "\"followers\":$1" + "1"));
-        changed += rewrite(sources.resolve("web.jsonl"), percent, line -> line.replaceFirst("\"event_id\":\"E-", "\"event_id\":\"E2-")
+        changed += rewrite(sources.resolve("social.jsonl"), percent, shift, line -> line.replaceFirst("\"followers\":(\\d+)", "\"followers\":$1" + "1"));
+        changed += rewrite(sources.resolve("web.jsonl"), percent, shift, line -> line.replaceFirst("\"event_id\":\"E-", "\"event_id\":\"E2-")
                 .replaceFirst("\"ts\":\"[^\"]*\"", "\"ts\":\"" + now + "\""));
         return changed;
     }
 
-    private static long rewrite(Path file, int percent, java.util.function.UnaryOperator<String> edit) throws IOException {
+    /** How many times {@link #change} was called. */
+    private int changes;
+
+    private static long rewrite(Path file, int percent, int shift, java.util.function.UnaryOperator<String> edit) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         long changed = 0;
         try (var lines = Files.lines(file, StandardCharsets.UTF_8); Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             var it = lines.iterator();
             while (it.hasNext()) {
                 String line = it.next();
-                if (Math.floorMod(mix(line), 100) < percent) {
+                if (Math.floorMod(mix(line) + shift, 100) < percent) {
                     line = edit.apply(line);
                     changed++;
                 }
