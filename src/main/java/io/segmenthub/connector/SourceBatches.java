@@ -33,17 +33,18 @@ import org.slf4j.MDC;
  * <p>While the splitter's thread stores one batch, the next is read and mapped on a thread of its
  * own (one per pull, one batch ahead): storing a batch mostly waits on the store, reading mostly
  * parses, so the two overlap. Rows are still read one at a time, in order, by one thread at a
- * time; a read failure surfaces as before, when the splitter asks for the batch it broke.
+ * time (a large batch's rows are then mapped on both cores, kept in that order); a read failure
+ * surfaces as before, when the splitter asks for the batch it broke.
  */
 public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
+
+    /** Below this many rows a batch is mapped on the reader thread alone. */
+    private static final int MAPPED_TOGETHER = 256;
 
     private final String connectorId;
     private final Iterator<SourceRow> rows;
     private final RecordMapper mapper;
     private final int batchSize;
-
-    /** Below this many rows a batch is mapped on the reader thread alone. */
-    private static final int MAPPED_TOGETHER = 256;
     private final Function<SourceRow, Optional<String>> watermarkOf;
     private final Closeable resource;
     private boolean exhausted;
