@@ -211,22 +211,15 @@ public class IngestStage {
         String system = connector.systemName();
         // a record pulled just as the hub last took it in would change nothing: not cleaned, gated or written again
         PulledBefore known = run.pulledBefore(system, pulledHashesHeldAfter);
-        List<Pulled> lookedUp = new ArrayList<>();
-        for (Pulled pulled : batch) {
-            if (known.asBefore(pulled.rows().record().recordId(), pulled.hash())) {
-                counts.accepted(pulled.rows().rows());
-                counts.unchanged(1);
-            } else {
-                lookedUp.add(pulled);
-            }
-        }
-        Map<String, SourceRecordStore.Existing> existing =
-                records.existing(system, lookedUp.stream().map(p -> p.rows().record().recordId()).toList());
+        List<String> lookedUp = batch.stream().filter(p -> !known.asBefore(p.rows().record().recordId(), p.hash()))
+                .map(p -> p.rows().record().recordId()).toList();
+        Map<String, SourceRecordStore.Existing> existing = records.existing(system, lookedUp);
         String region = region(connector);
         List<Pulled> examined = new ArrayList<>();
-        for (Pulled pulled : lookedUp) {
-            SourceRecordStore.Existing before = existing.get(pulled.rows().record().recordId());
-            if (before != null && before.pulledHash().filter(pulled.hash()::equals).isPresent()) {
+        for (Pulled pulled : batch) {
+            String recordId = pulled.rows().record().recordId();
+            SourceRecordStore.Existing before = existing.get(recordId);
+            if (known.asBefore(recordId, pulled.hash()) || before != null && before.pulledHash().filter(pulled.hash()::equals).isPresent()) {
                 counts.accepted(pulled.rows().rows());
                 counts.unchanged(1);
             } else {
