@@ -6,6 +6,7 @@ import io.segmenthub.profile.IdentityResolver;
 import io.segmenthub.profile.ProbabilisticLinks;
 import io.segmenthub.profile.ResolutionQuality;
 import io.segmenthub.profile.SourceRecordStore;
+import io.segmenthub.segment.ProfileScoring;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,6 +24,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.LocalDate;
+import java.util.Optional;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -33,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The quickstart as shipped, synced once, and its identity resolution scored against the labelled
@@ -62,6 +68,7 @@ class QuickstartResolutionTest {
     @Autowired ResolutionMode mode;
     @Autowired JdbcClient jdbc;
     @Autowired ProfileLookup lookup;
+    @Autowired ProfileScoring scoring;
 
     static boolean synced;
 
@@ -146,6 +153,35 @@ class QuickstartResolutionTest {
             assertThat(match.get("evidence").toString()).contains("comparisons").contains("birth_date").contains("weight");
         });
         assertThat((List<?>) explained.get("survivorship")).isNotEmpty();
+    }
+
+    /**
+     * A new ERP order: the next sync resolves around the customer's record and scores again only
+     * the profiles that may have changed, and scoring every profile afresh right after finds no
+     * score to change.
+     */
+    @Test
+    @Order(3)
+    void aSyncAfterANewOrderScoresOnlyTheProfilesThatMayHaveChangedAndAgreesWithScoringEveryone() throws Exception {
+        try (Connection erp = DriverManager.getConnection("jdbc:h2:file:" + root.resolve("data/erp").toAbsolutePath(), "sa", "")) {
+            erp.createStatement().executeUpdate("INSERT INTO orders (order_no, customer_no, order_date, amount, currency, updated_at)"
+                    + " VALUES ('SO-NEW-1', 'K100117', CURRENT_DATE, 88.00, 'CNY', CURRENT_TIMESTAMP)");
+        }
+        String buyer = jdbc.sql("""
+                        SELECT g.golden_id FROM source_record r JOIN record_golden g ON g.source_record_id = r.id
+                        WHERE r.system = 'erp' AND r.record_id = 'K100117'""").query(String.class).single();
+        int ordersBefore = jdbc.sql("SELECT orders FROM profile_score WHERE golden_id = :g").param("g", buyer).query(Integer.class).single();
+        Optional<LocalDate> scoredOn = jdbc.sql("SELECT as_of FROM score_basis").query(LocalDate.class).optional();
+
+        var second = runner.run("nightly", "test").report();
+        assumeThat(scoredOn).as("the as-of day did not move between the two runs (midnight)").contains(LocalDate.now());
+
+        assertThat(second.notes().get("scored")).startsWith("incremental: ");
+        assertThat(jdbc.sql("SELECT orders FROM profile_score WHERE golden_id = :g").param("g", buyer).query(Integer.class).single())
+                .isEqualTo(ordersBefore + 1);
+        var everyone = scoring.score(new SyncRun("run-everyone", "nightly", "test", Instant.now(), List.of(), List.of())).report();
+        assertThat(everyone.notes().get("scored")).isEqualTo("every profile's purchases and events read: this run resolved every record");
+        assertThat(everyone.notes().get("scores written")).startsWith("0 changed of ").endsWith(", 0 removed");
     }
 
     private Map<Long, String> goldenByRecord() {

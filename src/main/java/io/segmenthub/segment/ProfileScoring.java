@@ -11,6 +11,7 @@ import io.segmenthub.segment.clv.PurchaseSummary;
 import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.HubConfig;
 import io.segmenthub.system.InLists;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -29,13 +30,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Scores every golden profile from its purchases (across all its source records, converted to
  * the scoring currency): orders, revenue, last purchase, RFM quintiles, the named RFM segment
- * and the value type; plus its engagement event count and lifetime value. Scores are recomputed
- * for every profile each run, from the store and the CLV fit kept in {@code clv_fit}, so they are
- * reproducible; only the rows that came out different are written.
+ * and the value type; plus its engagement event count and lifetime value. Scores are what scoring
+ * every profile afresh from the store and the CLV fit kept in {@code clv_fit} makes, so they are
+ * reproducible; only the rows that came out different are written. A run that resolved around its
+ * change reads only the purchases and events of the profiles that may have changed since the last
+ * scoring ({@link ScoreBasis}) and takes the others' totals, events and CLV values from their stored
+ * scores, which is the same result: RFM cut points are still taken over every buyer (on revenue in
+ * cents, as stored), and the CLV values of unchanged buyers are those the same fit gave them.
  */
 @Component
 public class ProfileScoring {
@@ -45,13 +51,15 @@ public class ProfileScoring {
     private final HubConfig config;
     private final Clock clock;
     private final ClvFits fits;
+    private final ScoreBasis basis;
 
-    public ProfileScoring(JdbcClient jdbc, BulkInsert bulk, HubConfig config, Clock clock, ClvFits fits) {
+    public ProfileScoring(JdbcClient jdbc, BulkInsert bulk, HubConfig config, Clock clock, ClvFits fits, ScoreBasis basis) {
         this.jdbc = jdbc;
         this.bulk = bulk;
         this.config = config;
         this.clock = clock;
         this.fits = fits;
+        this.basis = basis;
     }
 
     static final List<String> COLUMNS = List.of("golden_id", "run_id", "orders", "revenue", "last_purchase", "events", "recency",
@@ -62,6 +70,10 @@ public class ProfileScoring {
     private static final int REVENUE = COLUMNS.indexOf("revenue");
     private static final int LAST_PURCHASE = COLUMNS.indexOf("last_purchase");
     private static final int FIRST_PURCHASE = COLUMNS.indexOf("first_purchase");
+    private static final int EVENTS = COLUMNS.indexOf("events");
+    private static final int CLV = COLUMNS.indexOf("clv");
+    private static final int P_ALIVE = COLUMNS.indexOf("p_alive");
+    private static final int EXPECTED_PURCHASES = COLUMNS.indexOf("expected_purchases");
 
     /** Above this share of the profiles changed, the scores are cleared and written whole, which is faster than row by row. */
     static final double REWRITE_ALL_ABOVE = 0.25;
@@ -86,61 +98,65 @@ public class ProfileScoring {
     record Lifetime(OptionalDouble clv, double probabilityAlive, double expectedPurchases) {
     }
 
+    /**
+     * The purchase totals, engagement counts and CLV inputs of the profiles being scored: every
+     * active profile, or only those whose histories may have changed (the rest from their stored
+     * scores). Purchases of profiles no longer active are left out, as they are of the rows.
+     */
+    private static final class Histories {
+        final Map<String, Totals> totals = new HashMap<>();
+        /** Purchases on or before the as-of day, for the CLV models. */
+        final List<Purchase> purchases = new ArrayList<>();
+        final Map<String, Long> events = new HashMap<>();
+        long unconverted;
+    }
+
+    /** The CLV values of a run and the fit they were made with (none when nobody could be valued). */
+    private record Valued(Map<String, Lifetime> lifetimes, Optional<String> fitRunId) {
+        static final Valued NONE = new Valued(Map.of(), Optional.empty());
+    }
+
     @Transactional
     public SyncRun score(SyncRun run) {
         long started = System.nanoTime();
         var scoring = config.hub().scoring();
         LocalDate asOf = scoring.fixedAsOf().orElse(LocalDate.now(clock));
+        String settings = ScoreBasis.fingerprint(scoring);
         Map<String, Object[]> stored = stored();
-        Map<String, Totals> totals = new HashMap<>();
-        List<Purchase> purchases = new ArrayList<>();
-        long[] unconverted = {0};
-        jdbc.sql("""
-                        SELECT g.golden_id, p.occurred_on, p.amount, p.currency
-                        FROM purchase p JOIN source_record r ON r.system = p.system AND r.record_id = p.record_id
-                        JOIN record_golden g ON g.source_record_id = r.id""")
-                .query(rs -> {
-                    Optional<BigDecimal> amount = convert(rs.getBigDecimal(3), rs.getString(4).trim(), scoring.currency(), scoring.fxRates());
-                    if (amount.isEmpty()) {
-                        unconverted[0]++;
-                        return;
-                    }
-                    Totals t = totals.computeIfAbsent(rs.getString(1), k -> new Totals());
-                    LocalDate on = rs.getObject(2, LocalDate.class);
-                    t.last = t.last == null || on.isAfter(t.last) ? on : t.last;
-                    t.first = t.first == null || on.isBefore(t.first) ? on : t.first;
-                    t.orders++;
-                    t.revenue = t.revenue.add(amount.get());
-                    if (!on.isAfter(asOf)) {
-                        purchases.add(new Purchase(rs.getString(1), on, amount.get()));
-                    }
-                });
-        Map<String, Long> events = new HashMap<>();
-        jdbc.sql("""
-                        SELECT g.golden_id, COUNT(*) FROM engagement_event e
-                        JOIN source_record r ON r.system = e.system AND r.record_id = e.record_id
-                        JOIN record_golden g ON g.source_record_id = r.id GROUP BY g.golden_id""")
-                .query(rs -> {
-                    events.put(rs.getString(1), rs.getLong(2));
-                });
-
-        List<PurchaseHistory> histories = new ArrayList<>();
-        totals.forEach((golden, t) -> histories.add(new PurchaseHistory(golden, t.last, t.orders, t.revenue)));
-        RfmScorer scorer = new RfmScorer(scoring.thresholds());
-        RfmThresholds cuts = scorer.thresholds(histories, asOf);
-        Map<String, RfmScore> rfm = scorer.score(histories, asOf, cuts);
-
-        Map<String, Lifetime> lifetimes = lifetimes(purchases, asOf, run, changedBuyers(totals, stored));
-
         List<String> active = jdbc.sql("SELECT golden_id FROM golden_profile WHERE merged_into IS NULL AND erased_at IS NULL").query(String.class).list();
+        Set<String> activeSet = new HashSet<>(active);
+        ScoreBasis.Activity activity = basis.activityNow();
+        Optional<ScoreBasis.Basis> last = basis.last();
+
+        Histories histories = new Histories();
+        Optional<Valued> incremental = changedSince(run, asOf, settings, last, activity, activeSet, stored)
+                .flatMap(changed -> scoreChanged(changed, activeSet, stored, last.get(), asOf, run, histories));
+        Valued valued;
+        if (incremental.isPresent()) {
+            valued = incremental.get();
+        } else {
+            histories.totals.clear();
+            histories.purchases.clear();
+            histories.events.clear();
+            histories.unconverted = 0;
+            read(histories, activeSet, asOf, Optional.empty());
+            valued = lifetimes(histories.purchases, asOf, run, changedBuyers(histories.totals, stored));
+        }
+
+        List<PurchaseHistory> bought = new ArrayList<>();
+        histories.totals.forEach((golden, t) -> bought.add(new PurchaseHistory(golden, t.last, t.orders, t.storedRevenue())));
+        RfmScorer scorer = new RfmScorer(scoring.thresholds());
+        RfmThresholds cuts = scorer.thresholds(bought, asOf);
+        Map<String, RfmScore> rfm = scorer.score(bought, asOf, cuts);
+
         List<Object[]> rows = new ArrayList<>(active.size());
         for (String golden : active) {
-            Totals t = totals.get(golden);
+            Totals t = histories.totals.get(golden);
             Optional<RfmScore> score = Optional.ofNullable(rfm.get(golden));
-            Lifetime lifetime = lifetimes.get(golden);
+            Lifetime lifetime = valued.lifetimes().get(golden);
             rows.add(new Object[]{golden, run.id(), t == null ? 0 : t.orders,
                     t == null ? BigDecimal.ZERO : t.storedRevenue(),
-                    t == null ? null : t.last, events.getOrDefault(golden, 0L),
+                    t == null ? null : t.last, histories.events.getOrDefault(golden, 0L),
                     score.map(RfmScore::recency).orElse(0), score.map(RfmScore::frequency).orElse(0), score.map(RfmScore::monetary).orElse(0),
                     score.map(RfmScore::segment).orElse(""), score.map(s -> s.valueType().key()).orElse("none"),
                     lifetime == null || lifetime.clv().isEmpty() ? null
@@ -149,15 +165,153 @@ public class ProfileScoring {
                     t == null ? null : t.first});
         }
         write(rows, stored, run);
-        if (!histories.isEmpty()) {
-            run.report().note("rfm", histories.size() + " profiles with purchases scored as of " + asOf
+        basis.save(new ScoreBasis.Basis(run.id(), asOf, settings, valued.fitRunId(), activity, histories.unconverted));
+        if (!bought.isEmpty()) {
+            run.report().note("rfm", bought.size() + " profiles with purchases scored as of " + asOf
                     + "; cut points " + cuts);
         }
-        if (unconverted[0] > 0) {
-            run.report().note("purchases without an fx rate", unconverted[0] + " (left out of revenue; add hub.scoring.fx-rates)");
+        if (histories.unconverted > 0) {
+            run.report().note("purchases without an fx rate", histories.unconverted + " (left out of revenue; add hub.scoring.fx-rates)");
         }
         run.report().stageTook("score", Duration.ofNanos(System.nanoTime() - started).toMillis());
         return run;
+    }
+
+    /**
+     * The active profiles whose scores may have moved since the last scoring, when only those need
+     * reading: the run resolved around its change (so its scope holds every profile whose records
+     * moved), the last scoring was for the same day and settings, valued with a fit and met no
+     * purchase without an fx rate, and not too many profiles changed. The profiles are those in the
+     * resolution's scope, those with purchases or events stored since, and any without scores.
+     */
+    private Optional<Set<String>> changedSince(SyncRun run, LocalDate asOf, String settings, Optional<ScoreBasis.Basis> last,
+                                               ScoreBasis.Activity activity, Set<String> active, Map<String, Object[]> stored) {
+        Optional<String> why = run.profilesInScope().isEmpty() ? Optional.of("this run resolved every record")
+                : last.isEmpty() ? Optional.of("no scoring before")
+                : !last.get().asOf().equals(asOf) ? Optional.of("the as-of day moved from " + last.get().asOf())
+                : !last.get().settings().equals(settings) ? Optional.of("the scoring settings changed")
+                : last.get().fitRunId().isEmpty() ? Optional.of("the last scoring valued nobody")
+                : last.get().unconverted() > 0 ? Optional.of("the last scoring met purchases without an fx rate")
+                : Optional.empty();
+        if (why.isPresent()) {
+            run.report().note("scored", EVERY_PROFILE + why.get());
+            return Optional.empty();
+        }
+        Set<String> changed = new HashSet<>(run.profilesInScope().get());
+        changed.addAll(basis.withActivityBetween(last.get().activity(), activity));
+        changed.retainAll(active);
+        active.stream().filter(golden -> !stored.containsKey(golden)).forEach(changed::add);
+        if (changed.size() > REWRITE_ALL_ABOVE * active.size()) {
+            run.report().note("scored", EVERY_PROFILE + changed.size() + " of " + active.size() + " profiles changed");
+            return Optional.empty();
+        }
+        return Optional.of(changed);
+    }
+
+    private static final String EVERY_PROFILE = "every profile's purchases and events read: ";
+
+    /**
+     * Scores again only {@code changed}: their purchases and events are read, every other active
+     * profile's totals, events and CLV values are its stored ones (nothing they are made of moved).
+     * RFM cut points are still those of the whole population. Empty when the last scoring's fit
+     * does not serve this run (the whole population is then fitted again, from every purchase).
+     */
+    private Optional<Valued> scoreChanged(Set<String> changed, Set<String> active, Map<String, Object[]> stored, ScoreBasis.Basis was,
+                                          LocalDate asOf, SyncRun run, Histories histories) {
+        read(histories, active, asOf, Optional.of(changed));
+        Map<String, Lifetime> kept = new HashMap<>();
+        for (String golden : active) {
+            Object[] row = stored.get(golden);
+            if (changed.contains(golden) || row == null) {
+                continue;
+            }
+            if ((int) row[ORDERS] > 0) {
+                Totals t = new Totals();
+                t.orders = (int) row[ORDERS];
+                t.revenue = (BigDecimal) row[REVENUE];
+                t.last = (LocalDate) row[LAST_PURCHASE];
+                t.first = (LocalDate) row[FIRST_PURCHASE];
+                histories.totals.put(golden, t);
+            }
+            if ((long) row[EVENTS] > 0) {
+                histories.events.put(golden, (long) row[EVENTS]);
+            }
+            if (row[P_ALIVE] != null) {
+                BigDecimal clv = (BigDecimal) row[CLV];
+                kept.put(golden, new Lifetime(clv == null ? OptionalDouble.empty() : OptionalDouble.of(clv.doubleValue()),
+                        (double) row[P_ALIVE], (double) row[EXPECTED_PURCHASES]));
+            }
+        }
+        long changedBuyers = changedBuyers(histories.totals, stored);
+        var settings = config.hub().scoring().clv();
+        String currency = config.hub().scoring().currency();
+        // a buyer who changed may have left the population or stopped repeating: the fit's counts less every change since are a floor
+        Optional<ClvFits.Fit> fit = fits.latest().filter(f -> was.fitRunId().get().equals(f.runId())
+                && f.servesFor(asOf, currency, changedBuyers, settings.refitShare())
+                && f.buyers() - f.changedSince() - changedBuyers >= MINIMUM_BUYERS
+                && f.repeatBuyers() - f.changedSince() - changedBuyers >= MINIMUM_REPEAT_BUYERS);
+        if (fit.isEmpty()) {
+            run.report().note("scored", EVERY_PROFILE + "the CLV fit of run " + was.fitRunId().get() + " does not serve this run");
+            return Optional.empty();
+        }
+        try {
+            kept.putAll(value(PurchaseSummaries.fromTransactions(histories.purchases, asOf), fit.get().frequency(), fit.get().spend()));
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            run.report().note("scored", EVERY_PROFILE + "the kept CLV fit gave no value");
+            return Optional.empty(); // scoring everyone says why in the clv note
+        }
+        fits.kept(fit.get(), changedBuyers);
+        noteClv(run, fit.get().frequency(), fit.get().spend(), kept, fit, changedBuyers);
+        run.report().note("scored", "incremental: " + changed.size() + " profiles whose records, purchases or events changed since run "
+                + was.runId() + " read again, the other " + (active.size() - changed.size()) + " kept their stored histories");
+        return Optional.of(new Valued(kept, fit.map(ClvFits.Fit::runId)));
+    }
+
+    /** Reads the purchases and event counts of the active profiles, or of {@code only} those. */
+    private void read(Histories into, Set<String> active, LocalDate asOf, Optional<Set<String>> only) {
+        var scoring = config.hub().scoring();
+        String purchases = """
+                SELECT g.golden_id, p.occurred_on, p.amount, p.currency
+                FROM purchase p JOIN source_record r ON r.system = p.system AND r.record_id = p.record_id
+                JOIN record_golden g ON g.source_record_id = r.id""";
+        RowCallbackHandler purchase = rs -> {
+            String golden = rs.getString(1);
+            if (!active.contains(golden)) {
+                return;
+            }
+            Optional<BigDecimal> amount = convert(rs.getBigDecimal(3), rs.getString(4).trim(), scoring.currency(), scoring.fxRates());
+            if (amount.isEmpty()) {
+                into.unconverted++;
+                return;
+            }
+            Totals t = into.totals.computeIfAbsent(golden, k -> new Totals());
+            LocalDate on = rs.getObject(2, LocalDate.class);
+            t.last = t.last == null || on.isAfter(t.last) ? on : t.last;
+            t.first = t.first == null || on.isBefore(t.first) ? on : t.first;
+            t.orders++;
+            t.revenue = t.revenue.add(amount.get());
+            if (!on.isAfter(asOf)) {
+                into.purchases.add(new Purchase(golden, on, amount.get()));
+            }
+        };
+        String events = """
+                SELECT g.golden_id, COUNT(*) FROM engagement_event e
+                JOIN source_record r ON r.system = e.system AND r.record_id = e.record_id
+                JOIN record_golden g ON g.source_record_id = r.id""";
+        RowCallbackHandler event = rs -> {
+            if (active.contains(rs.getString(1))) {
+                into.events.put(rs.getString(1), rs.getLong(2));
+            }
+        };
+        if (only.isEmpty()) {
+            jdbc.sql(purchases).query(purchase);
+            jdbc.sql(events + " GROUP BY g.golden_id").query(event);
+            return;
+        }
+        for (List<String> slice : InLists.of(List.copyOf(new TreeSet<>(only.get())))) {
+            jdbc.sql(purchases + " WHERE g.golden_id IN (:ids)").param("ids", slice).query(purchase);
+            jdbc.sql(events + " WHERE g.golden_id IN (:ids) GROUP BY g.golden_id").param("ids", slice).query(event);
+        }
     }
 
     /** The stored scores by golden id, in {@link #COLUMNS}' order, run id and all, as {@link #sameScores} compares them. */
@@ -266,53 +420,61 @@ public class ProfileScoring {
      * (too few buyers, no repeat buyers) leaves CLV empty for the run and says why in the report,
      * rather than a wild number.
      */
-    private Map<String, Lifetime> lifetimes(List<Purchase> purchases, LocalDate asOf, SyncRun run, long changedBuyers) {
+    private Valued lifetimes(List<Purchase> purchases, LocalDate asOf, SyncRun run, long changedBuyers) {
         if (purchases.isEmpty()) {
-            return Map.of();
+            return Valued.NONE;
         }
         var settings = config.hub().scoring().clv();
         PurchaseSummaries summaries = PurchaseSummaries.fromTransactions(purchases, asOf);
         if (summaries.all().size() < MINIMUM_BUYERS || summaries.repeatBuyers().size() < MINIMUM_REPEAT_BUYERS) {
             run.report().note("clv", "not computed this run: " + summaries.all().size() + " buyers and " + summaries.repeatBuyers().size()
                     + " repeat buyers are too few to fit the models (at least " + MINIMUM_BUYERS + " and " + MINIMUM_REPEAT_BUYERS + ")");
-            return Map.of();
+            return Valued.NONE;
         }
-        BgNbdModel frequency;
-        GammaGammaModel spend;
-        Map<String, Lifetime> values = new HashMap<>();
-        long flagged = 0;
-        int horizon = settings.horizon();
         String currency = config.hub().scoring().currency();
         Optional<ClvFits.Fit> kept = fits.latest().filter(fit -> fit.servesFor(asOf, currency, changedBuyers, settings.refitShare()));
         try {
-            frequency = kept.isPresent() ? kept.get().frequency() : BgNbdModel.fit(summaries.all());
-            spend = kept.isPresent() ? kept.get().spend() : GammaGammaModel.fit(summaries.repeatBuyers());
-            var clv = new CustomerLifetimeValue(frequency, spend, horizon, settings.discount(), settings.minimumAge());
-            double horizonWeeks = horizon * CustomerLifetimeValue.WEEKS_PER_MONTH;
-            for (PurchaseSummary s : summaries.all()) {
-                OptionalDouble value = summaries.spendOf(s.customerId()).map(rs -> clv.estimate(s, rs)).orElseGet(() -> clv.estimate(s, 0.0));
-                if (value.isEmpty()) {
-                    flagged++;
-                }
-                values.put(s.customerId(), new Lifetime(value, frequency.probabilityAlive(s), frequency.conditionalExpectedPurchases(horizonWeeks, s)));
-            }
+            BgNbdModel frequency = kept.isPresent() ? kept.get().frequency() : BgNbdModel.fit(summaries.all());
+            GammaGammaModel spend = kept.isPresent() ? kept.get().spend() : GammaGammaModel.fit(summaries.repeatBuyers());
+            Map<String, Lifetime> values = value(summaries, frequency, spend);
             if (kept.isPresent()) {
                 fits.kept(kept.get(), changedBuyers);
             } else {
                 fits.save(run.id(), asOf, currency, summaries.all().size(), summaries.repeatBuyers().size(), frequency, spend, clock.instant());
             }
+            noteClv(run, frequency, spend, values, kept, changedBuyers);
+            return new Valued(values, Optional.of(kept.map(ClvFits.Fit::runId).orElse(run.id())));
         } catch (ClvFitException | IllegalArgumentException | ArithmeticException e) {
             // a fit that lands on degenerate parameters gives no trustworthy value: none, and say why
             run.report().note("clv", "not computed this run: " + e.getMessage());
-            return Map.of();
+            return Valued.NONE;
         }
+    }
+
+    /** Each summarised buyer's lifetime value figures under the given models. */
+    private Map<String, Lifetime> value(PurchaseSummaries summaries, BgNbdModel frequency, GammaGammaModel spend) {
+        var settings = config.hub().scoring().clv();
+        int horizon = settings.horizon();
+        var clv = new CustomerLifetimeValue(frequency, spend, horizon, settings.discount(), settings.minimumAge());
+        double horizonWeeks = horizon * CustomerLifetimeValue.WEEKS_PER_MONTH;
+        Map<String, Lifetime> values = new HashMap<>();
+        for (PurchaseSummary s : summaries.all()) {
+            OptionalDouble value = summaries.spendOf(s.customerId()).map(rs -> clv.estimate(s, rs)).orElseGet(() -> clv.estimate(s, 0.0));
+            values.put(s.customerId(), new Lifetime(value, frequency.probabilityAlive(s), frequency.conditionalExpectedPurchases(horizonWeeks, s)));
+        }
+        return values;
+    }
+
+    private void noteClv(SyncRun run, BgNbdModel frequency, GammaGammaModel spend, Map<String, Lifetime> values, Optional<ClvFits.Fit> kept,
+                         long changedBuyers) {
+        var settings = config.hub().scoring().clv();
+        long flagged = values.values().stream().filter(v -> v.clv().isEmpty()).count();
         String fitted = kept.map(fit -> String.format(Locale.ROOT, "; the fit of run %s kept (%d of its %d buyers' histories changed"
                 + " since, %d in this run; fitted again above %.1f %%)", fit.runId(), fit.changedSince() + changedBuyers, fit.buyers(),
                 changedBuyers, settings.refitShare() * 100)).orElse("; fitted this run");
         run.report().note("clv", String.format(Locale.ROOT, "BG/NBD r=%.3f alpha=%.3f a=%.3f b=%.3f; Gamma-Gamma p=%.3f q=%.3f gamma=%.3f;"
                         + " %d profiles valued over %d months, %d with too little history (no CLV)", frequency.r(), frequency.alpha(),
-                frequency.a(), frequency.b(), spend.p(), spend.q(), spend.gamma(), values.size() - flagged, horizon, flagged) + fitted);
-        return values;
+                frequency.a(), frequency.b(), spend.p(), spend.q(), spend.gamma(), values.size() - flagged, settings.horizon(), flagged) + fitted);
     }
 
     static Optional<BigDecimal> convert(BigDecimal amount, String currency, String target, Map<String, BigDecimal> fxRates) {

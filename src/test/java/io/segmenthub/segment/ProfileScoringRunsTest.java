@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -157,6 +158,74 @@ class ProfileScoringRunsTest {
     }
 
     @Test
+    void aRunResolvedAroundItsChangeReadsOnlyTheProfilesThatMayHaveChangedAndScoresAsAFreshScoringWould() {
+        score("run-1", 0.05, AS_OF);
+        Map<String, List<Object>> before = scores();
+        buy(5, AS_OF.minusDays(3), new BigDecimal("80.00")); // stored between runs, outside any resolution scope
+        event(7);
+        // the resolution merged profile 12 into 13: both are in its scope
+        jdbc.sql("UPDATE record_golden SET golden_id = :g WHERE source_record_id = 13").param("g", golden(13)).update();
+        jdbc.sql("UPDATE golden_profile SET merged_into = :g WHERE golden_id = :m").param("g", golden(13)).param("m", golden(12)).update();
+        // an erasure took profile 9 and its purchases away
+        jdbc.sql("UPDATE golden_profile SET erased_at = :at WHERE golden_id = :g").param("at", Timestamp.from(NOW)).param("g", golden(9)).update();
+        jdbc.sql("DELETE FROM profile_score WHERE golden_id = :g").param("g", golden(9)).update();
+        jdbc.sql("DELETE FROM purchase WHERE record_id = 'K9'").update();
+
+        SyncRun second = score("run-2", 0.05, AS_OF, Set.of(golden(12), golden(13)));
+
+        assertThat(second.report().notes().get("scored")).isEqualTo("incremental: 3 profiles whose records, purchases or events changed"
+                + " since run run-1 read again, the other " + (PROFILES - 5) + " kept their stored histories");
+        assertThat(second.report().notes().get("clv")).contains("; the fit of run run-1 kept (");
+        Map<String, List<Object>> after = scores();
+        assertThat(after.get(golden(5)).get(0)).isEqualTo(((Integer) before.get(golden(5)).get(0)) + 1);
+        assertThat(after.get(golden(7)).get(3)).isEqualTo(1);
+        assertThat(after).doesNotContainKeys(golden(9), golden(12));
+        assertThat(after.get(golden(13)).get(0))
+                .isEqualTo(((Integer) before.get(golden(12)).get(0)) + ((Integer) before.get(golden(13)).get(0)));
+        assertThat(after).isEqualTo(scoresOfAFreshStoreCopy("run-1"));
+
+        SyncRun third = score("run-3", 0.05, AS_OF, Set.of());
+        assertThat(third.report().notes().get("scored")).startsWith("incremental: 0 profiles");
+        assertThat(third.report().notes().get("scores written")).isEqualTo("0 changed of " + (PROFILES - 2) + ", 0 removed");
+    }
+
+    @Test
+    void everyProfileIsReadWhenTheRunResolvedEverythingOrTheDaySettingsOrFitMoved() {
+        score("run-1", 0.05, AS_OF);
+        assertThat(score("run-2", 0.05, AS_OF).report().notes().get("scored"))
+                .isEqualTo("every profile's purchases and events read: this run resolved every record");
+        assertThat(score("run-3", 0.05, AS_OF.plusDays(1), Set.of()).report().notes().get("scored"))
+                .isEqualTo("every profile's purchases and events read: the as-of day moved from " + AS_OF);
+        for (int i = 1; i < 40; i++) { // a fifth of the buyers, above the refit share
+            buy(i, AS_OF.minusDays(1), new BigDecimal("10.00"));
+        }
+        SyncRun refit = score("run-4", 0.05, AS_OF.plusDays(1), Set.of());
+        assertThat(refit.report().notes().get("scored")).isEqualTo("every profile's purchases and events read: the CLV fit of run run-3"
+                + " does not serve this run");
+        assertThat(refit.report().notes().get("clv")).endsWith("; fitted this run");
+        var other = new HubSettings.Scoring(AS_OF.plusDays(1), "CNY", Map.of("USD", new BigDecimal("7.1")), null,
+                new HubSettings.Scoring.Clv(null, null, null, 0.05), null);
+        assertThat(scoring(jdbc, ds, other).score(run("run-5", Set.of())).report().notes().get("scored"))
+                .isEqualTo("every profile's purchases and events read: the scoring settings changed");
+        assertThat(scoring(jdbc, ds, other).score(run("run-6", Set.of())).report().notes().get("scored")).startsWith("incremental: 0 ");
+    }
+
+    @Test
+    void scoringTheSameSettingsGivesTheSameFingerprintWhateverTheOrderOrScaleOfTheirRates() {
+        var clv = new HubSettings.Scoring.Clv(null, null, null, 0.05);
+        Map<String, BigDecimal> rates = new TreeMap<>(Map.of("USD", new BigDecimal("7.10"), "EUR", new BigDecimal("7.8")));
+        Map<String, BigDecimal> same = new java.util.LinkedHashMap<>();
+        same.put("EUR", new BigDecimal("7.80"));
+        same.put("USD", new BigDecimal("7.1"));
+        assertThat(ScoreBasis.fingerprint(new HubSettings.Scoring(AS_OF, "CNY", rates, null, clv, null)))
+                .isEqualTo(ScoreBasis.fingerprint(new HubSettings.Scoring(AS_OF.plusDays(3), "CNY", same, null,
+                        new HubSettings.Scoring.Clv(null, null, null, 0.5), null)))
+                .isNotEqualTo(ScoreBasis.fingerprint(new HubSettings.Scoring(AS_OF, "CNY", Map.of("USD", new BigDecimal("7.1")), null, clv, null)))
+                .isNotEqualTo(ScoreBasis.fingerprint(new HubSettings.Scoring(AS_OF, "CNY", rates, null,
+                        new HubSettings.Scoring.Clv(24, null, null, 0.05), null)));
+    }
+
+    @Test
     void scoresAreTheSameWhateverTheScaleOrBoxOfTheirNumbers() {
         Object[] row = {"G", "run-2", 3, new BigDecimal("2.5"), AS_OF, 4L, 1, 2, 3, "Champions", "high", null, 0.25, 1.5, AS_OF};
         Object[] stored = {"G", "run-1", 3, new BigDecimal("2.50"), AS_OF, 4L, 1, 2, 3, "Champions", "high", null, 0.25, 1.5, AS_OF};
@@ -174,20 +243,34 @@ class ProfileScoringRunsTest {
         return scoring(jdbc, ds, refitShare, asOf).score(new SyncRun(runId, "nightly", "test", NOW, List.of(), List.of()));
     }
 
+    /** A run whose resolution was scoped to {@code resolved}. */
+    SyncRun score(String runId, double refitShare, LocalDate asOf, Set<String> resolved) {
+        return scoring(jdbc, ds, refitShare, asOf).score(run(runId, resolved));
+    }
+
+    static SyncRun run(String runId, Set<String> resolved) {
+        SyncRun run = new SyncRun(runId, "nightly", "test", NOW, List.of(), List.of());
+        run.profilesInScope(resolved);
+        return run;
+    }
+
     static ProfileScoring scoring(JdbcClient jdbc, DataSource ds, double refitShare, LocalDate asOf) {
         var clv = new HubSettings.Scoring.Clv(null, null, null, refitShare);
-        var scoring = new HubSettings.Scoring(asOf, "CNY", Map.of(), null, clv, null);
+        return scoring(jdbc, ds, new HubSettings.Scoring(asOf, "CNY", Map.of(), null, clv, null));
+    }
+
+    static ProfileScoring scoring(JdbcClient jdbc, DataSource ds, HubSettings.Scoring scoring) {
         HubConfig config = new HubConfig(Path.of("."), new HubSettings(List.of("email"), "GB", null, scoring), List.of(), List.of(),
                 List.of(), Map.of(), List.of());
         return new ProfileScoring(jdbc, new BulkInsert(ds, new NamedParameterJdbcTemplate(ds)), config, Clock.fixed(NOW, ZoneOffset.UTC),
-                new ClvFits(jdbc));
+                new ClvFits(jdbc), new ScoreBasis(jdbc));
     }
 
     /** The same purchases and profiles in a new store, with this store's CLV fit, scored once. */
     Map<String, List<Object>> scoresOfAFreshStoreCopy(String fitRun) {
         DataSource copy = MemoryStore.migrated("profile-scoring-copy");
         JdbcClient other = JdbcClient.create(copy);
-        for (String table : List.of("golden_profile", "source_record", "record_golden", "purchase", "clv_fit")) {
+        for (String table : List.of("golden_profile", "source_record", "record_golden", "purchase", "engagement_event", "clv_fit")) {
             List<Map<String, Object>> rows = jdbc.sql("SELECT * FROM " + table).query().listOfRows();
             for (Map<String, Object> row : rows) {
                 String columns = String.join(", ", row.keySet());
@@ -212,6 +295,13 @@ class ProfileScoringRunsTest {
                         INSERT INTO purchase (system, tx_id, record_id, occurred_on, amount, currency, run_id)
                         VALUES ('erp', :tx, :record, :on, :amount, 'CNY', 'run-0')""")
                 .param("tx", "T" + transactions++).param("record", "K" + profile).param("on", on).param("amount", amount).update();
+    }
+
+    void event(int profile) {
+        jdbc.sql("""
+                        INSERT INTO engagement_event (system, event_id, record_id, event_type, occurred_at, run_id)
+                        VALUES ('erp', :id, :record, 'visit', :at, 'run-0')""")
+                .param("id", "E" + transactions++).param("record", "K" + profile).param("at", Timestamp.from(NOW)).update();
     }
 
     Map<String, List<Object>> scores() {
