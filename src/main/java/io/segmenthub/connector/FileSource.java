@@ -93,7 +93,8 @@ public class FileSource {
         }
         var mapper = new RecordMapper(connector, config.purposes().keySet(), run.startedAt(), config.tcfConsent());
         var rows = new FileRows(files, settings.format(), connectorId);
-        return new SourceBatches(connectorId, rows, mapper, connector.batchSizeOrDefault(), row -> Optional.empty(), rows);
+        var batches = new SourceBatches(connectorId, rows, mapper, connector.batchSizeOrDefault(), row -> Optional.empty(), rows);
+        return settings.format() == FileFormat.JSONL ? batches.parsing(this::parseJsonLine) : batches;
     }
 
     private static void moveTo(Path file, Path folder) {
@@ -219,7 +220,11 @@ public class FileSource {
         return reader;
     }
 
-    /** One JSON object per line; a line that does not parse is quarantined alone. */
+    /**
+     * One JSON object per line; a line that does not parse is quarantined alone. The reader only
+     * splits the file into lines: each comes out with its text and no fields, and
+     * {@link #parseJsonLine} parses it on the mapping threads.
+     */
     private final class JsonLines extends LookaheadRows {
         private final String name;
         private final BufferedReader reader;
@@ -244,16 +249,22 @@ public class FileSource {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            String ref = name + " line " + number;
-            try {
-                JsonNode node = json.readTree(text);
-                if (!node.isObject()) {
-                    return SourceRow.unreadable(ref, "line is not a JSON object", text);
-                }
-                return new SourceRow(ref, toMap(node), text);
-            } catch (IOException e) {
-                return SourceRow.unreadable(ref, "line is not valid JSON", text);
-            }
+            return new SourceRow(name + " line " + number, Map.of(), text);
+        }
+    }
+
+    /** A line of JSON Lines as {@link JsonLines} read it, parsed into its fields (straight into a map, not through a tree). */
+    @SuppressWarnings("unchecked")
+    private SourceRow parseJsonLine(SourceRow line) {
+        if (line.unreadable().isPresent()) {
+            return line;
+        }
+        try {
+            Object value = json.readValue(line.raw(), Object.class);
+            return value instanceof Map<?, ?> fields ? new SourceRow(line.ref(), (Map<String, Object>) fields, line.raw())
+                    : SourceRow.unreadable(line.ref(), "line is not a JSON object", line.raw());
+        } catch (IOException e) {
+            return SourceRow.unreadable(line.ref(), "line is not valid JSON", line.raw());
         }
     }
 

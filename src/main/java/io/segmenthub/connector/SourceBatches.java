@@ -33,8 +33,9 @@ import org.slf4j.MDC;
  * <p>While the splitter's thread stores one batch, the next is read and mapped on a thread of its
  * own (one per pull, one batch ahead): storing a batch mostly waits on the store, reading mostly
  * parses, so the two overlap. Rows are still read one at a time, in order, by one thread at a
- * time (a large batch's rows are then mapped on both cores, kept in that order); a read failure
- * surfaces as before, when the splitter asks for the batch it broke.
+ * time (a large batch's rows are then parsed, where the source leaves that to {@link #parsing},
+ * and mapped on both cores, kept in that order); a read failure surfaces as before, when the
+ * splitter asks for the batch it broke.
  */
 public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
 
@@ -56,6 +57,8 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
     private ExecutorService reader;
     /** Work on each batch once it is read, on the thread that read it (see {@link #preparing}). */
     private volatile UnaryOperator<SourceBatch> prepare = UnaryOperator.identity();
+    /** Makes a row as read into the row mapped (see {@link #parsing}). */
+    private volatile UnaryOperator<SourceRow> parse = UnaryOperator.identity();
 
     /**
      * A batch read on the reader thread. {@code more} answers as soon as the reader knows whether a
@@ -87,6 +90,16 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
      */
     public SourceBatches preparing(UnaryOperator<SourceBatch> step) {
         this.prepare = step;
+        return this;
+    }
+
+    /**
+     * Has {@code step} turn each row as read into the row mapped, on the mapping threads: for a
+     * source whose reader only splits its input into rows (lines of JSON), so that the parsing is
+     * done on both cores rather than by the one reader. Set before the first batch is taken.
+     */
+    public SourceBatches parsing(UnaryOperator<SourceRow> step) {
+        this.parse = step;
         return this;
     }
 
@@ -140,23 +153,29 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
         return new ReadAhead(more, batch);
     }
 
+    /** A row as parsed, and what mapping made of it. */
+    private record Parsed(SourceRow row, RecordMapper.Mapped mapped) { }
+
     /** The next batch of rows; called when at least one row follows. */
     private SourceBatch readBatch() {
         List<SourceRow> read = new ArrayList<>(Math.min(batchSize, 10_000));
         while (read.size() < batchSize && rows.hasNext()) {
             read.add(rows.next());
         }
-        // mapping a row needs nothing but the row: on both cores, in the order read (most of a
-        // re-run's rewritten export file is then recognised unchanged, and reading is what is left)
-        List<RecordMapper.Mapped> mappedRows = read.size() < MAPPED_TOGETHER ? read.stream().map(mapper::map).toList()
-                : read.parallelStream().map(mapper::map).toList();
+        // parsing and mapping a row need nothing but the row: on both cores, in the order read (most
+        // of a re-run's rewritten export file is then recognised unchanged, and reading is what is left)
+        Function<SourceRow, Parsed> work = row -> {
+            SourceRow parsed = parse.apply(row);
+            return new Parsed(parsed, mapper.map(parsed));
+        };
+        List<Parsed> done = read.size() < MAPPED_TOGETHER ? read.stream().map(work).toList() : read.parallelStream().map(work).toList();
         List<SourceRecord> records = new ArrayList<>();
         List<ConsentRow> consents = new ArrayList<>();
         List<Quarantined> quarantined = new ArrayList<>();
         Optional<String> watermark = Optional.empty();
-        for (int n = 0; n < read.size(); n++) {
-            SourceRow row = read.get(n);
-            RecordMapper.Mapped mapped = mappedRows.get(n);
+        for (Parsed parsed : done) {
+            SourceRow row = parsed.row();
+            RecordMapper.Mapped mapped = parsed.mapped();
             if (mapped instanceof RecordMapper.Person p) {
                 records.add(p.record());
             } else if (mapped instanceof RecordMapper.Consent c) {

@@ -184,6 +184,26 @@ class FileSourceTest {
         }
 
         @Test
+        void aLargeBatchOfJsonLinesIsParsedAsReadWithItsBadLinesQuarantinedInPlace() throws Exception {
+            StringBuilder lines = new StringBuilder();
+            for (int n = 1; n <= 900; n++) {
+                String contact = jsonContact(n).replaceFirst("2026-01-\\d+T", "2026-01-15T"); // a valid day for every n
+                lines.append(n == 10 ? "null" : n == 500 ? "{\"contact_id\":\"C-500\"," : contact).append('\n');
+            }
+            Path file = write("contacts.jsonl", lines.toString());
+
+            List<SourceBatch> batches = pull(crm(file, FileFormat.JSONL, null, 1_000), run("run-1", "crm"));
+
+            assertThat(batches).hasSize(1); // one batch of 900 rows: parsed and mapped on both cores
+            assertThat(ids(batches)).hasSize(898).startsWith("C-001", "C-002").endsWith("C-899", "C-900").doesNotContain("C-010", "C-500")
+                    .isSorted();
+            assertThat(all(batches, SourceBatch::records).get(0).identity()).containsEntry(Attribute.GIVEN_NAME, "Test1");
+            assertThat(all(batches, SourceBatch::quarantined)).extracting(Quarantined::ref, Quarantined::reason).containsExactly(
+                    tuple("contacts.jsonl line 10", "line is not a JSON object"),
+                    tuple("contacts.jsonl line 500", "line is not valid JSON"));
+        }
+
+        @Test
         void jsonLineThatIsNotAnObjectIsQuarantined() throws Exception {
             Path file = write("contacts.jsonl", "[1, 2]\n" + jsonContact(2) + "\n");
 
