@@ -11,7 +11,9 @@ import io.segmenthub.segment.clv.PurchaseSummary;
 import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.HubConfig;
 import io.segmenthub.system.InLists;
+import io.segmenthub.system.SlicedBatch;
 import org.springframework.jdbc.core.RowCallbackHandler;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -31,6 +33,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Scores every golden profile from its purchases (across all its source records, converted to
@@ -52,9 +56,12 @@ public class ProfileScoring {
     private final Clock clock;
     private final ClvFits fits;
     private final ScoreBasis basis;
+    private final boolean postgres;
 
-    public ProfileScoring(JdbcClient jdbc, BulkInsert bulk, HubConfig config, Clock clock, ClvFits fits, ScoreBasis basis) {
+    public ProfileScoring(JdbcClient jdbc, NamedParameterJdbcTemplate named, BulkInsert bulk, HubConfig config, Clock clock, ClvFits fits,
+                          ScoreBasis basis) {
         this.jdbc = jdbc;
+        this.postgres = SlicedBatch.postgres(named.getJdbcTemplate());
         this.bulk = bulk;
         this.config = config;
         this.clock = clock;
@@ -71,6 +78,8 @@ public class ProfileScoring {
     private static final int LAST_PURCHASE = COLUMNS.indexOf("last_purchase");
     private static final int FIRST_PURCHASE = COLUMNS.indexOf("first_purchase");
     private static final int EVENTS = COLUMNS.indexOf("events");
+    /** Recency, then frequency, monetary, the RFM segment and the value type. */
+    private static final int RECENCY = COLUMNS.indexOf("recency");
     private static final int CLV = COLUMNS.indexOf("clv");
     private static final int P_ALIVE = COLUMNS.indexOf("p_alive");
     private static final int EXPECTED_PURCHASES = COLUMNS.indexOf("expected_purchases");
@@ -129,18 +138,19 @@ public class ProfileScoring {
         Optional<ScoreBasis.Basis> last = basis.last();
 
         Histories histories = new Histories();
-        Optional<Valued> incremental = changedSince(run, asOf, settings, last, activity, activeSet, stored)
-                .flatMap(changed -> scoreChanged(changed, activeSet, stored, last.get(), asOf, run, histories));
+        Optional<Set<String>> changed = changedSince(run, asOf, settings, last, activity, activeSet, stored);
+        Optional<Valued> incremental = changed.flatMap(c -> scoreChanged(c, activeSet, stored, last.get(), asOf, run, histories));
         Valued valued;
         if (incremental.isPresent()) {
             valued = incremental.get();
         } else {
+            changed = Optional.empty();
             histories.totals.clear();
             histories.purchases.clear();
             histories.events.clear();
             histories.unconverted = 0;
             read(histories, activeSet, asOf, Optional.empty());
-            valued = lifetimes(histories.purchases, asOf, run, changedBuyers(histories.totals, stored));
+            valued = lifetimes(histories.purchases, asOf, run, changedBuyers(histories.totals, stored, activeSet, activeSet));
         }
 
         List<PurchaseHistory> bought = new ArrayList<>();
@@ -149,12 +159,11 @@ public class ProfileScoring {
         RfmThresholds cuts = scorer.thresholds(bought, asOf);
         Map<String, RfmScore> rfm = scorer.score(bought, asOf, cuts);
 
-        List<Object[]> rows = new ArrayList<>(active.size());
-        for (String golden : active) {
+        Function<String, Object[]> rowOf = golden -> {
             Totals t = histories.totals.get(golden);
             Optional<RfmScore> score = Optional.ofNullable(rfm.get(golden));
             Lifetime lifetime = valued.lifetimes().get(golden);
-            rows.add(new Object[]{golden, run.id(), t == null ? 0 : t.orders,
+            return new Object[]{golden, run.id(), t == null ? 0 : t.orders,
                     t == null ? BigDecimal.ZERO : t.storedRevenue(),
                     t == null ? null : t.last, histories.events.getOrDefault(golden, 0L),
                     score.map(RfmScore::recency).orElse(0), score.map(RfmScore::frequency).orElse(0), score.map(RfmScore::monetary).orElse(0),
@@ -162,9 +171,13 @@ public class ProfileScoring {
                     lifetime == null || lifetime.clv().isEmpty() ? null
                             : BigDecimal.valueOf(lifetime.clv().getAsDouble()).setScale(2, RoundingMode.HALF_UP),
                     lifetime == null ? null : lifetime.probabilityAlive(), lifetime == null ? null : lifetime.expectedPurchases(),
-                    t == null ? null : t.first});
-        }
-        write(rows, stored, run);
+                    t == null ? null : t.first};
+        };
+        // a profile that did not change has its stored totals, events and values: only a moved cut point can change its row
+        Set<String> reread = changed.orElse(activeSet);
+        List<Object[]> rows = active.stream().filter(golden -> reread.contains(golden) || !sameRfm(rfm.get(golden), stored.get(golden)))
+                .map(rowOf).toList();
+        write(rows, activeSet, stored, () -> active.stream().map(rowOf).toList(), run);
         basis.save(new ScoreBasis.Basis(run.id(), asOf, settings, valued.fitRunId(), activity, histories.unconverted));
         if (!bought.isEmpty()) {
             run.report().note("rfm", bought.size() + " profiles with purchases scored as of " + asOf
@@ -242,7 +255,7 @@ public class ProfileScoring {
                         (double) row[P_ALIVE], (double) row[EXPECTED_PURCHASES]));
             }
         }
-        long changedBuyers = changedBuyers(histories.totals, stored);
+        long changedBuyers = changedBuyers(histories.totals, stored, changed, active);
         var settings = config.hub().scoring().clv();
         String currency = config.hub().scoring().currency();
         // a buyer who changed may have left the population or stopped repeating: the fit's counts less every change since are a floor
@@ -308,7 +321,17 @@ public class ProfileScoring {
             jdbc.sql(events + " GROUP BY g.golden_id").query(event);
             return;
         }
-        for (List<String> slice : InLists.of(List.copyOf(new TreeSet<>(only.get())))) {
+        List<String> wanted = List.copyOf(new TreeSet<>(only.get()));
+        if (postgres && !wanted.isEmpty()) {
+            // each profile looked up by index (see InLists.eachLookedUp): IN lists had PostgreSQL read the whole tables, some 80 ms a slice
+            String[] ids = wanted.toArray(String[]::new);
+            jdbc.sql("SELECT found.* FROM " + InLists.eachLookedUp(":ids", "golden_id", purchases + " WHERE g.golden_id = wanted.golden_id"))
+                    .param("ids", ids).query(purchase);
+            jdbc.sql("SELECT found.* FROM " + InLists.eachLookedUp(":ids", "golden_id", events
+                    + " WHERE g.golden_id = wanted.golden_id GROUP BY g.golden_id")).param("ids", ids).query(event);
+            return;
+        }
+        for (List<String> slice : InLists.of(wanted)) {
             jdbc.sql(purchases + " WHERE g.golden_id IN (:ids)").param("ids", slice).query(purchase);
             jdbc.sql(events + " WHERE g.golden_id IN (:ids) GROUP BY g.golden_id").param("ids", slice).query(event);
         }
@@ -330,27 +353,42 @@ public class ProfileScoring {
     }
 
     /**
-     * Buyers whose purchases are not what the stored scores were made of (orders, revenue, first or
-     * last purchase differ, or the profile is new), and stored buyers who are gone or bought nothing
-     * now: the histories a kept CLV fit has not seen.
+     * Buyers among {@code among} whose purchases are not what the stored scores were made of
+     * (orders, revenue, first or last purchase differ, or the profile is new), and stored buyers
+     * who bought nothing now or are no longer active: the histories a kept CLV fit has not seen.
      */
-    private static long changedBuyers(Map<String, Totals> totals, Map<String, Object[]> stored) {
+    private static long changedBuyers(Map<String, Totals> totals, Map<String, Object[]> stored, Set<String> among, Set<String> active) {
         long changed = 0;
-        for (Map.Entry<String, Totals> e : totals.entrySet()) {
-            Totals t = e.getValue();
-            Object[] was = stored.get(e.getKey());
-            if (was == null || (int) was[ORDERS] != t.orders
+        for (String golden : among) {
+            Totals t = totals.get(golden);
+            Object[] was = stored.get(golden);
+            if (t == null) {
+                changed += was != null && (int) was[ORDERS] > 0 ? 1 : 0;
+            } else if (was == null || (int) was[ORDERS] != t.orders
                     || ((BigDecimal) was[REVENUE]).compareTo(t.storedRevenue()) != 0
                     || !t.last.equals(was[LAST_PURCHASE]) || !t.first.equals(was[FIRST_PURCHASE])) {
                 changed++;
             }
         }
-        for (Object[] was : stored.values()) {
-            if ((int) was[ORDERS] > 0 && !totals.containsKey((String) was[0])) {
+        for (Map.Entry<String, Object[]> e : stored.entrySet()) {
+            if (!active.contains(e.getKey()) && (int) e.getValue()[ORDERS] > 0) {
                 changed++;
             }
         }
         return changed;
+    }
+
+    /** Whether a stored row holds these RFM scores (none: zeros, no segment, value type "none"). */
+    private static boolean sameRfm(RfmScore score, Object[] stored) {
+        if (stored == null) {
+            return false;
+        }
+        return score == null
+                ? same(0, stored[RECENCY]) && same(0, stored[RECENCY + 1]) && same(0, stored[RECENCY + 2]) && "".equals(stored[RECENCY + 3])
+                        && "none".equals(stored[RECENCY + 4])
+                : same(score.recency(), stored[RECENCY]) && same(score.frequency(), stored[RECENCY + 1])
+                        && same(score.monetary(), stored[RECENCY + 2]) && score.segment().equals(stored[RECENCY + 3])
+                        && score.valueType().key().equals(stored[RECENCY + 4]);
     }
 
     /**
@@ -359,22 +397,21 @@ public class ProfileScoring {
      * fit) the table is cleared and written whole, by COPY on PostgreSQL. Either way no profile
      * keeps a behaviour cluster: the cluster stage, when on, gives every clustered profile its own.
      */
-    private void write(List<Object[]> rows, Map<String, Object[]> stored, SyncRun run) {
+    private void write(List<Object[]> rows, Set<String> active, Map<String, Object[]> stored, Supplier<List<Object[]>> all, SyncRun run) {
         List<Object[]> changed = new ArrayList<>();
-        Set<String> current = new HashSet<>();
         for (Object[] row : rows) {
-            current.add((String) row[0]);
             Object[] was = stored.get((String) row[0]);
             if (was == null || !sameScores(row, was)) {
                 changed.add(row);
             }
         }
-        List<String> gone = stored.keySet().stream().filter(g -> !current.contains(g)).toList();
-        if (changed.size() + gone.size() > REWRITE_ALL_ABOVE * Math.max(rows.size(), stored.size())) {
+        List<String> gone = stored.keySet().stream().filter(g -> !active.contains(g)).toList();
+        if (changed.size() + gone.size() > REWRITE_ALL_ABOVE * Math.max(active.size(), stored.size())) {
+            List<Object[]> every = all.get();
             jdbc.sql("DELETE FROM profile_score").update();
             // a million source rows make some 370,000 profiles: COPY on PostgreSQL, positional rows in slices on H2
-            bulk.insert("profile_score", COLUMNS, rows);
-            run.report().note("scores written", rows.size() + " (all)");
+            bulk.insert("profile_score", COLUMNS, every);
+            run.report().note("scores written", every.size() + " (all)");
             return;
         }
         List<String> replaced = new ArrayList<>(gone);
@@ -384,7 +421,7 @@ public class ProfileScoring {
         }
         jdbc.sql("UPDATE profile_score SET cluster_id = NULL WHERE cluster_id IS NOT NULL").update();
         bulk.insert("profile_score", COLUMNS, changed);
-        run.report().note("scores written", changed.size() + " changed of " + rows.size() + ", " + gone.size() + " removed");
+        run.report().note("scores written", changed.size() + " changed of " + active.size() + ", " + gone.size() + " removed");
     }
 
     /** Whether two score rows hold the same scores, whatever run wrote them. */

@@ -190,6 +190,14 @@ class ProfileScoringRunsTest {
     }
 
     @Test
+    void onPostgresTheProfilesThatMayHaveChangedAreLookedUpByIndexWithTheSameResult() throws Exception {
+        TestPostgres.inMigratedSchema("profile_scoring_scoped", (pool, schema) -> {
+            use(pool);
+            aRunResolvedAroundItsChangeReadsOnlyTheProfilesThatMayHaveChangedAndScoresAsAFreshScoringWould();
+        });
+    }
+
+    @Test
     void everyProfileIsReadWhenTheRunResolvedEverythingOrTheDaySettingsOrFitMoved() {
         score("run-1", 0.05, AS_OF);
         assertThat(score("run-2", 0.05, AS_OF).report().notes().get("scored"))
@@ -262,7 +270,8 @@ class ProfileScoringRunsTest {
     static ProfileScoring scoring(JdbcClient jdbc, DataSource ds, HubSettings.Scoring scoring) {
         HubConfig config = new HubConfig(Path.of("."), new HubSettings(List.of("email"), "GB", null, scoring), List.of(), List.of(),
                 List.of(), Map.of(), List.of());
-        return new ProfileScoring(jdbc, new BulkInsert(ds, new NamedParameterJdbcTemplate(ds)), config, Clock.fixed(NOW, ZoneOffset.UTC),
+        return new ProfileScoring(jdbc, new NamedParameterJdbcTemplate(ds), new BulkInsert(ds, new NamedParameterJdbcTemplate(ds)), config,
+                Clock.fixed(NOW, ZoneOffset.UTC),
                 new ClvFits(jdbc), new ScoreBasis(jdbc));
     }
 
