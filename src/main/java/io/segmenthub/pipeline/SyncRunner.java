@@ -20,6 +20,7 @@ import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
@@ -149,7 +150,12 @@ public class SyncRunner {
                 "CONSENT_GATE", null, "connector=" + id + " purpose=" + purpose + " rows_not_stored=" + n))));
         audit.append(gate);
         checkpoints.sign("end of run " + run.id());
-        statistics.settle(); // the next run plans on the store this one left
+        long settling = System.nanoTime();
+        List<String> settled = statistics.settle(); // the next run plans on the store this one left
+        if (!settled.isEmpty()) {
+            log.info("run={} store statistics refreshed for the next run in {} ms: {}", run.id(),
+                    Duration.ofNanos(System.nanoTime() - settling).toMillis(), String.join(", ", settled));
+        }
         report.connectors().forEach((id, c) -> log.info("run={} stage=pull connector={} pulled={} stored={} unchanged={} quarantined={} dropped={}",
                 run.id(), id, c.pulled(), c.stored(), c.unchanged(), c.quarantinedTotal(), c.droppedTotal()));
         log.info("run={} stage=resolve created={} updated={} merged={} total={}", run.id(), report.profiles().created(),
