@@ -68,6 +68,19 @@ public class SyncRunStore {
                 .param("at", Timestamps.utc(at)).param("error", reason).param("id", runId).update() == 1;
     }
 
+    /**
+     * The runs other than {@code current} that did not succeed and after which no run did: each may
+     * have stored records (a pull commits batch by batch) and ended before its resolution committed.
+     * A run that succeeds resolves whatever such runs left, so the runs before it are not asked for.
+     */
+    public List<String> failedSinceLastSuccess(String current) {
+        return jdbc.sql("""
+                        SELECT f.id FROM sync_run f WHERE f.id <> :current AND f.status <> 'SUCCEEDED'
+                        AND NOT EXISTS (SELECT 1 FROM sync_run s WHERE s.status = 'SUCCEEDED' AND s.started_at > f.started_at)
+                        ORDER BY f.started_at""")
+                .param("current", current).query(String.class).list();
+    }
+
     public List<RunSummary> recent(int limit) {
         return jdbc.sql("SELECT id, sync_id, trigger_kind, status, started_at, finished_at, error, report FROM sync_run "
                         + "ORDER BY started_at DESC LIMIT :limit")

@@ -1,6 +1,7 @@
 package io.segmenthub.profile;
 
 import io.segmenthub.pipeline.SyncRun;
+import io.segmenthub.pipeline.SyncRunStore;
 import io.segmenthub.profile.matching.BlockingKeys;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -37,13 +39,16 @@ public class IdentityResolver {
     private final Supplier<String> newId;
     private final Optional<ProbabilisticLinks> probabilistic;
     private ResolutionMode mode = new ResolutionMode(false);
+    /** The runs whose stored records may not have been resolved, besides the current one (see {@link SyncRunStore#failedSinceLastSuccess}). */
+    private Function<String, List<String>> failedRuns = current -> List.of();
 
     @org.springframework.beans.factory.annotation.Autowired
     public IdentityResolver(SourceRecordStore records, GoldenProfileStore profiles, Clock clock, ProbabilisticLinks probabilistic,
-                            io.segmenthub.system.HubConfig config, ResolutionMode mode) {
+                            io.segmenthub.system.HubConfig config, ResolutionMode mode, SyncRunStore runs) {
         this(records, profiles, clock, () -> UUID.randomUUID().toString(),
                 config.hub().resolution().probabilisticOrDefault() ? Optional.of(probabilistic) : Optional.empty());
         this.mode = mode;
+        this.failedRuns = runs::failedSinceLastSuccess;
     }
 
     IdentityResolver(SourceRecordStore records, GoldenProfileStore profiles, Clock clock, Supplier<String> newId) {
@@ -80,7 +85,16 @@ public class IdentityResolver {
         long started = System.nanoTime();
         Instant now = clock.instant();
         boolean full = mode.takeFull();
-        Set<Long> changed = records.unresolved(run.id());
+        // a run that failed after its pull committed left records stored but not resolved; pulled
+        // again unchanged they are not stored again, so they are resolved as this run's own
+        List<String> failed = failedRuns.apply(run.id());
+        List<String> storedBy = new ArrayList<>(failed);
+        storedBy.add(run.id());
+        Set<Long> changed = records.unresolved(storedBy);
+        if (!failed.isEmpty()) {
+            run.report().note("resolution.after failed runs", "the records stored by " + failed.size() + " run(s) that did not succeed"
+                    + " since the last that did are resolved with this run's: " + String.join(", ", failed));
+        }
         long identified = records.identifiedCount();
         Optional<ProbabilisticLinks.Increment> increment = Optional.empty();
         boolean scoped = !full && changed.size() * 2L <= identified;
@@ -171,7 +185,7 @@ public class IdentityResolver {
                     (f.goldenId().isPresent() ? moved : placed).put(f.id(), golden);
                     touched = true;
                 }
-                touched |= run.id().equals(f.runId());
+                touched |= storedBy.contains(f.runId());
             }
             if (touched && !created.contains(golden)) {
                 updated.add(golden);

@@ -3,6 +3,7 @@ package io.segmenthub.fault;
 import io.segmenthub.connector.JdbcConnections;
 import io.segmenthub.pipeline.SyncFailedException;
 import io.segmenthub.pipeline.SyncRunner;
+import io.segmenthub.profile.ResolutionMode;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +25,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import javax.sql.DataSource;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.Map;
@@ -76,6 +78,7 @@ class RunFaultsTest {
     @Autowired DataSource dataSource;
     @Autowired Flyway flyway;
     @Autowired JdbcConnections connections;
+    @Autowired ResolutionMode mode;
 
     @BeforeEach
     void cleanWorld() throws Exception {
@@ -163,6 +166,44 @@ class RunFaultsTest {
                 "run FAILED with the reason (" + FaultStore.shorten(error) + "); the rerun SUCCEEDED with a clean run's results"
                         + (sql.contains("push_state") ? ", confirming the rows the destination already had instead of resending them" : ""),
                 "nothing");
+    }
+
+    /**
+     * A run stores a changed record and fails before its resolution commits. The next run pulls
+     * the record exactly as the failed run stored it, so it is not stored again; it must still be
+     * resolved, as a full re-resolution right after confirms.
+     */
+    @Test
+    void aRecordStoredByARunThatFailedBeforeResolvingIsResolvedByTheNextRun() throws Exception {
+        runner.run("nightly", "test");
+        Path crm = world.sources.resolve("crm.json");
+        Files.writeString(crm, Files.readString(crm).replace(FaultWorld.email(3), FaultWorld.email(4)));
+        StoreFaults.arm("FROM golden_profile WHERE merged_into IS NULL AND erased_at", 1,
+                FaultStore.onPostgres() ? StoreFaults.Mode.TERMINATE : StoreFaults.Mode.CUT);
+        StoreFaults.terminateVia(FaultStore.postgresUrl(), "postgres");
+        assertThatThrownBy(() -> runner.run("nightly", "test")).isInstanceOf(SyncFailedException.class);
+        assertThat(StoreFaults.fired()).as("the fault was injected").isTrue();
+        StoreFaults.disarm();
+
+        var rerun = runner.run("nightly", "test");
+
+        assertThat(rerun.report().connector("crm").stored()).as("C-3 pulled as the failed run stored it").isZero();
+        Map<String, String> resolved = goldenByRecord();
+        assertThat(resolved.get("crm/C-3")).as("C-3 now shares C-4's e-mail").isEqualTo(resolved.get("crm/C-4"));
+        mode.requestFull();
+        runner.run("nightly", "test");
+        assertThat(goldenByRecord()).as("a full re-resolution changes nothing").isEqualTo(resolved);
+        Reliability.record("store", "store connection lost after a changed record was stored, before it was resolved",
+                "run FAILED; the next run resolves the record although it pulls it unchanged", "nothing");
+    }
+
+    Map<String, String> goldenByRecord() {
+        Map<String, String> golden = new java.util.TreeMap<>();
+        store.sql("SELECT r.system, r.record_id, g.golden_id FROM source_record r JOIN record_golden g ON g.source_record_id = r.id")
+                .query(rs -> {
+                    golden.put(rs.getString(1) + "/" + rs.getString(2), rs.getString(3));
+                });
+        return golden;
     }
 
     @Test
