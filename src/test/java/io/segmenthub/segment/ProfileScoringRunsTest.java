@@ -151,9 +151,14 @@ class ProfileScoringRunsTest {
 
     @Test
     void onPostgresTheChangedRowsGoInByCopyAndTheOthersStayAsTheyWere() throws Exception {
-        TestPostgres.inMigratedSchema("profile_scoring_runs", (pool, schema) -> {
+        onPostgres("profile_scoring_runs", this::aChangedHistoryIsScoredAgainWithTheKeptFitAndOnlyChangedRowsAreWritten);
+    }
+
+    /** Runs {@code test} again on a migrated PostgreSQL schema of its own. */
+    void onPostgres(String schema, Runnable test) throws Exception {
+        TestPostgres.inMigratedSchema(schema, (pool, name) -> {
             use(pool);
-            aChangedHistoryIsScoredAgainWithTheKeptFitAndOnlyChangedRowsAreWritten();
+            test.run();
         });
     }
 
@@ -191,10 +196,7 @@ class ProfileScoringRunsTest {
 
     @Test
     void onPostgresTheProfilesThatMayHaveChangedAreLookedUpByIndexWithTheSameResult() throws Exception {
-        TestPostgres.inMigratedSchema("profile_scoring_scoped", (pool, schema) -> {
-            use(pool);
-            aRunResolvedAroundItsChangeReadsOnlyTheProfilesThatMayHaveChangedAndScoresAsAFreshScoringWould();
-        });
+        onPostgres("profile_scoring_scoped", this::aRunResolvedAroundItsChangeReadsOnlyTheProfilesThatMayHaveChangedAndScoresAsAFreshScoringWould);
     }
 
     @Test
