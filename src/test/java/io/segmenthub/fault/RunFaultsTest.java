@@ -188,6 +188,9 @@ class RunFaultsTest {
         var rerun = runner.run("nightly", "test");
 
         assertThat(rerun.report().connector("crm").stored()).as("C-3 pulled as the failed run stored it").isZero();
+        String failed = store.sql("SELECT id FROM sync_run WHERE status = 'FAILED'").query(String.class).single();
+        assertThat(rerun.report().notes()).containsEntry("resolution.after failed runs", "the records stored by 1 run(s) that did not"
+                + " succeed since the last that did are resolved with this run's: " + failed);
         Map<String, String> resolved = goldenByRecord();
         assertThat(resolved.get("crm/C-3")).as("C-3 now shares C-4's e-mail").isEqualTo(resolved.get("crm/C-4"));
         mode.requestFull();
