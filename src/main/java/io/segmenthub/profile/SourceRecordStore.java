@@ -250,10 +250,10 @@ public class SourceRecordStore {
     }
 
     /**
-     * Records with an identity that this run stored, or that no resolution has placed yet (a run
-     * stopped between its pull and its profile stages): what an incremental resolution starts from.
+     * Records with an identity that {@code runIds} stored (this run, and runs that failed before
+     * their resolution committed), or that no resolution has placed yet (a run stopped between its
+     * pull and its profile stages): what an incremental resolution starts from.
      */
-    /** The records with an identity that {@code runIds} stored, and those in no golden profile yet. */
     public Set<Long> unresolved(Collection<String> runIds) {
         return new HashSet<>(jdbc.sql("SELECT r.id FROM " + PLACED + " WHERE r.present <> '' AND (r.run_id IN (:runs) OR g.golden_id IS NULL)")
                 .param("runs", List.copyOf(runIds)).query(Long.class).list());

@@ -125,6 +125,10 @@ public class ProfileScoring {
         static final Valued NONE = new Valued(Map.of(), Optional.empty());
     }
 
+    /** What a run scores from: the histories read or kept, their CLV values, and the profiles whose rows may differ anyway. */
+    private record Scored(Histories histories, Valued valued, Set<String> reread) {
+    }
+
     @Transactional
     public SyncRun score(SyncRun run) {
         long started = System.nanoTime();
@@ -137,21 +141,11 @@ public class ProfileScoring {
         ScoreBasis.Activity activity = basis.activityNow();
         Optional<ScoreBasis.Basis> last = basis.last();
 
-        Histories histories = new Histories();
-        Optional<Set<String>> changed = changedSince(run, asOf, settings, last, activity, activeSet, stored);
-        Optional<Valued> incremental = changed.flatMap(c -> scoreChanged(c, activeSet, stored, last.get(), asOf, run, histories));
-        Valued valued;
-        if (incremental.isPresent()) {
-            valued = incremental.get();
-        } else {
-            changed = Optional.empty();
-            histories.totals.clear();
-            histories.purchases.clear();
-            histories.events.clear();
-            histories.unconverted = 0;
-            read(histories, activeSet, asOf, Optional.empty());
-            valued = lifetimes(histories.purchases, asOf, run, changedBuyers(histories.totals, stored, activeSet, activeSet));
-        }
+        Scored scored = changedSince(run, asOf, settings, last, activity, activeSet, stored)
+                .flatMap(changed -> scoreChanged(changed, activeSet, stored, last.get(), asOf, run))
+                .orElseGet(() -> scoreAll(activeSet, stored, asOf, run));
+        Histories histories = scored.histories();
+        Valued valued = scored.valued();
 
         List<PurchaseHistory> bought = new ArrayList<>();
         histories.totals.forEach((golden, t) -> bought.add(new PurchaseHistory(golden, t.last, t.orders, t.storedRevenue())));
@@ -174,8 +168,8 @@ public class ProfileScoring {
                     t == null ? null : t.first};
         };
         // a profile that did not change has its stored totals, events and values: only a moved cut point can change its row
-        Set<String> reread = changed.orElse(activeSet);
-        List<Object[]> rows = active.stream().filter(golden -> reread.contains(golden) || !sameRfm(rfm.get(golden), stored.get(golden)))
+        List<Object[]> rows = active.stream()
+                .filter(golden -> scored.reread().contains(golden) || !sameRfm(rfm.get(golden), stored.get(golden)))
                 .map(rowOf).toList();
         write(rows, activeSet, stored, () -> active.stream().map(rowOf).toList(), run);
         basis.save(new ScoreBasis.Basis(run.id(), asOf, settings, valued.fitRunId(), activity, histories.unconverted));
@@ -229,8 +223,9 @@ public class ProfileScoring {
      * RFM cut points are still those of the whole population. Empty when the last scoring's fit
      * does not serve this run (the whole population is then fitted again, from every purchase).
      */
-    private Optional<Valued> scoreChanged(Set<String> changed, Set<String> active, Map<String, Object[]> stored, ScoreBasis.Basis was,
-                                          LocalDate asOf, SyncRun run, Histories histories) {
+    private Optional<Scored> scoreChanged(Set<String> changed, Set<String> active, Map<String, Object[]> stored, ScoreBasis.Basis was,
+                                          LocalDate asOf, SyncRun run) {
+        Histories histories = new Histories();
         read(histories, active, asOf, Optional.of(changed));
         Map<String, Lifetime> kept = new HashMap<>();
         for (String golden : active) {
@@ -277,7 +272,14 @@ public class ProfileScoring {
         noteClv(run, fit.get().frequency(), fit.get().spend(), kept, fit, changedBuyers);
         run.report().note("scored", "incremental: " + changed.size() + " profiles whose records, purchases or events changed since run "
                 + was.runId() + " read again, the other " + (active.size() - changed.size()) + " kept their stored histories");
-        return Optional.of(new Valued(kept, fit.map(ClvFits.Fit::runId)));
+        return Optional.of(new Scored(histories, new Valued(kept, fit.map(ClvFits.Fit::runId)), changed));
+    }
+
+    /** Reads every active profile's purchases and events and values every buyer, fitting the CLV models again when the kept fit does not serve. */
+    private Scored scoreAll(Set<String> active, Map<String, Object[]> stored, LocalDate asOf, SyncRun run) {
+        Histories histories = new Histories();
+        read(histories, active, asOf, Optional.empty());
+        return new Scored(histories, lifetimes(histories.purchases, asOf, run, changedBuyers(histories.totals, stored, active, active)), active);
     }
 
     /** Reads the purchases and event counts of the active profiles, or of {@code only} those. */
