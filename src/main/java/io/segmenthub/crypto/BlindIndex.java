@@ -51,12 +51,18 @@ public final class BlindIndex {
      * of HMAC-SHA256 under the domain key. Stable across restarts with the same keystore.
      */
     public String of(String domain, String normalisedValue) {
-        Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(normalisedValue, "normalisedValue");
+        return of(domain, normalisedValue.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The same for a value already in bytes (a record written out for change detection). */
+    public String of(String domain, byte[] value) {
+        Objects.requireNonNull(domain, "domain");
+        Objects.requireNonNull(value, "value");
         if (domain.isBlank()) {
             throw new CryptoException("A blind-index domain must not be blank");
         }
-        byte[] tag = macs.get().computeIfAbsent(domain, this::keyedMac).doFinal(normalisedValue.getBytes(StandardCharsets.UTF_8));
+        byte[] tag = macs.get().computeIfAbsent(domain, this::keyedMac).doFinal(value);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(tag);
     }
 

@@ -24,7 +24,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -164,8 +170,9 @@ public class IngestStage {
         String region = region(connector);
         Set<Attribute> personal = config.personalAttributes();
         boolean admit = admitAhead.get();
+        byte[] processingDigest = sha256(processing);
         List<Pulled> pulled = coalesce(people).parallelStream().map(rows -> {
-            String hash = pulledHash(rows.record(), processing);
+            String hash = blindIndex.of(PULLED, pulledForm(rows.record(), processingDigest));
             return new Pulled(rows, hash, admit ? Optional.of(admit(rows, hash, system, region, personal)) : Optional.empty());
         }).toList();
         return new Prepared(processing, pulled, admitAhead);
@@ -394,23 +401,77 @@ public class IngestStage {
     }
 
     /**
-     * The keyed hash of a record as it was pulled, before cleaning, and of what decides what ingest
-     * makes of it. Keyed because the record is personal data; its activity is part of it, the time
-     * the source says it changed is not (ingest does not store a record again for that alone).
+     * What the keyed hash of a record as it was pulled is taken of: a digest of what decides what
+     * ingest makes of it ({@link #processing}), then the record before cleaning. Keyed because the
+     * record is personal data; its activity is part of it, the time the source says it changed is
+     * not (ingest does not store a record again for that alone). Every value is written with its
+     * length and the maps in key order, so two records write the same bytes only if they are the
+     * same whatever order their maps hold their entries in. Written field by field rather than as
+     * JSON: every pulled row is hashed, in a re-run mostly to be found unchanged.
      */
-    private String pulledHash(SourceRecord record, String processing) {
-        return blindIndex.of(PULLED, processing + "|" + pulledForm(record, json));
+    static byte[] pulledForm(SourceRecord record, byte[] processingDigest) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        DataOutputStream out = new DataOutputStream(bytes);
+        try {
+            out.write(processingDigest);
+            text(out, record.system());
+            text(out, record.recordId());
+            out.writeInt(record.identity().size());
+            for (Attribute attribute : Attribute.values()) {
+                String value = record.identity().get(attribute);
+                if (value != null) {
+                    text(out, attribute.key());
+                    text(out, value);
+                }
+            }
+            Map<String, String> metrics = new TreeMap<>(record.metrics());
+            out.writeInt(metrics.size());
+            for (Map.Entry<String, String> metric : metrics.entrySet()) {
+                text(out, metric.getKey());
+                text(out, metric.getValue());
+            }
+            out.writeInt(record.consents().size());
+            for (ConsentSignal c : record.consents()) {
+                text(out, c.purpose());
+                text(out, c.status() == null ? null : c.status().name());
+                text(out, c.occurredAt() == null ? null : c.occurredAt().toString());
+                text(out, c.evidence());
+            }
+            out.writeInt(record.transactions().size());
+            for (Transaction t : record.transactions()) {
+                text(out, t.id());
+                text(out, t.date() == null ? null : t.date().toString());
+                text(out, t.amount() == null ? null : t.amount().toString());
+                text(out, t.currency());
+            }
+            out.writeInt(record.events().size());
+            for (EngagementEvent e : record.events()) {
+                text(out, e.id());
+                text(out, e.type());
+                text(out, e.occurredAt() == null ? null : e.occurredAt().toString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("a pulled record could not be written out", e); // in memory: does not happen
+        }
+        return bytes.toByteArray();
     }
 
-    /** The record as pulled, written out the same way whatever order its maps hold their entries in. */
-    static String pulledForm(SourceRecord record, ObjectMapper json) {
-        Map<String, String> identity = new TreeMap<>();
-        record.identity().forEach((attribute, value) -> identity.put(attribute.key(), value));
+    /** A value as its UTF-8 length and bytes; none as length -1. */
+    private static void text(DataOutputStream out, String value) throws IOException {
+        if (value == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    static byte[] sha256(String text) {
         try {
-            return json.writeValueAsString(List.of(record.system(), record.recordId(), identity, new TreeMap<>(record.metrics()),
-                    record.consents(), record.transactions(), record.events()));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a pulled record could not be written as JSON", e);
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
         }
     }
 

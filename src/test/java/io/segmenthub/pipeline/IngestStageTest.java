@@ -1,6 +1,5 @@
 package io.segmenthub.pipeline;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenthub.consent.ConsentStatus;
 import io.segmenthub.consent.LawfulBasis;
 import io.segmenthub.consent.Purpose;
@@ -56,7 +55,7 @@ class IngestStageTest {
         assertThat(merged.identity()).containsEntry(Attribute.EMAIL, "ada@example.org");
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+    private static final byte[] PROCESSING = IngestStage.sha256("what decides what ingest makes of a record");
 
     @Test
     void aPulledRecordIsWrittenTheSameWhateverOrderItsMapsHoldAndDiffersWhereverItChanged() {
@@ -76,12 +75,12 @@ class IngestStageTest {
         var orders = List.of(new Transaction("O1", LocalDate.of(2026, 5, 1), new BigDecimal("88.00"), "CNY"));
         var record = new SourceRecord("crm", "C-2", T1, identity, metrics, consent, orders, List.of());
 
-        String form = IngestStage.pulledForm(record, JSON);
+        byte[] form = IngestStage.pulledForm(record, PROCESSING);
 
-        assertThat(IngestStage.pulledForm(new SourceRecord("crm", "C-2", T1, reversed, otherOrder, consent, orders, List.of()), JSON))
+        assertThat(IngestStage.pulledForm(new SourceRecord("crm", "C-2", T1, reversed, otherOrder, consent, orders, List.of()), PROCESSING))
                 .isEqualTo(form);
         // when the source says it changed is not part of it: ingest stores nothing again for that alone
-        assertThat(IngestStage.pulledForm(new SourceRecord("crm", "C-2", T2, identity, metrics, consent, orders, List.of()), JSON))
+        assertThat(IngestStage.pulledForm(new SourceRecord("crm", "C-2", T2, identity, metrics, consent, orders, List.of()), PROCESSING))
                 .isEqualTo(form);
         assertThat(List.of(
                 new SourceRecord("crm", "C-3", T1, identity, metrics, consent, orders, List.of()),
@@ -92,7 +91,25 @@ class IngestStageTest {
                 new SourceRecord("crm", "C-2", T1, identity, metrics, consent,
                         List.of(new Transaction("O1", LocalDate.of(2026, 5, 1), new BigDecimal("98.00"), "CNY")), List.of()),
                 new SourceRecord("crm", "C-2", T1, identity, metrics, consent, orders, List.of(new EngagementEvent("E1", "page_view", T1)))))
-                .allSatisfy(changed -> assertThat(IngestStage.pulledForm(changed, JSON)).isNotEqualTo(form));
+                .allSatisfy(changed -> assertThat(IngestStage.pulledForm(changed, PROCESSING)).isNotEqualTo(form));
+        assertThat(IngestStage.pulledForm(record, IngestStage.sha256("another region"))).isNotEqualTo(form);
+    }
+
+    @Test
+    void valuesThatWouldRunTogetherInAPulledRecordStillTellTwoRecordsApart() {
+        var joined = new SourceRecord("crm", "C-2", T1, Map.of(Attribute.GIVEN_NAME, "Ann Lee"), Map.of(), List.of(), List.of(), List.of());
+        var split = new SourceRecord("crm", "C-2", T1, Map.of(Attribute.GIVEN_NAME, "Ann", Attribute.FAMILY_NAME, "Lee"), Map.of(),
+                List.of(), List.of(), List.of());
+        var idInSystem = new SourceRecord("crm", "C-2", T1, Map.of(), Map.of(), List.of(), List.of(), List.of());
+        var systemInId = new SourceRecord("crmC", "-2", T1, Map.of(), Map.of(), List.of(), List.of(), List.of());
+        var noCurrency = new SourceRecord("erp", "C-2", T1, Map.of(), Map.of(), List.of(),
+                List.of(new Transaction("O1", LocalDate.of(2026, 5, 1), new BigDecimal("88.00"), null)), List.of());
+        var emptyCurrency = new SourceRecord("erp", "C-2", T1, Map.of(), Map.of(), List.of(),
+                List.of(new Transaction("O1", LocalDate.of(2026, 5, 1), new BigDecimal("88.00"), "")), List.of());
+
+        assertThat(IngestStage.pulledForm(joined, PROCESSING)).isNotEqualTo(IngestStage.pulledForm(split, PROCESSING));
+        assertThat(IngestStage.pulledForm(idInSystem, PROCESSING)).isNotEqualTo(IngestStage.pulledForm(systemInId, PROCESSING));
+        assertThat(IngestStage.pulledForm(noCurrency, PROCESSING)).isNotEqualTo(IngestStage.pulledForm(emptyCurrency, PROCESSING));
     }
 
     @Test
