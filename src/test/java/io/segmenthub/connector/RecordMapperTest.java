@@ -17,9 +17,11 @@ import io.segmenthub.profile.Attribute;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -218,6 +220,25 @@ class RecordMapperTest {
             Map<String, Object> fields = webRow();
             fields.put("ts", "2026-02-14 09:30:00");
 
+            assertThat(person(mapper(webConnector(false, "EUR", null)).map(row(fields))).updatedAt()).isEqualTo(ts);
+        }
+
+        @Test
+        void readsTheCommonUtcShapeAsJavaTimeDoesAndLeavesEveryOtherToIt() {
+            for (String text : List.of("2026-02-14T09:30:00Z", "2024-02-29T23:59:59Z", "1970-01-01T00:00:00Z", "0001-01-01T00:00:00Z",
+                    "9999-12-31T23:59:59Z")) {
+                assertThat(RecordMapper.utcSeconds(text)).contains(OffsetDateTime.parse(text).toInstant());
+            }
+            // another shape, a date that does not exist, a sign or a letter among the digits: java.time's parsers decide
+            assertThat(List.of("2026-02-14T09:30:00.5Z", "2026-02-14T09:30:00+01:00", "2026-02-14 09:30:00Z", "2026-02-30T09:30:00Z",
+                    "2026-13-01T09:30:00Z", "2026-02-14T24:00:00Z", "2026-02-14T09:30:60Z", "+026-02-14T09:30:00Z", "2026-02-1aT09:30:00Z",
+                    "2026-02-14T09:30:00z")).allSatisfy(text -> assertThat(RecordMapper.utcSeconds(text)).isEmpty());
+
+            Map<String, Object> fields = webRow();
+            fields.put("ts", "2026-02-30T09:30:00Z");
+            assertThat(rejected(mapper(webConnector(false, "EUR", null)).map(row(fields))).reason())
+                    .isEqualTo("unreadable date-time (field 'ts')");
+            fields.put("ts", " 2026-02-14T09:30:00Z ");
             assertThat(person(mapper(webConnector(false, "EUR", null)).map(row(fields))).updatedAt()).isEqualTo(ts);
         }
     }
