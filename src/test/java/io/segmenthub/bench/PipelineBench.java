@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -220,9 +221,13 @@ class PipelineBench {
         }, "heap-sampler");
         sampler.setDaemon(true);
         sampler.start();
+        long hubCpu0 = hubCpuNanos();
+        OptionalLong machineCpu0 = machineCpuTicks();
         long t0 = System.nanoTime();
         SyncRun run = runner.run("nightly", "bench");
         long wall = (System.nanoTime() - t0) / 1_000_000;
+        double hubCpu = (hubCpuNanos() - hubCpu0) / 1e9;
+        OptionalLong machineCpu1 = machineCpuTicks();
         sampler.interrupt();
         sampler.join();
         Map<String, Long> stages = new LinkedHashMap<>();
@@ -238,6 +243,10 @@ class PipelineBench {
         stages.put("commit and the rest", Math.max(0, wall - known));
         stages.put("whole run", wall);
         System.out.printf(Locale.ROOT, "run %s: %.1f s, peak heap %d MiB, stages %s%n", label, wall / 1000.0, peak.get() >> 20, took);
+        // CPU seconds vary less than wall time on a machine whose speed moves: the hub's process, and every process (the database too)
+        System.out.printf(Locale.ROOT, "  cpu: hub %.1f s%s%n", hubCpu, machineCpu0.isPresent() && machineCpu1.isPresent()
+                ? String.format(Locale.ROOT, ", machine %.1f s (all processes, both cores)", (machineCpu1.getAsLong() - machineCpu0.getAsLong()) / 100.0)
+                : "");
         // what the run did: the resolution's scope, the matching's counts, the CLV fit (no personal data in any note)
         run.report().notes().forEach((key, note) -> System.out.printf(Locale.ROOT, "  note %s: %s%n", key, note));
         return new Measured(label, wall, peak.get(), stages, run.report().profiles().total());
@@ -303,6 +312,23 @@ class PipelineBench {
         }
         try (var files = Files.list(data)) {
             return files.filter(f -> f.getFileName().toString().startsWith("hub.")).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    /** CPU time of this JVM, every thread. */
+    private static long hubCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Busy CPU time of the whole machine in clock ticks (1/100 s) from Linux's /proc/stat; empty elsewhere. */
+    private static OptionalLong machineCpuTicks() {
+        try {
+            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            // user, nice, system, idle, iowait, irq, softirq: busy is all but idle and iowait
+            return OptionalLong.of(Long.parseLong(cpu[1]) + Long.parseLong(cpu[2]) + Long.parseLong(cpu[3]) + Long.parseLong(cpu[6])
+                    + Long.parseLong(cpu[7]));
+        } catch (IOException | RuntimeException notLinux) {
+            return OptionalLong.empty();
         }
     }
 }
