@@ -1,5 +1,6 @@
 package io.segmenthub.crypto;
 
+import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.InLists;
 import io.segmenthub.system.ReservedIds;
 import io.segmenthub.system.SlicedBatch;
@@ -10,6 +11,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,7 @@ public class PersonalDataVault {
     private final Clock clock;
     private final java.util.function.Supplier<MasterKeys> reopen;
     private final boolean postgres;
+    private final BulkInsert bulk;
 
     public PersonalDataVault(EnvelopeCipher cipher, JdbcClient jdbc, NamedParameterJdbcTemplate named, Clock clock,
                              java.util.function.Supplier<MasterKeys> reopen) {
@@ -47,6 +50,7 @@ public class PersonalDataVault {
         this.clock = clock;
         this.reopen = reopen;
         this.postgres = SlicedBatch.postgres(named.getJdbcTemplate());
+        this.bulk = new BulkInsert(named.getJdbcTemplate().getDataSource(), named);
     }
 
     /** Switches to new master keys (after a rotation) for everything sealed or opened from now on. */
@@ -71,14 +75,25 @@ public class PersonalDataVault {
         EnvelopeCipher current = cipher;
         // making and wrapping keys and sealing are pure CPU (AES), on both cores; the cipher is thread-safe
         List<DataKey> keys = values.parallelStream().map(v -> current.newDataKey()).toList();
-        MapSqlParameterSource[] rows = new MapSqlParameterSource[values.size()];
         Object at = Timestamps.utc(clock.instant());
-        for (int i = 0; i < values.size(); i++) {
-            DataKey key = keys.get(i);
-            rows[i] = new MapSqlParameterSource().addValue("master", key.wrapped().masterKeyId())
-                    .addValue("wrapped", key.wrapped().wrapped()).addValue("at", at);
+        List<Long> ids;
+        if (postgres) {
+            // a first run stores a key per record: by COPY with ids reserved up front (multi-row statements took 2.3 s of 600,000)
+            ids = ReservedIds.of(named.getJdbcTemplate(), "data_key", values.size());
+            List<Object[]> rows = new ArrayList<>(values.size());
+            for (int i = 0; i < values.size(); i++) {
+                rows.add(new Object[]{ids.get(i), keys.get(i).wrapped().masterKeyId(), keys.get(i).wrapped().wrapped(), at});
+            }
+            bulk.insert("data_key", List.of("id", "master_key_id", "wrapped", "created_at"), rows);
+        } else {
+            MapSqlParameterSource[] rows = new MapSqlParameterSource[values.size()];
+            for (int i = 0; i < values.size(); i++) {
+                DataKey key = keys.get(i);
+                rows[i] = new MapSqlParameterSource().addValue("master", key.wrapped().masterKeyId())
+                        .addValue("wrapped", key.wrapped().wrapped()).addValue("at", at);
+            }
+            ids = ReservedIds.insertAll(named, false, "data_key", "master_key_id, wrapped, created_at", ":master, :wrapped, :at", rows);
         }
-        List<Long> ids = ReservedIds.insertAll(named, postgres, "data_key", "master_key_id, wrapped, created_at", ":master, :wrapped, :at", rows);
         return IntStream.range(0, values.size()).parallel()
                 .mapToObj(i -> new Sealed(ids.get(i),
                         current.seal(keys.get(i).key(), values.get(i).plaintext(), aad(values.get(i).aad()))))

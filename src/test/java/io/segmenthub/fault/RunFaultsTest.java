@@ -108,22 +108,28 @@ class RunFaultsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            // new records go in with COPY on PostgreSQL, invisible to the proxy: the second batch's first write is its data keys
-            "pull: the second batch's data keys         | INSERT INTO data_key         | 2",
+            // new records and their data keys go in with COPY on PostgreSQL, invisible to the proxy, after their ids are
+            // reserved: there the second batch's first statement is the reservation of its data keys' ids (the third
+            // reservation, after the first batch's keys and records)
+            "pull: the second batch's data keys         | INSERT INTO data_key         | 2 | pg_get_serial_sequence | 3",
             // consent events go in with COPY on PostgreSQL: the gate's first statement the proxy sees is its read of the ledger
-            "consent gate: reading the ledger            | FROM consent_event           | 1",
+            "consent gate: reading the ledger            | FROM consent_event           | 1 | |",
             // new profiles and golden ids go in with COPY on PostgreSQL, out of the proxy's sight: the fault comes as the
             // stage counts the active profiles, after those writes, in the same transaction
-            "resolve: counting profiles after placing records | FROM golden_profile WHERE merged_into IS NULL AND erased_at | 1",
+            "resolve: counting profiles after placing records | FROM golden_profile WHERE merged_into IS NULL AND erased_at | 1 | |",
             // scores go in with COPY on PostgreSQL, which the fault proxy cannot see: the stage's first write is the clearing
-            "score: writing scores                       | DELETE FROM profile_score    | 1",
-            "segments: writing memberships               | INSERT INTO segment_membership | 1",
-            "push: recording the outbox                  | INSERT INTO push_outbox      | 1",
-            "push: confirming the file destination       | INSERT INTO push_state       | 1",
-            "push: confirming the database destination   | INSERT INTO push_state       | 2"})
-    void connectionLostMidStageFailsCleanlyAndARerunEndsAsACleanRun(String stage, String sql, int occurrence,
-                                                                     CapturedOutput output) throws Exception {
-        StoreFaults.arm(sql.strip(), occurrence, FaultStore.onPostgres() ? StoreFaults.Mode.TERMINATE : StoreFaults.Mode.CUT);
+            "score: writing scores                       | DELETE FROM profile_score    | 1 | |",
+            "segments: writing memberships               | INSERT INTO segment_membership | 1 | |",
+            "push: recording the outbox                  | INSERT INTO push_outbox      | 1 | |",
+            "push: confirming the file destination       | INSERT INTO push_state       | 1 | |",
+            "push: confirming the database destination   | INSERT INTO push_state       | 2 | |"})
+    void connectionLostMidStageFailsCleanlyAndARerunEndsAsACleanRun(String stage, String sql, int occurrence, String postgresSql,
+                                                                     Integer postgresOccurrence, CapturedOutput output) throws Exception {
+        if (FaultStore.onPostgres() && postgresSql != null) {
+            StoreFaults.arm(postgresSql.strip(), postgresOccurrence, StoreFaults.Mode.TERMINATE);
+        } else {
+            StoreFaults.arm(sql.strip(), occurrence, FaultStore.onPostgres() ? StoreFaults.Mode.TERMINATE : StoreFaults.Mode.CUT);
+        }
         StoreFaults.terminateVia(FaultStore.postgresUrl(), "postgres");
 
         assertThatThrownBy(() -> runner.run("nightly", "test")).isInstanceOf(SyncFailedException.class);
