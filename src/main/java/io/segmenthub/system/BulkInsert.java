@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.SignStyle;
@@ -40,6 +41,7 @@ public class BulkInsert {
     private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
             .append(DATE).appendPattern(" HH:mm:ss.SSSSSSxxx").toFormatter(Locale.ROOT);
     private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000};
 
     private final DataSource dataSource;
     private final NamedParameterJdbcTemplate named;
@@ -130,7 +132,11 @@ public class BulkInsert {
             return;
         }
         if (value instanceof OffsetDateTime at) {
-            text.append(DATE_TIME.format(at));
+            if (at.getOffset().equals(ZoneOffset.UTC) && at.getYear() >= 0 && at.getYear() <= 9999) {
+                appendUtc(text, at);
+            } else {
+                text.append(DATE_TIME.format(at));
+            }
             return;
         }
         if (value instanceof LocalDate day) {
@@ -151,6 +157,29 @@ public class BulkInsert {
                 case '\r' -> text.append("\\r");
                 default -> text.append(ch);
             }
+        }
+    }
+
+    /**
+     * A UTC date-time of years 0 to 9999 as {@link #DATE_TIME} writes it, digit by digit: every
+     * record, consent event, audit entry and purchase of a first sync carries one or two, and the
+     * formatter was a fifth of writing the COPY text.
+     */
+    private static void appendUtc(StringBuilder text, OffsetDateTime at) {
+        digits(text, at.getYear(), 4);
+        digits(text.append('-'), at.getMonthValue(), 2);
+        digits(text.append('-'), at.getDayOfMonth(), 2);
+        digits(text.append(' '), at.getHour(), 2);
+        digits(text.append(':'), at.getMinute(), 2);
+        digits(text.append(':'), at.getSecond(), 2);
+        digits(text.append('.'), at.getNano() / 1000, 6);
+        text.append("+00:00");
+    }
+
+    /** {@code value} (not negative) in exactly {@code width} digits, zeros in front. */
+    private static void digits(StringBuilder text, int value, int width) {
+        for (int power = width - 1; power >= 0; power--) {
+            text.append((char) ('0' + value / POWERS_OF_TEN[power] % 10));
         }
     }
 

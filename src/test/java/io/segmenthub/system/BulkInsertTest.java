@@ -133,4 +133,20 @@ class BulkInsertTest {
         BulkInsert.appendValue(text, new byte[]{0, '\\', (byte) 0xff});
         assertThat(text).hasToString("a\\\\b\\tc\\nd\\re|\\N|42|\\\\x005cff");
     }
+
+    @Test
+    void writesDateTimesAsTheFormatterDoesWhateverTheirYearOrOffset() {
+        var formatter = new java.time.format.DateTimeFormatterBuilder()
+                .appendValue(java.time.temporal.ChronoField.YEAR, 4, 9, java.time.format.SignStyle.NORMAL)
+                .appendPattern("-MM-dd HH:mm:ss.SSSSSSxxx").toFormatter(java.util.Locale.ROOT);
+        var utc = java.time.ZoneOffset.UTC;
+        for (var at : List.of(java.time.OffsetDateTime.of(2026, 12, 6, 6, 20, 4, 123_456_789, utc),
+                java.time.OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, utc), java.time.OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 999_999_999, utc),
+                java.time.OffsetDateTime.of(2024, 2, 29, 12, 0, 0, 1_000, utc), java.time.OffsetDateTime.of(33658, 9, 27, 1, 46, 40, 0, utc),
+                java.time.OffsetDateTime.of(2026, 12, 6, 6, 20, 4, 0, java.time.ZoneOffset.ofHours(8)))) {
+            StringBuilder text = new StringBuilder();
+            BulkInsert.appendValue(text, at);
+            assertThat(text).hasToString(formatter.format(at));
+        }
+    }
 }
