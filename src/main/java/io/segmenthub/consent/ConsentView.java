@@ -4,6 +4,7 @@ import io.segmenthub.crypto.BlindIndex;
 import io.segmenthub.system.HubConfig;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 /**
@@ -26,6 +31,13 @@ import java.util.function.Predicate;
  */
 @Component
 public class ConsentView {
+
+    /** One read at a time beside the caller's: a daemon, so that it never holds the JVM open. */
+    private static final Executor READER = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "consent-view-read");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final JdbcClient jdbc;
     private final ConsentLedger ledger;
@@ -59,6 +71,12 @@ public class ConsentView {
     public Map<String, Map<String, Boolean>> permitted(Instant at, Predicate<String> wanted) {
         List<String> purposes = List.copyOf(config.purposes().keySet());
         List<LawfulBasis> bases = purposes.stream().map(id -> config.purposes().get(id).basis()).toList();
+        // the records and their own identifiers are read on a connection of their own while the ledger and the other
+        // identifiers are read here (the push: each read is a statement of its own anyway); inside a transaction
+        // (the segments) every read must see its uncommitted profiles, so they run in turn on its connection
+        CompletableFuture<RecordSubjects> recordsRead = TransactionSynchronizationManager.isActualTransactionActive()
+                ? CompletableFuture.completedFuture(recordSubjects(wanted))
+                : CompletableFuture.supplyAsync(() -> recordSubjects(wanted), READER);
         Map<String, ConsentEvent[]> bySubject = ledger.decidingBySubject(purposes);
         Map<String, ConsentEvent[]> byProfile = new HashMap<>();
         // most identifiers have no events, and a profile without any is decided by the purposes' bases alone
@@ -70,23 +88,13 @@ public class ConsentView {
                         fold(byProfile, golden, bySubject.get(rs.getString(2)));
                     }
                 });
-        List<String[]> records = new ArrayList<>();
-        jdbc.sql("SELECT g.golden_id, r.system, r.record_id FROM source_record r JOIN record_golden g ON g.source_record_id = r.id")
-                .query(rs -> {
-                    String golden = rs.getString(1);
-                    if (wanted.test(golden)) {
-                        records.add(new String[]{golden, rs.getString(2) + "/" + rs.getString(3)});
-                    }
-                });
-        // the records' own identifiers are keyed hashes: computed on both cores
-        List<String> recordSubjects = records.parallelStream().map(r -> blindIndex.of("record", r[1])).toList();
+        RecordSubjects records = awaited(recordsRead);
         Set<String> profiles = new HashSet<>();
-        for (int i = 0; i < records.size(); i++) {
-            String golden = records.get(i)[0];
+        for (int i = 0; i < records.goldens().size(); i++) {
+            String golden = records.goldens().get(i);
             profiles.add(golden);
-            fold(byProfile, golden, bySubject.get(recordSubjects.get(i)));
+            fold(byProfile, golden, bySubject.get(records.subjects().get(i)));
         }
-        records.clear();
         // a handful of purposes make few distinct answers: profiles share one map per answer
         Map<List<Boolean>, Map<String, Boolean>> answers = new ConcurrentHashMap<>();
         Map<String, Map<String, Boolean>> result = new ConcurrentHashMap<>();
@@ -100,6 +108,34 @@ public class ConsentView {
             result.put(golden, answers.computeIfAbsent(permits, k -> answer(purposes, k)));
         });
         return result;
+    }
+
+    /** Each wanted profile's records, as their golden ids and their own identifiers, in the same order. */
+    private record RecordSubjects(List<String> goldens, List<String> subjects) {
+    }
+
+    private RecordSubjects recordSubjects(Predicate<String> wanted) {
+        List<String> goldens = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        jdbc.sql("SELECT g.golden_id, r.system, r.record_id FROM source_record r JOIN record_golden g ON g.source_record_id = r.id")
+                .query(rs -> {
+                    String golden = rs.getString(1);
+                    if (wanted.test(golden)) {
+                        goldens.add(golden);
+                        names.add(rs.getString(2) + "/" + rs.getString(3));
+                    }
+                });
+        // the records' own identifiers are keyed hashes: computed on both cores
+        return new RecordSubjects(goldens, names.parallelStream().map(name -> blindIndex.of("record", name)).toList());
+    }
+
+    /** The result of a read on the reader thread, its failure thrown as it was thrown there. */
+    private static <T> T awaited(CompletableFuture<T> read) {
+        try {
+            return read.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /** Takes an identifier's deciding events (by purpose) into its profile's. */

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Each profile's consent per purpose, decided over the events of all its records' identifiers, on both stores. */
 class ConsentViewTest {
@@ -111,6 +113,16 @@ class ConsentViewTest {
         assertThat(some).containsOnlyKeys("G-1", "G-2");
         assertThat(some.get("G-1")).isEqualTo(permitted.get("G-1"));
         assertThat(some.get("G-2")).isEqualTo(permitted.get("G-2"));
+
+        // inside a transaction (the segments stage) every read sees what it has not committed yet, the records' too
+        var transactions = new TransactionTemplate(new DataSourceTransactionManager(ds));
+        transactions.executeWithoutResult(status -> {
+            record(jdbc, 7, "shop", "G", "G-5", "email", "email-fay");
+            ledger.record(List.of(event(blindIndex.of("record", "shop/G"), "analytics", ConsentStatus.GRANTED, T1, null)), "run-2");
+            assertThat(new ConsentView(jdbc, ledger, blindIndex, config).permitted(NOW).get("G-5")).containsEntry("analytics", true);
+            status.setRollbackOnly();
+        });
+        assertThat(new ConsentView(jdbc, ledger, blindIndex, config).permitted(NOW)).doesNotContainKey("G-5");
     }
 
     static ConsentEvent event(String subject, String purpose, ConsentStatus status, Instant at, Instant expires) {
