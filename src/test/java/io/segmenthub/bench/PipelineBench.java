@@ -222,11 +222,15 @@ class PipelineBench {
         sampler.setDaemon(true);
         sampler.start();
         long hubCpu0 = hubCpuNanos();
+        long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        long gc0 = gcMillis();
         OptionalLong machineCpu0 = machineCpuTicks();
         long t0 = System.nanoTime();
         SyncRun run = runner.run("nightly", "bench");
         long wall = (System.nanoTime() - t0) / 1_000_000;
         double hubCpu = (hubCpuNanos() - hubCpu0) / 1e9;
+        double jit = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0) / 1000.0;
+        double gc = (gcMillis() - gc0) / 1000.0;
         OptionalLong machineCpu1 = machineCpuTicks();
         sampler.interrupt();
         sampler.join();
@@ -244,7 +248,8 @@ class PipelineBench {
         stages.put("whole run", wall);
         System.out.printf(Locale.ROOT, "run %s: %.1f s, peak heap %d MiB, stages %s%n", label, wall / 1000.0, peak.get() >> 20, took);
         // CPU seconds vary less than wall time on a machine whose speed moves: the hub's process, and every process (the database too)
-        System.out.printf(Locale.ROOT, "  cpu: hub %.1f s%s%n", hubCpu, machineCpu0.isPresent() && machineCpu1.isPresent()
+        System.out.printf(Locale.ROOT, "  cpu: hub %.1f s (the JIT compiling %.1f s of it), GC pauses %.1f s%s%n", hubCpu, jit, gc,
+                machineCpu0.isPresent() && machineCpu1.isPresent()
                 ? String.format(Locale.ROOT, ", machine %.1f s (all processes, both cores)", (machineCpu1.getAsLong() - machineCpu0.getAsLong()) / 100.0)
                 : "");
         // what the run did: the resolution's scope, the matching's counts, the CLV fit (no personal data in any note)
@@ -313,6 +318,11 @@ class PipelineBench {
         try (var files = Files.list(data)) {
             return files.filter(f -> f.getFileName().toString().startsWith("hub.")).mapToLong(f -> f.toFile().length()).sum();
         }
+    }
+
+    /** Time the collectors report for themselves: on JDK 17 their pauses (G1's concurrent marking is not counted). */
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> Math.max(0, gc.getCollectionTime())).sum();
     }
 
     /** CPU time of this JVM, every thread. */
