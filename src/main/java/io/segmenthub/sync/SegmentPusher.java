@@ -91,7 +91,10 @@ public class SegmentPusher {
         Set<String> members = treated.values().stream().flatMap(Set::stream).collect(Collectors.toSet());
         // the profile's consent and the pushed address's are judged at one instant
         Instant now = clock.instant();
+        long asked = System.nanoTime();
         Map<String, Map<String, Boolean>> permitted = consent.permitted(now, members::contains);
+        run.report().note("consent of " + destination.id(), "decided for " + members.size() + " members in "
+                + (System.nanoTime() - asked) / 1_000_000 + " ms");
         Map<String, Boolean> emailPermits = pushesEmail ? emailPermits(members.stream()
                 .map(emailIndex::get).filter(Objects::nonNull).collect(Collectors.toSet()),
                 destinationPurpose, now) : Map.of();
