@@ -47,6 +47,26 @@ class ConsentEventTest {
         @Test
         void anEqualEventDoesNotSupersedeItself() {
             assertThat(event(ConsentStatus.GRANTED, T0).supersedes(event(ConsentStatus.GRANTED, T0))).isFalse();
+            assertThat(grant(T0, T0.plusSeconds(60)).supersedes(grant(T0, T0.plusSeconds(60)))).isFalse();
+        }
+
+        @Test
+        void atTheSameInstantAndStatusTheGrantThatExpiresFirstWinsWhicheverComesFirst() {
+            ConsentEvent open = event(ConsentStatus.GRANTED, T0);
+            ConsentEvent thirtyDays = grant(T0, T0.plusSeconds(30 * 86_400L));
+            ConsentEvent oneDay = grant(T0, T0.plusSeconds(86_400L));
+
+            assertThat(thirtyDays.supersedes(open)).isTrue();
+            assertThat(open.supersedes(thirtyDays)).isFalse();
+            assertThat(oneDay.supersedes(thirtyDays)).isTrue();
+            assertThat(thirtyDays.supersedes(oneDay)).isFalse();
+            // the ledger's rule gives one answer whatever order the store returns the events in
+            Instant inTwoDays = T0.plusSeconds(2 * 86_400L);
+            for (var order : java.util.List.of(java.util.List.of(open, thirtyDays, oneDay), java.util.List.of(oneDay, open, thirtyDays),
+                    java.util.List.of(thirtyDays, oneDay, open))) {
+                assertThat(ConsentLedger.latest(order)).contains(oneDay);
+                assertThat(ConsentLedger.latest(order).flatMap(e -> e.effectiveAt(inTwoDays))).isEmpty();
+            }
         }
     }
 
