@@ -2,7 +2,6 @@ package io.segmenthub;
 
 import io.segmenthub.audit.AuditLog;
 import io.segmenthub.connector.JdbcConnections;
-import io.segmenthub.crypto.BlindIndex;
 import io.segmenthub.pipeline.QuarantineStore;
 import io.segmenthub.pipeline.RunReport;
 import io.segmenthub.pipeline.SyncRun;
@@ -68,7 +67,6 @@ class EndToEndTest {
     @Autowired CamelContext camel;
     @Autowired DataSource hubDataSource;
     @Autowired TestRestTemplate http;
-    @Autowired BlindIndex blindIndex;
 
     @BeforeEach
     void cleanWorld() {
@@ -435,27 +433,6 @@ class EndToEndTest {
         assertThat(second.report().connector("crm").stored()).isEqualTo(2); // C-1 twice
         assertThat(second.report().connector("crm").unchanged()).isEqualTo(2);
         assertThat(store.sql(hashOfC1).query(String.class).single()).isEqualTo(asFirstPulled);
-    }
-
-    @Test
-    void aRecordTwiceInTheFirstPullOfItsSystemIsStoredOnceWithItsLaterValues() throws IOException {
-        Path crm = root.resolve("sources/crm.json");
-        String original = Files.readString(crm);
-        String firstRow = original.substring(original.indexOf('{'), original.indexOf("{\"contact_id\": \"C-2\""));
-        String later = firstRow.replace(HubFixture.ADA_EMAIL, "ada.king@example.org");
-        // batches [C-1, C-2], [C-3, no id], [C-1 with another e-mail], into a store that holds no crm record yet
-        Files.writeString(crm, original.substring(0, original.lastIndexOf('}') + 1) + ",\n" + later.strip().replaceAll(",$", "") + "\n]\n");
-
-        SyncRun first = runner.run("nightly", "test");
-
-        assertThat(first.report().notes()).containsKey("record look-ups of crm");
-        assertThat(first.report().connector("crm").stored()).isEqualTo(4); // C-1 stored, then stored again
-        assertThat(store.sql("SELECT COUNT(*) FROM source_record WHERE system = 'crm' AND record_id = 'C-1'").query(Long.class).single())
-                .isEqualTo(1);
-        assertThat(store.sql("""
-                        SELECT i.hashed FROM record_index i JOIN source_record r ON r.id = i.source_record_id
-                        WHERE r.system = 'crm' AND r.record_id = 'C-1' AND i.kind = 'email'""").query(String.class).list())
-                .containsExactly(blindIndex.of("email", "ada.king@example.org"));
     }
 
     @Test

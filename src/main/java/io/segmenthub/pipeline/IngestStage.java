@@ -220,12 +220,7 @@ public class IngestStage {
         PulledBefore known = run.pulledBefore(system, pulledHashesHeldAfter);
         List<String> lookedUp = batch.stream().filter(p -> !known.asBefore(p.rows().record().recordId(), p.hash()))
                 .map(p -> p.rows().record().recordId()).toList();
-        boolean emptyBefore = known.emptyAtStart();
-        Map<String, SourceRecordStore.Existing> existing = records.existing(system, known.mayBeStored(lookedUp, () -> records.anyStored(system)));
-        if (!emptyBefore && known.emptyAtStart()) {
-            run.report().note("record look-ups of " + system, "only of records this run stored: the system had no records when the run"
-                    + " began pulling it");
-        }
+        Map<String, SourceRecordStore.Existing> existing = records.existing(system, lookedUp);
         String region = region(connector);
         List<Pulled> examined = new ArrayList<>();
         for (Pulled pulled : batch) {
@@ -323,7 +318,6 @@ public class IngestStage {
             counts.stored(1);
         }
         insertFresh(fresh, run.id(), now);
-        known.stored(fresh.stream().map(f -> f.record().recordId()).toList());
         records.updateAll(sealChanged(changed), run.id(), now);
         records.rememberPulled(confirmedAsPulled);
         counts.transactions(activity.addPurchases(purchases, run.id()));

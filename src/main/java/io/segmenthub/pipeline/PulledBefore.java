@@ -1,12 +1,8 @@
 package io.segmenthub.pipeline;
 
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 
 /**
@@ -18,10 +14,6 @@ import java.util.function.LongFunction;
  * a look-up each. A record is forgotten here as soon as a batch examines it (it may be stored
  * anew), so what is held is always what the store holds. A system too large to hold (see
  * {@code segmenthub.pulled-hashes-held-at-most}) is looked up batch by batch to the end.
- *
- * <p>A system that held no records when the run first pulled it (a first sync, a new source) can
- * hold only what this run stores of it, since one run at a time stores records: those ids are kept
- * here, and only they are looked up; the rest are new without asking the store.
  */
 final class PulledBefore {
 
@@ -30,9 +22,6 @@ final class PulledBefore {
     private boolean declined;
     private long lookedUp;
     private long asBefore;
-    /** Whether the system held no records when the run first pulled it; unknown until the first batch asks. */
-    private Boolean emptyAtStart;
-    private final Set<String> storedThisRun = new HashSet<>();
 
     /** @param lookedUpFirst rows looked up batch by batch before the system's hashes may be read whole */
     PulledBefore(int lookedUpFirst) {
@@ -63,30 +52,6 @@ final class PulledBefore {
     synchronized void forget(Collection<String> recordIds) {
         if (hashes != null) {
             recordIds.forEach(hashes::remove);
-        }
-    }
-
-    /**
-     * Of {@code recordIds}, those the store may hold: all of them, unless the system held no records
-     * when the run first pulled it ({@code anyStored} asks the store once), then only those this run
-     * has stored.
-     */
-    synchronized List<String> mayBeStored(List<String> recordIds, BooleanSupplier anyStored) {
-        if (emptyAtStart == null) {
-            emptyAtStart = !anyStored.getAsBoolean();
-        }
-        return emptyAtStart ? recordIds.stream().filter(storedThisRun::contains).toList() : recordIds;
-    }
-
-    /** Whether the system held no records when the run first pulled it (false until a batch has asked). */
-    synchronized boolean emptyAtStart() {
-        return Boolean.TRUE.equals(emptyAtStart);
-    }
-
-    /** Records a batch stored anew: a system empty at the start holds them from now on. */
-    synchronized void stored(Collection<String> recordIds) {
-        if (Boolean.TRUE.equals(emptyAtStart)) {
-            storedThisRun.addAll(recordIds);
         }
     }
 

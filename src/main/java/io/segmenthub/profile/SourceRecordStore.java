@@ -81,12 +81,6 @@ public class SourceRecordStore {
         this.streaming.setFetchSize(STREAMED_TOGETHER);
     }
 
-    /** Whether the store holds any record of {@code system}. */
-    public boolean anyStored(String system) {
-        return !jdbc.sql("SELECT 1 FROM source_record WHERE system = :system FETCH FIRST 1 ROWS ONLY").param("system", system)
-                .query(Integer.class).list().isEmpty();
-    }
-
     public Map<String, Existing> existing(String system, Collection<String> recordIds) {
         Map<String, Existing> found = new HashMap<>();
         if (recordIds.isEmpty()) {

@@ -81,23 +81,4 @@ class PulledBeforeTest {
         assertThat(known.held()).isEmpty();
         assertThat(known.asBefore("C-1", "h1")).isFalse();
     }
-
-    @Test
-    void aSystemEmptyWhenTheRunFirstPulledItIsAskedOnlyAboutWhatTheRunStored() {
-        List<String> asked = new ArrayList<>();
-        PulledBefore empty = new PulledBefore(4);
-        assertThat(empty.emptyAtStart()).isFalse(); // unknown until a batch asks
-
-        assertThat(empty.mayBeStored(List.of("C-1", "C-2"), () -> asked.add("empty?") && false)).isEmpty();
-        assertThat(empty.emptyAtStart()).isTrue();
-        empty.stored(List.of("C-1", "C-2"));
-        assertThat(empty.mayBeStored(List.of("C-3", "C-1", "C-4", "C-2"), () -> asked.add("again?"))).containsExactly("C-1", "C-2");
-        assertThat(asked).containsExactly("empty?"); // the store is asked once
-
-        PulledBefore holding = new PulledBefore(4);
-        assertThat(holding.mayBeStored(List.of("C-1", "C-2"), () -> true)).containsExactly("C-1", "C-2");
-        holding.stored(List.of("C-3"));
-        assertThat(holding.mayBeStored(List.of("C-4"), () -> true)).containsExactly("C-4");
-        assertThat(holding.emptyAtStart()).isFalse();
-    }
 }
