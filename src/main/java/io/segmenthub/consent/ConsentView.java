@@ -1,6 +1,7 @@
 package io.segmenthub.consent;
 
 import io.segmenthub.crypto.BlindIndex;
+import io.segmenthub.system.Futures;
 import io.segmenthub.system.HubConfig;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -17,7 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -88,7 +88,7 @@ public class ConsentView {
                         fold(byProfile, golden, bySubject.get(rs.getString(2)));
                     }
                 });
-        RecordSubjects records = awaited(recordsRead);
+        RecordSubjects records = Futures.awaited(recordsRead);
         Set<String> profiles = new HashSet<>();
         for (int i = 0; i < records.goldens().size(); i++) {
             String golden = records.goldens().get(i);
@@ -127,15 +127,6 @@ public class ConsentView {
                 });
         // the records' own identifiers are keyed hashes: computed on both cores
         return new RecordSubjects(goldens, names.parallelStream().map(name -> blindIndex.of("record", name)).toList());
-    }
-
-    /** The result of a read on the reader thread, its failure thrown as it was thrown there. */
-    private static <T> T awaited(CompletableFuture<T> read) {
-        try {
-            return read.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
     }
 
     /** Takes an identifier's deciding events (by purpose) into its profile's. */

@@ -1,6 +1,7 @@
 package io.segmenthub.profile;
 
 import io.segmenthub.system.BulkInsert;
+import io.segmenthub.system.Futures;
 import io.segmenthub.system.InLists;
 import io.segmenthub.system.SlicedBatch;
 import io.segmenthub.system.Timestamps;
@@ -29,7 +30,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
@@ -202,13 +202,13 @@ public class MatchStateStore {
             slice.add(record);
             if (slice.size() == RECORDS_PER_SLICE) {
                 List<R> next = slice;
-                List<Object[]> ready = awaited(pending);
+                List<Object[]> ready = Futures.awaited(pending);
                 pending = CompletableFuture.supplyAsync(() -> rows(next, keysOf));
                 insertRows(ready);
                 slice = new ArrayList<>(RECORDS_PER_SLICE);
             }
         }
-        insertRows(awaited(pending));
+        insertRows(Futures.awaited(pending));
         insertRows(rows(slice, keysOf));
     }
 
@@ -216,18 +216,6 @@ public class MatchStateStore {
         // a key twice for one record is stored once; each record's keys are made together, so the
         // duplicates are found record by record, not in a set as large as the slice
         return records.parallelStream().flatMap(r -> keysOf.apply(r).stream().distinct()).map(MatchStateStore::row).toList();
-    }
-
-    /**
-     * The result of work done on another thread, its failure thrown as it was thrown there; the
-     * resolution's other background work ({@link ProbabilisticLinks}) is awaited through it too.
-     */
-    static <T> T awaited(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
     }
 
     /**

@@ -14,6 +14,7 @@ import io.segmenthub.profile.matching.MatchRecord;
 import io.segmenthub.profile.matching.MatchResult;
 import io.segmenthub.profile.matching.MatchSettings;
 import io.segmenthub.profile.matching.ScoredPair;
+import io.segmenthub.system.Futures;
 import io.segmenthub.system.InLists;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -214,7 +215,7 @@ public class ProbabilisticLinks {
         if (model != null) {
             state.saveModel(new MatchStateStore.Model(signature(), parameters(model)), runId, now);
         }
-        GuardedLinking.Outcome outcome = MatchStateStore.awaited(linked);
+        GuardedLinking.Outcome outcome = Futures.awaited(linked);
         state.replaceLinks(outcome.joined(), runId);
         return new Links(outcome.joined(), compared, skipped, facts.size(), open.size(), outcome.vetoed(), outcome.uncorroborated(), false);
     }
@@ -531,7 +532,7 @@ public class ProbabilisticLinks {
 
         /** Adds the rows opened in the background, once they are. */
         private void settle() {
-            List<Map<String, String>> fields = MatchStateStore.awaited(opened);
+            List<Map<String, String>> fields = Futures.awaited(opened);
             for (int i = 0; i < inFlight.size(); i++) {
                 Map<String, String> f = fields.get(i);
                 for (String field : REPEATING_FIELDS) {
