@@ -224,6 +224,7 @@ class PipelineBench {
         long hubCpu0 = hubCpuNanos();
         long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         long gc0 = gcMillis();
+        Map<String, Long> threads0 = jvmThreadTicks();
         OptionalLong machineCpu0 = machineCpuTicks();
         long t0 = System.nanoTime();
         SyncRun run = runner.run("nightly", "bench");
@@ -231,6 +232,7 @@ class PipelineBench {
         double hubCpu = (hubCpuNanos() - hubCpu0) / 1e9;
         double jit = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0) / 1000.0;
         double gc = (gcMillis() - gc0) / 1000.0;
+        Map<String, Long> threads1 = jvmThreadTicks();
         OptionalLong machineCpu1 = machineCpuTicks();
         sampler.interrupt();
         sampler.join();
@@ -248,7 +250,11 @@ class PipelineBench {
         stages.put("whole run", wall);
         System.out.printf(Locale.ROOT, "run %s: %.1f s, peak heap %d MiB, stages %s%n", label, wall / 1000.0, peak.get() >> 20, took);
         // CPU seconds vary less than wall time on a machine whose speed moves: the hub's process, and every process (the database too)
-        System.out.printf(Locale.ROOT, "  cpu: hub %.1f s (the JIT compiling %.1f s of it), GC pauses %.1f s%s%n", hubCpu, jit, gc,
+        // the compile time the JVM reports is each compile's elapsed time, waits for a core included; the threads' own CPU is not
+        String threadCpu = threads1.isEmpty() ? "" : String.format(Locale.ROOT, "; CPU of the JIT's threads %.1f s, of the collector's %.1f s",
+                (threads1.getOrDefault("jit", 0L) - threads0.getOrDefault("jit", 0L)) / 100.0,
+                (threads1.getOrDefault("gc", 0L) - threads0.getOrDefault("gc", 0L)) / 100.0);
+        System.out.printf(Locale.ROOT, "  cpu: hub %.1f s (the JIT compiling %.1f s of it%s), GC pauses %.1f s%s%n", hubCpu, jit, threadCpu, gc,
                 machineCpu0.isPresent() && machineCpu1.isPresent()
                 ? String.format(Locale.ROOT, ", machine %.1f s (all processes, both cores)", (machineCpu1.getAsLong() - machineCpu0.getAsLong()) / 100.0)
                 : "");
@@ -328,6 +334,35 @@ class PipelineBench {
     /** CPU time of this JVM, every thread. */
     private static long hubCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * CPU time in clock ticks (1/100 s) of this JVM's compiler threads ("jit") and garbage collector threads ("gc"), from Linux's
+     * /proc/self/task; empty elsewhere. A compiler thread the JVM retires takes its ticks with it (on two cores it keeps one of each).
+     */
+    private static Map<String, Long> jvmThreadTicks() {
+        Map<String, Long> ticks = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    String group = name.contains("CompilerThre") ? "jit"
+                            : name.startsWith("GC Thread") || name.startsWith("G1 ") ? "gc" : null;
+                    if (group == null) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    // fields after the parenthesised name: state is the 3rd field, utime and stime the 14th and 15th
+                    String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.merge(group, Long.parseLong(after[11]) + Long.parseLong(after[12]), Long::sum);
+                } catch (IOException | RuntimeException threadEnded) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException | RuntimeException notLinux) {
+            return Map.of();
+        }
+        return ticks;
     }
 
     /** Busy CPU time of the whole machine in clock ticks (1/100 s) from Linux's /proc/stat; empty elsewhere. */
