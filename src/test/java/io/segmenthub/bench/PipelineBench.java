@@ -251,9 +251,11 @@ class PipelineBench {
         System.out.printf(Locale.ROOT, "run %s: %.1f s, peak heap %d MiB, stages %s%n", label, wall / 1000.0, peak.get() >> 20, took);
         // CPU seconds vary less than wall time on a machine whose speed moves: the hub's process, and every process (the database too)
         // the compile time the JVM reports is each compile's elapsed time, waits for a core included; the threads' own CPU is not
-        String threadCpu = threads1.isEmpty() ? "" : String.format(Locale.ROOT, "; CPU of the JIT's threads %.1f s, of the collector's %.1f s",
+        String threadCpu = threads1.isEmpty() ? "" : String.format(Locale.ROOT,
+                "; CPU of the JIT's threads %.1f s, of the collector's %.1f s in pauses and %.1f s beside the hub",
                 (threads1.getOrDefault("jit", 0L) - threads0.getOrDefault("jit", 0L)) / 100.0,
-                (threads1.getOrDefault("gc", 0L) - threads0.getOrDefault("gc", 0L)) / 100.0);
+                (threads1.getOrDefault("gc", 0L) - threads0.getOrDefault("gc", 0L)) / 100.0,
+                (threads1.getOrDefault("gc-concurrent", 0L) - threads0.getOrDefault("gc-concurrent", 0L)) / 100.0);
         System.out.printf(Locale.ROOT, "  cpu: hub %.1f s (the JIT compiling %.1f s of it%s), GC pauses %.1f s%s%n", hubCpu, jit, threadCpu, gc,
                 machineCpu0.isPresent() && machineCpu1.isPresent()
                 ? String.format(Locale.ROOT, ", machine %.1f s (all processes, both cores)", (machineCpu1.getAsLong() - machineCpu0.getAsLong()) / 100.0)
@@ -337,7 +339,8 @@ class PipelineBench {
     }
 
     /**
-     * CPU time in clock ticks (1/100 s) of this JVM's compiler threads ("jit") and garbage collector threads ("gc"), from Linux's
+     * CPU time in clock ticks (1/100 s) of this JVM's compiler threads ("jit"), the collector's workers ("gc": its pauses, and the
+     * parallel collector's whole work) and G1's concurrent threads ("gc-concurrent": marking, refinement), from Linux's
      * /proc/self/task; empty elsewhere. A compiler thread the JVM retires takes its ticks with it (on two cores it keeps one of each).
      */
     private static Map<String, Long> jvmThreadTicks() {
@@ -347,7 +350,8 @@ class PipelineBench {
                 try {
                     String name = Files.readString(task.resolve("comm")).trim();
                     String group = name.contains("CompilerThre") ? "jit"
-                            : name.startsWith("GC Thread") || name.startsWith("G1 ") ? "gc" : null;
+                            : name.startsWith("GC Thread") ? "gc"
+                            : name.startsWith("G1 ") ? "gc-concurrent" : null;
                     if (group == null) {
                         continue;
                     }
