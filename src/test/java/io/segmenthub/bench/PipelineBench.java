@@ -15,6 +15,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -227,8 +229,10 @@ class PipelineBench {
         Map<String, Long> threads0 = jvmThreadTicks();
         OptionalLong machineCpu0 = machineCpuTicks();
         long t0 = System.nanoTime();
+        LocalTime started = LocalTime.now(ZoneOffset.UTC).withNano(0);
         SyncRun run = runner.run("nightly", "bench");
         long wall = (System.nanoTime() - t0) / 1_000_000;
+        LocalTime ended = LocalTime.now(ZoneOffset.UTC).withNano(0);
         double hubCpu = (hubCpuNanos() - hubCpu0) / 1e9;
         double jit = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0) / 1000.0;
         double gc = (gcMillis() - gc0) / 1000.0;
@@ -248,7 +252,9 @@ class PipelineBench {
         stages.put("(of pull: ingest)", took.getOrDefault("ingest", 0L));
         stages.put("commit and the rest", Math.max(0, wall - known));
         stages.put("whole run", wall);
-        System.out.printf(Locale.ROOT, "run %s: %.1f s, peak heap %d MiB, stages %s%n", label, wall / 1000.0, peak.get() >> 20, took);
+        // the clock times let a profiler's or the database's own records of the same minutes be matched to a run
+        System.out.printf(Locale.ROOT, "run %s: %.1f s (%s to %s UTC), peak heap %d MiB, stages %s%n", label, wall / 1000.0,
+                started, ended, peak.get() >> 20, took);
         // CPU seconds vary less than wall time on a machine whose speed moves: the hub's process, and every process (the database too)
         // the compile time the JVM reports is each compile's elapsed time, waits for a core included; the threads' own CPU is not
         String threadCpu = threads1.isEmpty() ? "" : String.format(Locale.ROOT,
