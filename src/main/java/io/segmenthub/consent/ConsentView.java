@@ -19,8 +19,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 /**
@@ -31,13 +29,6 @@ import java.util.function.Predicate;
  */
 @Component
 public class ConsentView {
-
-    /** One read at a time beside the caller's: a daemon, so that it never holds the JVM open. */
-    private static final Executor READER = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "consent-view-read");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     private final JdbcClient jdbc;
     private final ConsentLedger ledger;
@@ -76,7 +67,7 @@ public class ConsentView {
         // (the segments) every read must see its uncommitted profiles, so they run in turn on its connection
         CompletableFuture<RecordSubjects> recordsRead = TransactionSynchronizationManager.isActualTransactionActive()
                 ? CompletableFuture.completedFuture(recordSubjects(wanted))
-                : CompletableFuture.supplyAsync(() -> recordSubjects(wanted), READER);
+                : Futures.beside(() -> recordSubjects(wanted));
         Map<String, ConsentEvent[]> bySubject = ledger.decidingBySubject(purposes);
         Map<String, ConsentEvent[]> byProfile = new HashMap<>();
         // most identifiers have no events, and a profile without any is decided by the purposes' bases alone

@@ -203,7 +203,7 @@ public class MatchStateStore {
             if (slice.size() == RECORDS_PER_SLICE) {
                 List<R> next = slice;
                 List<Object[]> ready = Futures.awaited(pending);
-                pending = CompletableFuture.supplyAsync(() -> rows(next, keysOf));
+                pending = Futures.beside(() -> rows(next, keysOf));
                 insertRows(ready);
                 slice = new ArrayList<>(RECORDS_PER_SLICE);
             }

@@ -198,7 +198,7 @@ public class ProbabilisticLinks {
         // builds their indexes (a fifth of the stage, with the hub's cores mostly idle)
         FellegiSunterModel trained = model;
         List<ScoredPair> matched = matches;
-        CompletableFuture<GuardedLinking.Outcome> linked = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<GuardedLinking.Outcome> linked = Futures.beside(() -> {
             // scored here; their evidence is written below, only for the pairs that join records
             List<GuardedLinking.Candidate> candidates = new ArrayList<>();
             for (ScoredPair p : matched) {
@@ -518,7 +518,7 @@ public class ProbabilisticLinks {
                 settle();
                 List<Stored> next = read;
                 inFlight = next;
-                opened = CompletableFuture.supplyAsync(() -> next.parallelStream().map(ProbabilisticLinks.this::fields).toList());
+                opened = Futures.beside(() -> next.parallelStream().map(ProbabilisticLinks.this::fields).toList());
                 read = new ArrayList<>(OPENED_TOGETHER);
             }
         }

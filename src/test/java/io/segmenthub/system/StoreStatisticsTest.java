@@ -100,7 +100,8 @@ class StoreStatisticsTest {
             var transactions = new TransactionTemplate(new DataSourceTransactionManager(pool));
             var firstAnalysed = new java.util.concurrent.CountDownLatch(1);
             var secondDone = new java.util.concurrent.CountDownLatch(1);
-            var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> transactions.execute(tx -> {
+            // a thread each: the two must run at once, which the JDK's default for supplyAsync does not promise on two cores
+            var first = Futures.beside(() -> transactions.execute(tx -> {
                 statistics.beginWithinRun();
                 jdbc.sql("UPDATE source_record SET golden_id = 'a' || n").update();
                 List<String> analysed = statistics.analyseChangedWithinTransaction();
@@ -109,7 +110,7 @@ class StoreStatisticsTest {
                 return analysed;
             }));
             await(firstAnalysed);
-            var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> transactions.execute(tx -> {
+            var second = Futures.beside(() -> transactions.execute(tx -> {
                 statistics.beginWithinRun();
                 jdbc.sql("INSERT INTO source_record (n) SELECT generate_series(1, 1000)").update();
                 return statistics.analyseChangedWithinTransaction();
