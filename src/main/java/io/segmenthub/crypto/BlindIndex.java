@@ -57,13 +57,20 @@ public final class BlindIndex {
 
     /** The same for a value already in bytes (a record written out for change detection). */
     public String of(String domain, byte[] value) {
+        Objects.requireNonNull(value, "value");
+        return of(domain, value, value.length);
+    }
+
+    /** The same for the first {@code length} bytes of {@code value} (a buffer that is written again for the next). */
+    public String of(String domain, byte[] value, int length) {
         Objects.requireNonNull(domain, "domain");
         Objects.requireNonNull(value, "value");
         if (domain.isBlank()) {
             throw new CryptoException("A blind-index domain must not be blank");
         }
-        byte[] tag = macs.get().computeIfAbsent(domain, this::keyedMac).doFinal(value);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(tag);
+        Mac mac = macs.get().computeIfAbsent(domain, this::keyedMac);
+        mac.update(value, 0, length);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal());
     }
 
     /** A Mac keyed for the domain; Macs are not thread-safe, so each thread keys its own. */

@@ -24,10 +24,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -172,7 +168,8 @@ public class IngestStage {
         boolean admit = admitAhead.get();
         byte[] processingDigest = sha256(processing);
         List<Pulled> pulled = coalesce(people).parallelStream().map(rows -> {
-            String hash = blindIndex.of(PULLED, pulledForm(rows.record(), processingDigest));
+            PulledForm form = PulledForm.of(rows.record(), processingDigest);
+            String hash = blindIndex.of(PULLED, form.buffer(), form.length());
             return new Pulled(rows, hash, admit ? Optional.of(admit(rows, hash, system, region, personal)) : Optional.empty());
         }).toList();
         return new Prepared(processing, pulled, admitAhead);
@@ -410,61 +407,7 @@ public class IngestStage {
      * JSON: every pulled row is hashed, in a re-run mostly to be found unchanged.
      */
     static byte[] pulledForm(SourceRecord record, byte[] processingDigest) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        DataOutputStream out = new DataOutputStream(bytes);
-        try {
-            out.write(processingDigest);
-            text(out, record.system());
-            text(out, record.recordId());
-            out.writeInt(record.identity().size());
-            for (Attribute attribute : Attribute.values()) {
-                String value = record.identity().get(attribute);
-                if (value != null) {
-                    text(out, attribute.key());
-                    text(out, value);
-                }
-            }
-            Map<String, String> metrics = new TreeMap<>(record.metrics());
-            out.writeInt(metrics.size());
-            for (Map.Entry<String, String> metric : metrics.entrySet()) {
-                text(out, metric.getKey());
-                text(out, metric.getValue());
-            }
-            out.writeInt(record.consents().size());
-            for (ConsentSignal c : record.consents()) {
-                text(out, c.purpose());
-                text(out, c.status() == null ? null : c.status().name());
-                text(out, c.occurredAt() == null ? null : c.occurredAt().toString());
-                text(out, c.evidence());
-            }
-            out.writeInt(record.transactions().size());
-            for (Transaction t : record.transactions()) {
-                text(out, t.id());
-                text(out, t.date() == null ? null : t.date().toString());
-                text(out, t.amount() == null ? null : t.amount().toString());
-                text(out, t.currency());
-            }
-            out.writeInt(record.events().size());
-            for (EngagementEvent e : record.events()) {
-                text(out, e.id());
-                text(out, e.type());
-                text(out, e.occurredAt() == null ? null : e.occurredAt().toString());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("a pulled record could not be written out", e); // in memory: does not happen
-        }
-        return bytes.toByteArray();
-    }
-
-    /** A value as its UTF-8 length and bytes; none as length -1. */
-    private static void text(DataOutputStream out, String value) throws IOException {
-        if (value == null) {
-            out.writeInt(-1);
-            return;
-        }
-        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(utf8.length);
-        out.write(utf8);
+        return PulledForm.of(record, processingDigest).toByteArray();
     }
 
     static byte[] sha256(String text) {

@@ -113,6 +113,44 @@ class IngestStageTest {
     }
 
     @Test
+    void aPulledRecordIsWrittenInFullWhateverItsCharactersTimesAndSize() {
+        var zoe = new SourceRecord("crm", "C-2", T1, Map.of(Attribute.GIVEN_NAME, "Zoe"), Map.of(), List.of(), List.of(), List.of());
+        var zoeAccented = new SourceRecord("crm", "C-2", T1, Map.of(Attribute.GIVEN_NAME, "Zoë"), Map.of(), List.of(), List.of(), List.of());
+        var han = new SourceRecord("crm", "C-2", T1, Map.of(Attribute.FAMILY_NAME, "王"), Map.of(), List.of(), List.of(), List.of());
+        // the non-ASCII character comes after ASCII ones already written: they are written again as UTF-8, length first
+        assertThat(IngestStage.pulledForm(zoeAccented, PROCESSING)).isNotEqualTo(IngestStage.pulledForm(zoe, PROCESSING))
+                .containsSubsequence(new byte[]{0, 0, 0, 4, 'Z', 'o', (byte) 0xC3, (byte) 0xAB});
+        assertThat(IngestStage.pulledForm(han, PROCESSING)).containsSubsequence(new byte[]{0, 0, 0, 3, (byte) 0xE7, (byte) 0x8E, (byte) 0x8B});
+
+        Instant at = Instant.parse("2026-10-10T03:40:10Z");
+        var event = new SourceRecord("web", "V-1", T1, Map.of(), Map.of(), List.of(), List.of(),
+                List.of(new EngagementEvent("E1", "page_view", at)));
+        var aNanosecondLater = new SourceRecord("web", "V-1", T1, Map.of(), Map.of(), List.of(), List.of(),
+                List.of(new EngagementEvent("E1", "page_view", at.plusNanos(1))));
+        var noTime = new SourceRecord("web", "V-1", T1, Map.of(), Map.of(), List.of(), List.of(),
+                List.of(new EngagementEvent("E1", "page_view", null)));
+        var theEpoch = new SourceRecord("web", "V-1", T1, Map.of(), Map.of(), List.of(), List.of(),
+                List.of(new EngagementEvent("E1", "page_view", Instant.EPOCH)));
+        var noDate = new SourceRecord("erp", "C-2", T1, Map.of(), Map.of(), List.of(),
+                List.of(new Transaction("O1", null, new BigDecimal("88.00"), "CNY")), List.of());
+        var dayZero = new SourceRecord("erp", "C-2", T1, Map.of(), Map.of(), List.of(),
+                List.of(new Transaction("O1", LocalDate.EPOCH, new BigDecimal("88.00"), "CNY")), List.of());
+        assertThat(IngestStage.pulledForm(aNanosecondLater, PROCESSING)).isNotEqualTo(IngestStage.pulledForm(event, PROCESSING));
+        assertThat(IngestStage.pulledForm(noTime, PROCESSING)).isNotEqualTo(IngestStage.pulledForm(theEpoch, PROCESSING));
+        assertThat(IngestStage.pulledForm(noDate, PROCESSING)).isNotEqualTo(IngestStage.pulledForm(dayZero, PROCESSING));
+
+        // one writer per thread keeps its grown buffer: a large record, then a small one written exactly as before it
+        byte[] small = IngestStage.pulledForm(zoe, PROCESSING);
+        var large = new SourceRecord("crm", "C-9", T1, Map.of(Attribute.STREET, "x".repeat(5_000) + "é".repeat(3_000)), Map.of(),
+                List.of(), List.of(), List.of());
+        byte[] largeForm = IngestStage.pulledForm(large, PROCESSING);
+        // digest, system, record id, one identity value (its key, then 5,000 + 2 × 3,000 bytes), four empty lists' sizes
+        assertThat(largeForm).hasSize(PROCESSING.length + (4 + 3) + (4 + 3) + 4 + (4 + Attribute.STREET.key().length()) + (4 + 11_000)
+                + 4 * 4);
+        assertThat(IngestStage.pulledForm(zoe, PROCESSING)).isEqualTo(small);
+    }
+
+    @Test
     void whatDecidesWhatIngestMakesOfARecordIsPartOfItsPulledHash() {
         Set<Attribute> personal = Set.of(Attribute.EMAIL, Attribute.PHONE);
         Map<String, Purpose> purposes = new LinkedHashMap<>();
