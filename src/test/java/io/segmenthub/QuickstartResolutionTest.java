@@ -69,6 +69,7 @@ class QuickstartResolutionTest {
     @Autowired JdbcClient jdbc;
     @Autowired ProfileLookup lookup;
     @Autowired ProfileScoring scoring;
+    @Autowired io.segmenthub.subject.SubjectRequests subjects;
 
     static boolean synced;
 
@@ -182,6 +183,35 @@ class QuickstartResolutionTest {
         var everyone = scoring.score(new SyncRun("run-everyone", "nightly", "test", Instant.now(), List.of(), List.of())).report();
         assertThat(everyone.notes().get("scored")).isEqualTo("every profile's purchases and events read: this run resolved every record");
         assertThat(everyone.notes().get("scores written")).startsWith("0 changed of ").endsWith(", 0 removed");
+    }
+
+    /**
+     * An erasure takes the person's matching keys and their share of the kept counts that weigh rare
+     * names, towns and streets, so that the next incremental resolution weighs by what the store holds.
+     */
+    @Test
+    @Order(4)
+    void anErasureTakesThePersonsShareOfTheKeptTermCounts() {
+        String termKeys = "SELECT COUNT(*) FROM match_key WHERE kind LIKE 'tf:%'";
+        long before = jdbc.sql(termKeys).query(Long.class).single();
+        long theirs = jdbc.sql("""
+                        SELECT COUNT(*) FROM match_key m JOIN source_record r ON r.id = m.source_record_id
+                        WHERE r.system = 'crm' AND r.record_id = 'C-00002' AND m.kind LIKE 'tf:%'""").query(Long.class).single();
+
+        var erasure = subjects.erase(Optional.of("leesophie11@example.com"), Optional.empty(), "test");
+
+        assertThat(erasure.records()).isPositive();
+        assertThat(theirs).as("a London Lee holds common values").isPositive();
+        long after = jdbc.sql(termKeys).query(Long.class).single();
+        assertThat(after).isLessThanOrEqualTo(before - theirs);
+        assertThat(jdbc.sql("SELECT SUM(holders) FROM match_term_total").query(Long.class).single()).isEqualTo(after);
+        assertThat(jdbc.sql("""
+                        SELECT COUNT(*) FROM match_term_count c
+                        WHERE c.holders <> (SELECT COUNT(*) FROM match_key m WHERE m.kind = c.kind AND m.hashed = c.hashed)""")
+                .query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM match_term_count").query(Long.class).single())
+                .isEqualTo(jdbc.sql("SELECT COUNT(DISTINCT kind || '/' || CAST(hashed AS VARCHAR(64))) FROM match_key WHERE kind LIKE 'tf:%'")
+                        .query(Long.class).single());
     }
 
     private Map<Long, String> goldenByRecord() {

@@ -56,6 +56,9 @@ public class MatchStateStore {
     public record Key(long recordId, String kind, String hashed) {
     }
 
+    /** The kinds whose values' rarity adjusts match weights, and whose holders are counted (V23). */
+    static final String TERM = "tf:";
+
     /** Bytes of a blind index kept per key (V17): 128 bits, compared byte by byte. */
     static final int STORED_BYTES = 16;
 
@@ -180,6 +183,7 @@ public class MatchStateStore {
             // as V9 declares it
             jdbc.sql("ALTER TABLE match_key ADD CONSTRAINT match_key_pkey PRIMARY KEY (source_record_id, kind, hashed)").update();
             jdbc.sql(CREATE_HASHED_INDEX).update();
+            recountTerms();
             // the next resolve plans on fresh statistics: StoreStatistics.settle runs after every pull
             return;
         }
@@ -191,7 +195,17 @@ public class MatchStateStore {
             jdbc.sql("TRUNCATE TABLE match_key").update();
             insertAll(records, keysOf);
             jdbc.sql(CREATE_HASHED_INDEX).update();
+            recountTerms();
         });
+    }
+
+    /** Counts the term-frequency values (V23) again from the keys just written: one pass over the kinds' keys. */
+    private void recountTerms() {
+        jdbc.sql("TRUNCATE TABLE match_term_count").update();
+        jdbc.sql("TRUNCATE TABLE match_term_total").update();
+        jdbc.sql("INSERT INTO match_term_count (kind, hashed, holders) SELECT kind, hashed, COUNT(*) FROM match_key"
+                + " WHERE kind LIKE '" + TERM + "%' GROUP BY kind, hashed").update();
+        jdbc.sql("INSERT INTO match_term_total (kind, holders) SELECT kind, SUM(holders) FROM match_term_count GROUP BY kind").update();
     }
 
     /** A slice's keys are made on every core while the store takes the slice before it. */
@@ -241,11 +255,58 @@ public class MatchStateStore {
             named.getJdbcTemplate().batchUpdate("DELETE FROM match_key WHERE source_record_id = ? AND kind = ? AND hashed = ?",
                     gone.stream().map(StoredKey::row).toList());
         }
-        List<Object[]> added = wanted.stream().filter(k -> !held.contains(k))
+        List<StoredKey> added = wanted.stream().filter(k -> !held.contains(k))
                 .sorted(Comparator.comparingLong(StoredKey::recordId).thenComparing(StoredKey::kind).thenComparing(StoredKey::hashed))
-                .map(StoredKey::row).toList();
-        insertRows(added);
+                .toList();
+        insertRows(added.stream().map(StoredKey::row).toList());
+        countTerms(added, gone);
         return new KeyChanges(added.size(), gone.size());
+    }
+
+    /**
+     * Takes the term-frequency keys a record gained and lost into the kept counts (V23): each value's
+     * holders and its kind's total move by the difference, and a value no record holds any more goes.
+     */
+    private void countTerms(List<StoredKey> added, List<StoredKey> gone) {
+        Map<StoredKey, Long> byValue = new TreeMap<>(Comparator.comparing(StoredKey::kind).thenComparing(StoredKey::hashed));
+        Map<String, Long> byKind = new TreeMap<>();
+        for (var change : List.of(Map.entry(added, 1L), Map.entry(gone, -1L))) {
+            for (StoredKey key : change.getKey()) {
+                if (key.kind().startsWith(TERM)) {
+                    byValue.merge(new StoredKey(0, key.kind(), key.hashed()), change.getValue(), Long::sum);
+                    byKind.merge(key.kind(), change.getValue(), Long::sum);
+                }
+            }
+        }
+        byValue.values().removeIf(d -> d == 0);
+        byKind.values().removeIf(d -> d == 0);
+        if (byValue.isEmpty()) {
+            return;
+        }
+        List<Object[]> values = byValue.entrySet().stream()
+                .map(e -> new Object[]{e.getValue(), e.getKey().kind(), stored(e.getKey().hashed())}).toList();
+        int[] updated = named.getJdbcTemplate().batchUpdate(
+                "UPDATE match_term_count SET holders = holders + ? WHERE kind = ? AND hashed = ?", values);
+        List<Object[]> fresh = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            if (updated[i] == 0 && (Long) values.get(i)[0] > 0) {
+                fresh.add(new Object[]{values.get(i)[1], values.get(i)[2], values.get(i)[0]});
+            }
+        }
+        if (!fresh.isEmpty()) {
+            named.getJdbcTemplate().batchUpdate("INSERT INTO match_term_count (kind, hashed, holders) VALUES (?, ?, ?)", fresh);
+        }
+        if (byValue.values().stream().anyMatch(d -> d < 0)) {
+            jdbc.sql("DELETE FROM match_term_count WHERE holders <= 0").update();
+        }
+        List<Object[]> kinds = byKind.entrySet().stream().map(e -> new Object[]{e.getValue(), e.getKey()}).toList();
+        int[] totals = named.getJdbcTemplate().batchUpdate("UPDATE match_term_total SET holders = holders + ? WHERE kind = ?", kinds);
+        for (int i = 0; i < kinds.size(); i++) {
+            if (totals[i] == 0 && (Long) kinds.get(i)[0] > 0) {
+                jdbc.sql("INSERT INTO match_term_total (kind, holders) VALUES (:kind, :holders)")
+                        .param("kind", kinds.get(i)[1]).param("holders", kinds.get(i)[0]).update();
+            }
+        }
     }
 
     /** What {@link #replaceKeys} wrote. */
@@ -318,7 +379,8 @@ public class MatchStateStore {
 
     /**
      * How many records hold each of the hashed values of one kind (looked up value by value, see
-     * {@link InLists#valuesTable}), keyed by the values as given.
+     * {@link InLists#valuesTable}), keyed by the values as given: a term-frequency kind's from the
+     * kept counts, a block's from the keys themselves.
      */
     public Map<String, Long> counts(String kind, Collection<String> hashed) {
         Map<String, String> given = new HashMap<>(); // kept bytes, as text, to the value asked for
@@ -328,17 +390,22 @@ public class MatchStateStore {
             List<Object> params = new ArrayList<>(chunk.size() + 1);
             chunk.forEach(h -> params.add(stored(h)));
             params.add(kind);
-            named.getJdbcTemplate().query("SELECT wanted.h, COUNT(*) FROM " + InLists.valuesTable(chunk.size(), BYTES)
-                    + " AS wanted(h) JOIN match_key m ON m.hashed = wanted.h WHERE m.kind = ? GROUP BY wanted.h", rs -> {
+            String sql = kind.startsWith(TERM)
+                    ? "SELECT wanted.h, c.holders FROM " + InLists.valuesTable(chunk.size(), BYTES)
+                    + " AS wanted(h) JOIN match_term_count c ON c.hashed = wanted.h WHERE c.kind = ?"
+                    : "SELECT wanted.h, COUNT(*) FROM " + InLists.valuesTable(chunk.size(), BYTES)
+                    + " AS wanted(h) JOIN match_key m ON m.hashed = wanted.h WHERE m.kind = ? GROUP BY wanted.h";
+            named.getJdbcTemplate().query(sql, rs -> {
                         counts.put(given.get(text(rs.getBytes(1))), rs.getLong(2));
                     }, params.toArray());
         }
         return counts;
     }
 
-    /** How many records hold a value of {@code kind} (a record holds at most one value of a term-frequency kind). */
+    /** How many keys of a term-frequency kind the store holds (a record mostly holds one value of each), from the kept totals. */
     public long holding(String kind) {
-        return jdbc.sql("SELECT COUNT(*) FROM match_key WHERE kind = :kind").param("kind", kind).query(Long.class).single();
+        return jdbc.sql("SELECT holders FROM match_term_total WHERE kind = :kind").param("kind", kind).query(Long.class)
+                .optional().orElse(0L);
     }
 
     // ------------------------------------------------------------------ model

@@ -8,6 +8,7 @@ import io.segmenthub.consent.ConsentLedger;
 import io.segmenthub.crypto.BlindIndex;
 import io.segmenthub.crypto.PersonalDataVault;
 import io.segmenthub.pipeline.QuarantineStore;
+import io.segmenthub.profile.MatchStateStore;
 import io.segmenthub.system.HubConfig;
 import io.segmenthub.system.Timestamps;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -55,13 +56,15 @@ public class SubjectRequests {
     private final ConsentLedger ledger;
     private final Tombstones tombstones;
     private final QuarantineStore quarantine;
+    private final MatchStateStore matchState;
     private final AuditLog audit;
     private final HubConfig config;
     private final ObjectMapper json;
     private final Clock clock;
 
     public SubjectRequests(JdbcClient jdbc, SubjectIdentifiers identifiers, BlindIndex blindIndex, PersonalDataVault vault,
-                           ConsentLedger ledger, Tombstones tombstones, QuarantineStore quarantine, AuditLog audit, HubConfig config, ObjectMapper json, Clock clock) {
+                           ConsentLedger ledger, Tombstones tombstones, QuarantineStore quarantine, MatchStateStore matchState, AuditLog audit,
+                           HubConfig config, ObjectMapper json, Clock clock) {
         this.jdbc = jdbc;
         this.identifiers = identifiers;
         this.blindIndex = blindIndex;
@@ -69,6 +72,7 @@ public class SubjectRequests {
         this.ledger = ledger;
         this.tombstones = tombstones;
         this.quarantine = quarantine;
+        this.matchState = matchState;
         this.audit = audit;
         this.config = config;
         this.json = json;
@@ -95,8 +99,9 @@ public class SubjectRequests {
         for (Held h : held) {
             h.dataKey().ifPresent(vault::shred);
             jdbc.sql("DELETE FROM record_index WHERE source_record_id = :id").param("id", h.id()).update();
-            // the record's matching keys (blind indexes of its names, birth date, address) and links go too
-            jdbc.sql("DELETE FROM match_key WHERE source_record_id = :id").param("id", h.id()).update();
+            // the record's matching keys (blind indexes of its names, birth date, address), with their share
+            // of the kept term counts, and its links go too
+            matchState.replaceKeys(List.of(h.id()), List.of());
             jdbc.sql("DELETE FROM match_link WHERE left_record_id = :id OR right_record_id = :id").param("id", h.id()).update();
             jdbc.sql("DELETE FROM purchase WHERE system = :s AND record_id = :r").param("s", h.system()).param("r", h.recordId()).update();
             jdbc.sql("DELETE FROM engagement_event WHERE system = :s AND record_id = :r").param("s", h.system()).param("r", h.recordId()).update();

@@ -118,6 +118,74 @@ class MatchStateStoreTest {
                 .isEqualTo(java.util.Map.of(hashed("small"), 2L, hashed("other"), 1L));
         assertThat(store.counts("block", List.of(hashed("small"), hashed("big"))))
                 .isEqualTo(java.util.Map.of(hashed("small"), 2L, hashed("big"), 7L));
+        assertThat(store.holding("tf:city")).isEqualTo(3L);
+        termCountsAreThoseOfTheKeys(ds);
+    }
+
+    /**
+     * The kept term counts (V23) against the keys themselves, after a full replacement and then after
+     * incremental runs and erasures that change, drop and add values at random, on both stores.
+     */
+    @Test
+    void keptTermCountsFollowEveryChangeOfTheKeysOnH2() {
+        keptTermCountsFollowEveryChangeOfTheKeys(MemoryStore.migrated("match-state-terms"));
+    }
+
+    @Test
+    void keptTermCountsFollowEveryChangeOfTheKeysOnPostgres() throws Exception {
+        TestPostgres.inMigratedSchema("match_terms", (pool, schema) -> keptTermCountsFollowEveryChangeOfTheKeys(pool));
+    }
+
+    void keptTermCountsFollowEveryChangeOfTheKeys(DataSource ds) {
+        var store = storeOn(ds);
+        var random = new java.util.Random(7);
+        java.util.function.LongFunction<List<MatchStateStore.Key>> keysOf = id -> List.of(
+                key(id, "block", "b" + id), key(id, "tf:city", "c" + random.nextInt(12)),
+                key(id, "tf:given_name", "g" + random.nextInt(40)));
+        store.replaceAllKeys(IntStream.rangeClosed(1, 500).boxed().toList(), id -> keysOf.apply(id));
+        termCountsAreThoseOfTheKeys(ds);
+        assertThat(store.holding("tf:city")).isEqualTo(500L);
+
+        for (int run = 0; run < 5; run++) {
+            List<Long> changed = random.longs(60, 1, 560).boxed().distinct().toList();
+            List<MatchStateStore.Key> keys = new java.util.ArrayList<>();
+            for (long id : changed) {
+                if (id % 7 != 0) { // every seventh changed record loses all its keys, as an erasure takes them
+                    keys.addAll(keysOf.apply(id));
+                    if (id % 5 == 0) {
+                        keys.add(key(id, "tf:street", "s" + run)); // a kind and values the full replacement never saw
+                    }
+                }
+            }
+            store.replaceKeys(changed, keys);
+            termCountsAreThoseOfTheKeys(ds);
+        }
+        assertThat(store.counts("tf:city", List.of(hashed("c3"), hashed("nobody"))))
+                .as("a value no record holds has no count").containsOnlyKeys(hashed("c3"));
+
+        store.replaceAllKeys(IntStream.rangeClosed(1, 50).boxed().toList(), id -> keysOf.apply(id));
+        termCountsAreThoseOfTheKeys(ds);
+        assertThat(store.holding("tf:street")).as("counted again from the keys alone").isZero();
+    }
+
+    /** Every term value's kept count and every term kind's total equal what counting the keys gives. */
+    private static void termCountsAreThoseOfTheKeys(DataSource ds) {
+        JdbcClient jdbc = JdbcClient.create(ds);
+        java.util.function.Function<String, java.util.Map<String, Long>> counted = sql -> {
+            java.util.Map<String, Long> found = new java.util.TreeMap<>();
+            jdbc.sql(sql).query(rs -> {
+                found.put(rs.getString(1) + "/" + Base64.getEncoder().encodeToString(rs.getBytes(2)), rs.getLong(3));
+            });
+            return found;
+        };
+        java.util.Map<String, Long> fromKeys = counted.apply(
+                "SELECT kind, hashed, COUNT(*) FROM match_key WHERE kind LIKE 'tf:%' GROUP BY kind, hashed");
+        assertThat(fromKeys).isNotEmpty();
+        assertThat(counted.apply("SELECT kind, hashed, holders FROM match_term_count")).isEqualTo(fromKeys);
+        assertThat(jdbc.sql("SELECT kind, holders FROM match_term_total WHERE holders <> 0").query(
+                (rs, n) -> java.util.Map.entry(rs.getString(1), rs.getLong(2))).list())
+                .containsExactlyInAnyOrderElementsOf(jdbc.sql("SELECT kind, COUNT(*) FROM match_key WHERE kind LIKE 'tf:%' GROUP BY kind")
+                        .query((rs, n) -> java.util.Map.entry(rs.getString(1), rs.getLong(2))).list());
     }
 
     /**
