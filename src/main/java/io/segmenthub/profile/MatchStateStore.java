@@ -43,8 +43,8 @@ public class MatchStateStore {
     /** Records whose keys are written together when all are replaced (about ten keys each). */
     private static final int RECORDS_PER_SLICE = 10_000;
 
-    /** As V14 declares it: the records holding a key, answered from the index alone. */
-    private static final String CREATE_HASHED_INDEX = "CREATE INDEX match_key_hashed ON match_key (kind, hashed, source_record_id)";
+    /** As V24 declares it: the records holding a key, answered from the index alone. */
+    private static final String CREATE_HASHED_INDEX = "CREATE INDEX match_key_hashed ON match_key (hashed, kind, source_record_id)";
 
     private static final String LINKS = "SELECT left_record_id, right_record_id, match_weight, match_probability, evidence FROM match_link";
 
