@@ -5,6 +5,7 @@ import io.segmenthub.system.Futures;
 import io.segmenthub.system.InLists;
 import io.segmenthub.system.SlicedBatch;
 import io.segmenthub.system.Timestamps;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,6 +32,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * What probabilistic matching keeps between runs, with no personal data: the links that joined
@@ -283,29 +285,25 @@ public class MatchStateStore {
         if (byValue.isEmpty()) {
             return;
         }
-        List<Object[]> values = byValue.entrySet().stream()
-                .map(e -> new Object[]{e.getValue(), e.getKey().kind(), stored(e.getKey().hashed())}).toList();
-        int[] updated = named.getJdbcTemplate().batchUpdate(
-                "UPDATE match_term_count SET holders = holders + ? WHERE kind = ? AND hashed = ?", values);
-        List<Object[]> fresh = new ArrayList<>();
-        for (int i = 0; i < values.size(); i++) {
-            if (updated[i] == 0 && (Long) values.get(i)[0] > 0) {
-                fresh.add(new Object[]{values.get(i)[1], values.get(i)[2], values.get(i)[0]});
-            }
-        }
+        JdbcTemplate template = named.getJdbcTemplate();
+        List<Map.Entry<StoredKey, Long>> values = List.copyOf(byValue.entrySet());
+        int[] updated = template.batchUpdate("UPDATE match_term_count SET holders = holders + ? WHERE kind = ? AND hashed = ?",
+                values.stream().map(e -> new Object[]{e.getValue(), e.getKey().kind(), stored(e.getKey().hashed())}).toList());
+        List<Object[]> fresh = IntStream.range(0, values.size()).filter(i -> updated[i] == 0 && values.get(i).getValue() > 0)
+                .mapToObj(values::get).map(e -> new Object[]{e.getKey().kind(), stored(e.getKey().hashed()), e.getValue()}).toList();
         if (!fresh.isEmpty()) {
-            named.getJdbcTemplate().batchUpdate("INSERT INTO match_term_count (kind, hashed, holders) VALUES (?, ?, ?)", fresh);
+            template.batchUpdate("INSERT INTO match_term_count (kind, hashed, holders) VALUES (?, ?, ?)", fresh);
         }
         if (byValue.values().stream().anyMatch(d -> d < 0)) {
             jdbc.sql("DELETE FROM match_term_count WHERE holders <= 0").update();
         }
-        List<Object[]> kinds = byKind.entrySet().stream().map(e -> new Object[]{e.getValue(), e.getKey()}).toList();
-        int[] totals = named.getJdbcTemplate().batchUpdate("UPDATE match_term_total SET holders = holders + ? WHERE kind = ?", kinds);
-        for (int i = 0; i < kinds.size(); i++) {
-            if (totals[i] == 0 && (Long) kinds.get(i)[0] > 0) {
-                jdbc.sql("INSERT INTO match_term_total (kind, holders) VALUES (:kind, :holders)")
-                        .param("kind", kinds.get(i)[1]).param("holders", kinds.get(i)[0]).update();
-            }
+        List<Map.Entry<String, Long>> kinds = List.copyOf(byKind.entrySet());
+        int[] totals = template.batchUpdate("UPDATE match_term_total SET holders = holders + ? WHERE kind = ?",
+                kinds.stream().map(e -> new Object[]{e.getValue(), e.getKey()}).toList());
+        List<Object[]> newKinds = IntStream.range(0, kinds.size()).filter(i -> totals[i] == 0 && kinds.get(i).getValue() > 0)
+                .mapToObj(kinds::get).map(e -> new Object[]{e.getKey(), e.getValue()}).toList();
+        if (!newKinds.isEmpty()) {
+            template.batchUpdate("INSERT INTO match_term_total (kind, holders) VALUES (?, ?)", newKinds);
         }
     }
 
