@@ -33,6 +33,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * What probabilistic matching keeps between runs, with no personal data: the links that joined
@@ -285,25 +286,30 @@ public class MatchStateStore {
         if (byValue.isEmpty()) {
             return;
         }
-        JdbcTemplate template = named.getJdbcTemplate();
-        List<Map.Entry<StoredKey, Long>> values = List.copyOf(byValue.entrySet());
-        int[] updated = template.batchUpdate("UPDATE match_term_count SET holders = holders + ? WHERE kind = ? AND hashed = ?",
-                values.stream().map(e -> new Object[]{e.getValue(), e.getKey().kind(), stored(e.getKey().hashed())}).toList());
-        List<Object[]> fresh = IntStream.range(0, values.size()).filter(i -> updated[i] == 0 && values.get(i).getValue() > 0)
-                .mapToObj(values::get).map(e -> new Object[]{e.getKey().kind(), stored(e.getKey().hashed()), e.getValue()}).toList();
-        if (!fresh.isEmpty()) {
-            template.batchUpdate("INSERT INTO match_term_count (kind, hashed, holders) VALUES (?, ?, ?)", fresh);
-        }
+        moveCounts("match_term_count", List.of("kind", "hashed"), byValue.entrySet().stream()
+                .map(e -> new CountChange(new Object[]{e.getKey().kind(), stored(e.getKey().hashed())}, e.getValue())).toList());
         if (byValue.values().stream().anyMatch(d -> d < 0)) {
             jdbc.sql("DELETE FROM match_term_count WHERE holders <= 0").update();
         }
-        List<Map.Entry<String, Long>> kinds = List.copyOf(byKind.entrySet());
-        int[] totals = template.batchUpdate("UPDATE match_term_total SET holders = holders + ? WHERE kind = ?",
-                kinds.stream().map(e -> new Object[]{e.getValue(), e.getKey()}).toList());
-        List<Object[]> newKinds = IntStream.range(0, kinds.size()).filter(i -> totals[i] == 0 && kinds.get(i).getValue() > 0)
-                .mapToObj(kinds::get).map(e -> new Object[]{e.getKey(), e.getValue()}).toList();
-        if (!newKinds.isEmpty()) {
-            template.batchUpdate("INSERT INTO match_term_total (kind, holders) VALUES (?, ?)", newKinds);
+        moveCounts("match_term_total", List.of("kind"), byKind.entrySet().stream()
+                .map(e -> new CountChange(new Object[]{e.getKey()}, e.getValue())).toList());
+    }
+
+    /** A counted row's key columns, and how far its holders move. */
+    private record CountChange(Object[] key, long delta) {
+    }
+
+    /** Moves each row's holders by its change; a row not there yet is inserted when its change is positive. */
+    private void moveCounts(String table, List<String> keyColumns, List<CountChange> changes) {
+        JdbcTemplate template = named.getJdbcTemplate();
+        int[] updated = template.batchUpdate("UPDATE " + table + " SET holders = holders + ? WHERE "
+                        + String.join(" = ? AND ", keyColumns) + " = ?",
+                changes.stream().map(c -> Stream.concat(Stream.of(c.delta()), Arrays.stream(c.key())).toArray()).toList());
+        List<Object[]> fresh = IntStream.range(0, changes.size()).filter(i -> updated[i] == 0 && changes.get(i).delta() > 0)
+                .mapToObj(changes::get).map(c -> Stream.concat(Arrays.stream(c.key()), Stream.of(c.delta())).toArray()).toList();
+        if (!fresh.isEmpty()) {
+            template.batchUpdate("INSERT INTO " + table + " (" + String.join(", ", keyColumns) + ", holders) VALUES ("
+                    + "?, ".repeat(keyColumns.size()) + "?)", fresh);
         }
     }
 
