@@ -119,7 +119,7 @@ class MatchStateStoreTest {
         assertThat(store.counts("block", List.of(hashed("small"), hashed("big"))))
                 .isEqualTo(java.util.Map.of(hashed("small"), 2L, hashed("big"), 7L));
         assertThat(store.holding("tf:city")).isEqualTo(3L);
-        termCountsAreThoseOfTheKeys(ds);
+        KeptTermCounts.areThoseOfTheKeys(JdbcClient.create(ds));
     }
 
     /**
@@ -143,7 +143,7 @@ class MatchStateStoreTest {
                 key(id, "block", "b" + id), key(id, "tf:city", "c" + random.nextInt(12)),
                 key(id, "tf:given_name", "g" + random.nextInt(40)));
         store.replaceAllKeys(IntStream.rangeClosed(1, 500).boxed().toList(), id -> keysOf.apply(id));
-        termCountsAreThoseOfTheKeys(ds);
+        KeptTermCounts.areThoseOfTheKeys(JdbcClient.create(ds));
         assertThat(store.holding("tf:city")).isEqualTo(500L);
 
         for (int run = 0; run < 5; run++) {
@@ -158,34 +158,14 @@ class MatchStateStoreTest {
                 }
             }
             store.replaceKeys(changed, keys);
-            termCountsAreThoseOfTheKeys(ds);
+            KeptTermCounts.areThoseOfTheKeys(JdbcClient.create(ds));
         }
         assertThat(store.counts("tf:city", List.of(hashed("c3"), hashed("nobody"))))
                 .as("a value no record holds has no count").containsOnlyKeys(hashed("c3"));
 
         store.replaceAllKeys(IntStream.rangeClosed(1, 50).boxed().toList(), id -> keysOf.apply(id));
-        termCountsAreThoseOfTheKeys(ds);
+        KeptTermCounts.areThoseOfTheKeys(JdbcClient.create(ds));
         assertThat(store.holding("tf:street")).as("counted again from the keys alone").isZero();
-    }
-
-    /** Every term value's kept count and every term kind's total equal what counting the keys gives. */
-    private static void termCountsAreThoseOfTheKeys(DataSource ds) {
-        JdbcClient jdbc = JdbcClient.create(ds);
-        java.util.function.Function<String, java.util.Map<String, Long>> counted = sql -> {
-            java.util.Map<String, Long> found = new java.util.TreeMap<>();
-            jdbc.sql(sql).query(rs -> {
-                found.put(rs.getString(1) + "/" + Base64.getEncoder().encodeToString(rs.getBytes(2)), rs.getLong(3));
-            });
-            return found;
-        };
-        java.util.Map<String, Long> fromKeys = counted.apply(
-                "SELECT kind, hashed, COUNT(*) FROM match_key WHERE kind LIKE 'tf:%' GROUP BY kind, hashed");
-        assertThat(fromKeys).isNotEmpty();
-        assertThat(counted.apply("SELECT kind, hashed, holders FROM match_term_count")).isEqualTo(fromKeys);
-        assertThat(jdbc.sql("SELECT kind, holders FROM match_term_total WHERE holders <> 0").query(
-                (rs, n) -> java.util.Map.entry(rs.getString(1), rs.getLong(2))).list())
-                .containsExactlyInAnyOrderElementsOf(jdbc.sql("SELECT kind, COUNT(*) FROM match_key WHERE kind LIKE 'tf:%' GROUP BY kind")
-                        .query((rs, n) -> java.util.Map.entry(rs.getString(1), rs.getLong(2))).list());
     }
 
     /**
