@@ -2,6 +2,7 @@ package io.segmenthub.connector;
 
 import io.segmenthub.pipeline.ConsentRow;
 import io.segmenthub.pipeline.Quarantined;
+import io.segmenthub.pipeline.RecognisedLine;
 import io.segmenthub.pipeline.SourceBatch;
 import io.segmenthub.pipeline.SourceRecord;
 
@@ -59,6 +60,20 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
     private volatile UnaryOperator<SourceBatch> prepare = UnaryOperator.identity();
     /** Makes a row as read into the row mapped (see {@link #parsing}). */
     private volatile UnaryOperator<SourceRow> parse = UnaryOperator.identity();
+    /** Whether rows are read as text and parsed on their own (see {@link #parsing}). */
+    private volatile boolean textRows;
+    /** The keyed hashes of lines, and the records stored as pulled with them (see {@link #recognising}). */
+    private volatile Lines lines;
+
+    /**
+     * What a pull knows of its lines: the keyed hash of a line's text, and the stored record last
+     * pulled with exactly that hash, if any (held only once the pull holds its system's pulled hashes).
+     */
+    public interface Lines {
+        String hash(String line);
+
+        Optional<String> recordPulledAs(String hash);
+    }
 
     /**
      * A batch read on the reader thread. {@code more} answers as soon as the reader knows whether a
@@ -100,7 +115,29 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
      */
     public SourceBatches parsing(UnaryOperator<SourceRow> step) {
         this.parse = step;
+        this.textRows = true;
         return this;
+    }
+
+    /**
+     * Has each row of a source that reads its rows as text ({@link #parsing}) hashed before it is
+     * parsed: a row whose hash a stored record was last pulled with is neither parsed nor mapped but
+     * handed on as a {@link RecognisedLine}, and every record parsed from a row carries its row's
+     * hash. A source without text rows is left as it is. Set before the first batch is taken. Text
+     * rows are files' lines, which move no cursor, so a recognised row is not asked for a watermark.
+     */
+    public SourceBatches recognising(Lines known) {
+        this.lines = known;
+        return this;
+    }
+
+    public String connectorId() {
+        return connectorId;
+    }
+
+    /** Whether this pull reads its rows as text, one record's row at a time, so that {@link #recognising} applies. */
+    public boolean readsLines() {
+        return textRows;
     }
 
     @Override
@@ -153,8 +190,11 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
         return new ReadAhead(more, batch);
     }
 
-    /** A row as parsed, and what mapping made of it. */
-    private record Parsed(SourceRow row, RecordMapper.Mapped mapped) { }
+    /**
+     * A row as parsed and what mapping made of it, with the keyed hash of its text where lines are
+     * hashed; or, when {@code recognisedAs} names a stored record, the row as read, neither parsed nor mapped.
+     */
+    private record Parsed(SourceRow row, RecordMapper.Mapped mapped, String hash, String recognisedAs) { }
 
     /** The next batch of rows; called when at least one row follows. */
     private SourceBatch readBatch() {
@@ -162,33 +202,67 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
         while (read.size() < batchSize && rows.hasNext()) {
             read.add(rows.next());
         }
-        // parsing and mapping a row need nothing but the row: on both cores, in the order read (most
-        // of a re-run's rewritten export file is then recognised unchanged, and reading is what is left)
+        Lines known = textRows ? lines : null;
+        // hashing, parsing and mapping a row need nothing but the row: on both cores, in the order read (most
+        // of a re-run's rewritten export file is then recognised unchanged, and reading and hashing are what is left)
         Function<SourceRow, Parsed> work = row -> {
+            String hash = known == null || row.unreadable().isPresent() ? null : known.hash(row.raw());
+            Optional<String> recognised = hash == null ? Optional.empty() : known.recordPulledAs(hash);
+            if (recognised.isPresent()) {
+                return new Parsed(row, null, hash, recognised.get());
+            }
             SourceRow parsed = parse.apply(row);
-            return new Parsed(parsed, mapper.map(parsed));
+            return new Parsed(parsed, mapper.map(parsed), hash, null);
         };
         List<Parsed> done = read.size() < MAPPED_TOGETHER ? read.stream().map(work).toList() : read.parallelStream().map(work).toList();
-        List<SourceRecord> records = new ArrayList<>();
-        List<ConsentRow> consents = new ArrayList<>();
-        List<Quarantined> quarantined = new ArrayList<>();
-        Optional<String> watermark = Optional.empty();
+        Rows batch = new Rows();
         for (Parsed parsed : done) {
-            SourceRow row = parsed.row();
+            if (parsed.recognisedAs() != null) {
+                SourceRow row = parsed.row();
+                batch.recognised.add(new RecognisedLine(row.ref(), parsed.recognisedAs(), parsed.hash(), batch.records.size(), () -> {
+                    SourceRow again = parse.apply(row);
+                    Rows alone = new Rows();
+                    alone.add(new Parsed(again, mapper.map(again), parsed.hash(), null));
+                    return alone.batch();
+                }));
+            } else {
+                batch.add(parsed);
+            }
+        }
+        return prepare.apply(batch.batch());
+    }
+
+    /** A batch's rows as they are sorted out. */
+    private final class Rows {
+        final List<SourceRecord> records = new ArrayList<>();
+        final List<String> lineHashes = new ArrayList<>();
+        final List<RecognisedLine> recognised = new ArrayList<>();
+        final List<ConsentRow> consents = new ArrayList<>();
+        final List<Quarantined> quarantined = new ArrayList<>();
+        Optional<String> watermark = Optional.empty();
+        boolean hashed;
+
+        void add(Parsed parsed) {
             RecordMapper.Mapped mapped = parsed.mapped();
             if (mapped instanceof RecordMapper.Person p) {
                 records.add(p.record());
+                lineHashes.add(parsed.hash() == null ? SourceBatch.NO_LINE : parsed.hash());
+                hashed |= parsed.hash() != null;
             } else if (mapped instanceof RecordMapper.Consent c) {
                 consents.add(c.row());
             } else if (mapped instanceof RecordMapper.Rejected r) {
                 quarantined.add(r.quarantined());
             }
-            Optional<String> mark = watermarkOf.apply(row);
+            Optional<String> mark = watermarkOf.apply(parsed.row());
             if (mark.isPresent()) {
                 watermark = mark;
             }
         }
-        return prepare.apply(new SourceBatch(connectorId, records, consents, quarantined, watermark));
+
+        SourceBatch batch() {
+            return new SourceBatch(connectorId, records, hashed ? lineHashes : List.of(), recognised, consents, quarantined,
+                    watermark, Optional.empty());
+        }
     }
 
     private <T> T readNow(Supplier<T> step) {

@@ -112,15 +112,38 @@ public class IngestStage {
      * a batch stored after it was prepared is stored as if it had been prepared in its transaction.
      * Work that fails here is left to the transaction, which fails on it as it would have. A pull
      * with nothing to read (an unchanged file) is passed on as it is.
+     *
+     * <p>A pull that reads lines (JSON Lines) has each line's keyed hash taken before it is parsed,
+     * and once the run holds the system's pulled hashes, a line whose hash is its record's stored
+     * pulled hash is not parsed at all (see {@link RecognisedLine}): in a re-run of a rewritten export
+     * file, most of it.
      */
-    public Iterator<SourceBatch> prepareAhead(Iterator<SourceBatch> pull) {
+    public Iterator<SourceBatch> prepareAhead(Iterator<SourceBatch> pull, SyncRun run) {
         if (!(pull instanceof SourceBatches batches)) {
             return pull;
         }
         AtomicBoolean admitAhead = new AtomicBoolean(false);
+        if (batches.readsLines()) {
+            ConnectorConfig connector = config.connector(batches.connectorId());
+            PulledBefore known = run.pulledBefore(connector.systemName(), pulledHashesHeldAfter);
+            byte[] lineDigest = lineDigest(connector);
+            batches.recognising(new SourceBatches.Lines() {
+                @Override
+                public String hash(String line) {
+                    PulledForm form = PulledForm.ofLine(line, lineDigest);
+                    return blindIndex.of(PULLED, form.buffer(), form.length());
+                }
+
+                @Override
+                public Optional<String> recordPulledAs(String hash) {
+                    return known.recordPulledAs(hash);
+                }
+            });
+        }
         return batches.preparing(batch -> {
             try {
-                return batch.with(prepare(batch, admitAhead));
+                SourceBatch whole = linesSharingARecordParsed(batch);
+                return whole.with(prepare(whole, admitAhead, run.startedAt()));
             } catch (RuntimeException e) {
                 log.debug("connector={}: preparing a batch ahead failed; its transaction does the work ({})",
                         batch.connectorId(), e.getClass().getSimpleName());
@@ -137,14 +160,22 @@ public class IngestStage {
         counts.pulled(batch.size());
         long writtenBefore = written(counts);
 
-        batch.quarantined().forEach(q -> {
+        // a line recognised by a hash that an earlier batch has since stored its record anew with, or
+        // whose record another line of this batch also makes, is parsed after all, in its place
+        PulledBefore known = run.pulledBefore(connector.systemName(), pulledHashesHeldAfter);
+        SourceBatch whole = linesSharingARecordParsed(batch.withParsed(batch.recognised().stream()
+                .filter(line -> !known.asBefore(line.recordId(), line.hash())).toList()));
+        whole.quarantined().forEach(q -> {
             quarantine.add(run.id(), connector.id(), q);
             counts.quarantined(q.reason());
         });
-        ingestConsentRows(batch.consentRows(), connector, run, counts);
+        ingestConsentRows(whole.consentRows(), connector, run, counts);
+        counts.accepted(whole.recognised().size());
+        counts.unchanged(whole.recognised().size());
+        counts.linesRecognised(whole.recognised().size());
         String processing = processing(connector);
-        Prepared people = batch.prepared().filter(p -> p.processing().equals(processing))
-                .orElseGet(() -> prepare(batch, new AtomicBoolean(false)));
+        Prepared people = whole.prepared().filter(p -> p.processing().equals(processing))
+                .orElseGet(() -> prepare(whole, new AtomicBoolean(false), run.startedAt()));
         ingestPeople(people, connector, run, counts);
         batch.watermark().ifPresent(w -> run.advanceWatermark(connector.id(), w));
         statistics.written(written(counts) - writtenBefore);
@@ -155,9 +186,12 @@ public class IngestStage {
     /**
      * What ingest makes of a batch's people without the store: pseudonymised ids, rows of one record
      * coalesced, each record's pulled hash and, when {@code admitAhead} says the pull's records
-     * mostly need it, each record admitted (cleaned, keyed hashes, content hash).
+     * mostly need it, each record admitted (cleaned, keyed hashes, content hash). A record made of one
+     * line of its own is pulled as its line's hash, unless a consent it gives is dated by
+     * {@code fallbackTime} (the run's start, for a row without the time it changed): that record
+     * comes out otherwise each run, and is pulled as the hash of what it was mapped to.
      */
-    Prepared prepare(SourceBatch batch, AtomicBoolean admitAhead) {
+    Prepared prepare(SourceBatch batch, AtomicBoolean admitAhead, Instant fallbackTime) {
         ConnectorConfig connector = config.connector(batch.connectorId());
         List<SourceRecord> people = connector.mapping().pseudonymiseId()
                 ? batch.records().stream().map(r -> pseudonymise(r, connector)).toList() : batch.records();
@@ -167,12 +201,41 @@ public class IngestStage {
         Set<Attribute> personal = config.personalAttributes();
         boolean admit = admitAhead.get();
         byte[] processingDigest = sha256(processing);
-        List<Pulled> pulled = coalesce(people).parallelStream().map(rows -> {
-            PulledForm form = PulledForm.of(rows.record(), processingDigest);
-            String hash = blindIndex.of(PULLED, form.buffer(), form.length());
+        List<Pulled> pulled = coalesce(people, batch::lineHash).parallelStream().map(rows -> {
+            String hash = rows.line().filter(line -> rows.record().consents().stream()
+                    .noneMatch(c -> fallbackTime.equals(c.occurredAt()))).orElseGet(() -> {
+                        PulledForm form = PulledForm.of(rows.record(), processingDigest);
+                        return blindIndex.of(PULLED, form.buffer(), form.length());
+                    });
             return new Pulled(rows, hash, admit ? Optional.of(admit(rows, hash, system, region, personal)) : Optional.empty());
         }).toList();
         return new Prepared(processing, pulled, admitAhead);
+    }
+
+    /**
+     * The batch with each recognised line whose record is also made by another line of the batch
+     * (one parsed, or another recognised line) parsed after all: the record's rows are then coalesced
+     * in the order of the source, and pulled as the hash of what they make together.
+     */
+    SourceBatch linesSharingARecordParsed(SourceBatch batch) {
+        if (batch.recognised().isEmpty()) {
+            return batch;
+        }
+        ConnectorConfig connector = config.connector(batch.connectorId());
+        Map<String, Integer> rowsOf = new HashMap<>();
+        batch.records().forEach(r -> rowsOf.merge(connector.mapping().pseudonymiseId() ? pseudonymise(r, connector).recordId()
+                : r.recordId(), 1, Integer::sum));
+        batch.recognised().forEach(line -> rowsOf.merge(line.recordId(), 1, Integer::sum));
+        return batch.withParsed(batch.recognised().stream().filter(line -> rowsOf.get(line.recordId()) > 1).toList());
+    }
+
+    /**
+     * What, besides a line's text and {@link #processing}, decides what ingest makes of the line: how
+     * the connector maps it, the purposes a consent flag may name and how TCF strings are read.
+     */
+    private byte[] lineDigest(ConnectorConfig connector) {
+        return sha256(processing(connector) + "|" + connector.systemName() + "|" + connector.kindOrDefault() + "|" + connector.mapping()
+                + "|" + new TreeSet<>(config.purposes().keySet()) + "|" + config.hub().tcf());
     }
 
     /**
@@ -442,15 +505,29 @@ public class IngestStage {
     record Pulled(Coalesced rows, String hash, Optional<Admitted> admitted) {
     }
 
-    /** A record and how many source rows it was coalesced from. */
-    record Coalesced(SourceRecord record, int rows) {
+    /**
+     * A record, how many source rows it was coalesced from and, when it is one line's alone, the
+     * keyed hash of that line.
+     */
+    record Coalesced(SourceRecord record, int rows, Optional<String> line) {
+        Coalesced(SourceRecord record, int rows) {
+            this(record, rows, Optional.empty());
+        }
     }
 
     /** Rows of one record in one batch (a visitor's many events) become one record: later non-empty values win. */
     static List<Coalesced> coalesce(List<SourceRecord> rows) {
+        return coalesce(rows, i -> Optional.empty());
+    }
+
+    /** As {@link #coalesce(List)}, with the keyed hash of the line each row was parsed from, if any, by its index. */
+    static List<Coalesced> coalesce(List<SourceRecord> rows, java.util.function.IntFunction<Optional<String>> lineOf) {
         Map<String, SourceRecord> byId = new LinkedHashMap<>();
         Map<String, Integer> counts = new java.util.HashMap<>();
-        for (SourceRecord row : rows) {
+        Map<String, Optional<String>> lines = new HashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            SourceRecord row = rows.get(i);
+            lines.putIfAbsent(row.recordId(), lineOf.apply(i));
             counts.merge(row.recordId(), 1, Integer::sum);
             byId.merge(row.recordId(), row, (a, b) -> {
                 Map<Attribute, String> identity = new EnumMap<>(Attribute.class);
@@ -463,7 +540,10 @@ public class IngestStage {
                         concat(a.events(), b.events()));
             });
         }
-        return byId.values().stream().map(r -> new Coalesced(r, counts.get(r.recordId()))).toList();
+        return byId.values().stream().map(r -> {
+            int n = counts.get(r.recordId());
+            return new Coalesced(r, n, n == 1 ? lines.get(r.recordId()) : Optional.empty());
+        }).toList();
     }
 
     /** Replaces an id that is itself personal data (a social handle) with a keyed pseudonym. */

@@ -1,6 +1,7 @@
 package io.segmenthub.pipeline;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongFunction;
@@ -19,6 +20,8 @@ final class PulledBefore {
 
     private final int lookedUpFirst;
     private Map<String, String> hashes;
+    /** The same, the other way round: which record was last pulled with a hash. */
+    private Map<String, String> byHash;
     private boolean declined;
     private long lookedUp;
     private long asBefore;
@@ -34,6 +37,14 @@ final class PulledBefore {
     }
 
     /**
+     * The record held as last pulled with exactly this hash, if any: a line of a source read as
+     * lines whose keyed hash this is makes that record as it is stored.
+     */
+    synchronized Optional<String> recordPulledAs(String hash) {
+        return byHash == null ? Optional.empty() : Optional.ofNullable(byHash.get(hash));
+    }
+
+    /**
      * Counts a batch's look-ups and how many of them found the record pulled as before; when the
      * pull has looked up enough and at least half came back as before, reads the system's hashes
      * ({@code read}, given the rows looked up so far, gives none when the system is too large to
@@ -45,13 +56,22 @@ final class PulledBefore {
         if (hashes == null && !declined && lookedUp >= lookedUpFirst && 2 * asBefore >= lookedUp) {
             hashes = read.apply(lookedUp).orElse(null);
             declined = hashes == null;
+            if (hashes != null) {
+                byHash = new HashMap<>(hashes.size() * 4 / 3 + 1);
+                hashes.forEach((recordId, hash) -> byHash.put(hash, recordId));
+            }
         }
     }
 
     /** Records a batch examines: from now on they are looked up in the store. */
     synchronized void forget(Collection<String> recordIds) {
         if (hashes != null) {
-            recordIds.forEach(hashes::remove);
+            recordIds.forEach(id -> {
+                String hash = hashes.remove(id);
+                if (hash != null && id.equals(byHash.get(hash))) {
+                    byHash.remove(hash);
+                }
+            });
         }
     }
 

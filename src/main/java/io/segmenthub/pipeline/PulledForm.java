@@ -31,6 +31,15 @@ final class PulledForm {
         return form;
     }
 
+    /** This thread's writer holding a line of text as pulled, after {@code digest} (what decides what the line is made into). */
+    static PulledForm ofLine(String line, byte[] digest) {
+        PulledForm form = WRITERS.get();
+        form.length = 0;
+        form.bytes(digest);
+        form.text(line);
+        return form;
+    }
+
     byte[] buffer() {
         return buffer;
     }

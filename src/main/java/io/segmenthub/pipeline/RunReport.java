@@ -118,6 +118,7 @@ public final class RunReport {
         long events;
         long consentEvents;
         long invalidTcfStrings;
+        long linesRecognised;
         final Map<String, Long> quarantined = new TreeMap<>();
         final Map<String, Long> droppedByConsent = new TreeMap<>();
 
@@ -129,6 +130,7 @@ public final class RunReport {
         public synchronized void events(long n) { events += n; }
         public synchronized void consentEvents(long n) { consentEvents += n; }
         public synchronized void invalidTcfStrings(long n) { invalidTcfStrings += n; }
+        public synchronized void linesRecognised(long n) { linesRecognised += n; }
         public synchronized void quarantined(String reason) { quarantined.merge(reason, 1L, Long::sum); }
         public synchronized void dropped(String purpose, long rows) { droppedByConsent.merge(purpose, rows, Long::sum); }
 
@@ -140,6 +142,8 @@ public final class RunReport {
         public long events() { return events; }
         public long consentEvents() { return consentEvents; }
         public long invalidTcfStrings() { return invalidTcfStrings; }
+        /** Unchanged records whose lines were recognised by their keyed hash, not parsed (see {@link RecognisedLine}). */
+        public long linesRecognised() { return linesRecognised; }
         public Map<String, Long> quarantined() { return quarantined; }
         public Map<String, Long> droppedByConsent() { return droppedByConsent; }
         public long quarantinedTotal() { return quarantined.values().stream().mapToLong(Long::longValue).sum(); }
@@ -249,6 +253,9 @@ public final class RunReport {
                     id, c.pulled, c.accepted, c.quarantinedTotal(), c.droppedTotal(), c.stored, c.unchanged, c.transactions, c.events));
             if (c.consentEvents > 0) {
                 out.append(String.format("  %-20s consent events recorded: %d%n", "", c.consentEvents));
+            }
+            if (c.linesRecognised > 0) {
+                out.append(String.format("  %-20s unchanged lines recognised without parsing: %d%n", "", c.linesRecognised));
             }
             if (c.invalidTcfStrings > 0) {
                 out.append(String.format("  %-20s invalid TCF strings: %d (counted as no consent)%n", "", c.invalidTcfStrings));

@@ -43,6 +43,7 @@ class IngestAheadTest {
 
     static final Instant NOW = Instant.parse("2026-12-06T09:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    static final SyncRun RUN = new SyncRun("run-1", "nightly", "test", NOW, List.of("crm"), List.of());
 
     final ConnectorConfig crm = new ConnectorConfig("crm", ConnectorType.FILE, "crm", null, "customer_account", "GB", 3, null, null,
             new RecordMapping("contact_id", null, null, Map.of("email", "email", "given_name", "first_name", "phone", "mobile"),
@@ -78,7 +79,7 @@ class IngestAheadTest {
     @Test
     void aBatchPreparedAheadHoldsWhatItsTransactionWouldHaveMadeOfIt() {
         List<SourceBatch> ahead = new ArrayList<>();
-        Iterator<SourceBatch> prepared = stage.prepareAhead(pull(7));
+        Iterator<SourceBatch> prepared = stage.prepareAhead(pull(7), RUN);
         while (prepared.hasNext()) {
             SourceBatch batch = prepared.next();
             ahead.add(batch);
@@ -87,7 +88,7 @@ class IngestAheadTest {
 
         assertThat(ahead).allSatisfy(b -> assertThat(b.prepared()).isPresent());
         for (SourceBatch batch : ahead) {
-            IngestStage.Prepared inTransaction = stage.prepare(batch, new AtomicBoolean(true));
+            IngestStage.Prepared inTransaction = stage.prepare(batch, new AtomicBoolean(true), NOW);
             assertThat(batch.prepared().orElseThrow().processing()).isEqualTo(inTransaction.processing());
             assertThat(batch.prepared().orElseThrow().people()).extracting(IngestStage.Pulled::rows, IngestStage.Pulled::hash)
                     .containsExactlyElementsOf(inTransaction.people().stream().map(p -> org.assertj.core.groups.Tuple.tuple(p.rows(), p.hash())).toList());
@@ -96,7 +97,7 @@ class IngestAheadTest {
         // second is read while the first is held, so it may go either way; the third is read after
         assertThat(ahead.get(0).prepared().orElseThrow().people()).allSatisfy(p -> assertThat(p.admitted()).isEmpty());
         assertThat(ahead.get(2).prepared().orElseThrow().people()).isNotEmpty().allSatisfy(p -> {
-            IngestStage.Pulled own = stage.prepare(ahead.get(2), new AtomicBoolean(true)).people().stream()
+            IngestStage.Pulled own = stage.prepare(ahead.get(2), new AtomicBoolean(true), NOW).people().stream()
                     .filter(o -> o.rows().equals(p.rows())).findFirst().orElseThrow();
             assertThat(p.admitted()).as("admitted on the read-ahead thread as in the transaction").isEqualTo(own.admitted()).isPresent();
         });
@@ -107,7 +108,7 @@ class IngestAheadTest {
 
     @Test
     void aPullWhoseRecordsMostlyNeedNothingIsNotAdmittedAhead() {
-        Iterator<SourceBatch> prepared = stage.prepareAhead(pull(12));
+        Iterator<SourceBatch> prepared = stage.prepareAhead(pull(12), RUN);
         List<SourceBatch> ahead = new ArrayList<>();
         while (prepared.hasNext()) {
             SourceBatch batch = prepared.next();
@@ -123,6 +124,6 @@ class IngestAheadTest {
     void aPullWithNothingToReadIsPassedOnAsItIs() {
         Iterator<SourceBatch> none = java.util.Collections.emptyIterator();
 
-        assertThat(stage.prepareAhead(none)).isSameAs(none);
+        assertThat(stage.prepareAhead(none, RUN)).isSameAs(none);
     }
 }
