@@ -176,7 +176,7 @@ public class IngestStage {
         String processing = processing(connector);
         Prepared people = whole.prepared().filter(p -> p.processing().equals(processing))
                 .orElseGet(() -> prepare(whole, new AtomicBoolean(false), run.startedAt()));
-        ingestPeople(people, connector, run, counts);
+        ingestPeople(people, whole.recognised().size(), connector, run, counts);
         batch.watermark().ifPresent(w -> run.advanceWatermark(connector.id(), w));
         statistics.written(written(counts) - writtenBefore);
         run.report().stageTook("ingest", Duration.ofNanos(System.nanoTime() - started).toMillis());
@@ -267,7 +267,8 @@ public class IngestStage {
         counts.consentEvents(ledger.record(events, run.id()));
     }
 
-    private void ingestPeople(Prepared prepared, ConnectorConfig connector, SyncRun run, RunReport.ConnectorCounts counts) {
+    /** A batch's people, as prepared, beside {@code recognised} lines of it taken as before. */
+    private void ingestPeople(Prepared prepared, int recognised, ConnectorConfig connector, SyncRun run, RunReport.ConnectorCounts counts) {
         List<Pulled> batch = prepared.people();
         if (batch.isEmpty()) {
             return;
@@ -302,7 +303,7 @@ public class IngestStage {
         });
         known.forget(examined.stream().map(p -> p.rows().record().recordId()).toList());
         // the next batches are admitted ahead while most of the pull needs it (a first run), not for a re-run's few changes
-        prepared.admitAhead().set(examined.size() * 2 > batch.size());
+        prepared.admitAhead().set(examined.size() * 2 > batch.size() + recognised);
         if (examined.isEmpty()) {
             return;
         }

@@ -268,6 +268,9 @@ class PipelineBench {
                 : "");
         // what the run did: the resolution's scope, the matching's counts, the CLV fit (no personal data in any note)
         run.report().notes().forEach((key, note) -> System.out.printf(Locale.ROOT, "  note %s: %s%n", key, note));
+        run.report().connectors().forEach((id, c) -> System.out.printf(Locale.ROOT,
+                "  connector %s: %d pulled, %d stored, %d unchanged (%d of them lines recognised without parsing)%n",
+                id, c.pulled(), c.stored(), c.unchanged(), c.linesRecognised()));
         return new Measured(label, wall, peak.get(), stages, run.report().profiles().total());
     }
 
