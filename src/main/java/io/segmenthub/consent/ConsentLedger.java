@@ -167,7 +167,9 @@ public class ConsentLedger {
     /**
      * Each subject's deciding event for each of {@code purposes} (by the ledger's rule; null where
      * the subject has none), at the purpose's position: for judging all profiles in one pass, without
-     * keeping every event of a ledger that grows with every run.
+     * keeping every event of a ledger that grows with every run. The events are read without their
+     * source system and evidence (both null), which decide nothing and were a third of what the
+     * read carried: the whole ledger is read for every push.
      */
     public Map<String, ConsentEvent[]> decidingBySubject(List<String> purposes) {
         Map<String, Integer> position = new HashMap<>();
@@ -175,13 +177,15 @@ public class ConsentLedger {
             position.put(purposes.get(p), p);
         }
         Map<String, ConsentEvent[]> bySubject = new HashMap<>();
-        jdbc.sql(SELECT_EVENTS)
+        jdbc.sql("SELECT subject, purpose, status, occurred_at, expires_at FROM consent_event")
                 .query(rs -> {
-                    Integer p = position.get(rs.getString("purpose"));
+                    String purpose = rs.getString("purpose");
+                    Integer p = position.get(purpose);
                     if (p == null) {
                         return; // a purpose no longer configured decides nothing
                     }
-                    ConsentEvent e = map(rs);
+                    ConsentEvent e = new ConsentEvent(rs.getString("subject"), purpose, ConsentStatus.valueOf(rs.getString("status")),
+                            Timestamps.read(rs, "occurred_at"), null, null, Optional.ofNullable(Timestamps.read(rs, "expires_at")));
                     ConsentEvent[] deciding = bySubject.computeIfAbsent(e.subject(), k -> new ConsentEvent[purposes.size()]);
                     deciding[p] = deciding(deciding[p], e);
                 });

@@ -298,9 +298,14 @@ class ConsentLedgerTest {
             Map<String, ConsentEvent[]> deciding = ledger.decidingBySubject(List.of("marketing_email", "analytics"));
 
             assertThat(deciding).containsOnlyKeys(EMAIL_ANN, EMAIL_BOB);
-            assertThat(deciding.get(EMAIL_ANN)).containsExactly(annDenied, annWithdrawn);
+            assertThat(deciding.get(EMAIL_ANN)).containsExactly(judged(annDenied), judged(annWithdrawn));
             // the same instant: the more restrictive decides, whichever the store returns first
-            assertThat(deciding.get(EMAIL_BOB)).containsExactly(null, bobDenied);
+            assertThat(deciding.get(EMAIL_BOB)).containsExactly(null, judged(bobDenied));
+        }
+
+        /** An event as read for judging: without its source and evidence, which decide nothing. */
+        ConsentEvent judged(ConsentEvent e) {
+            return new ConsentEvent(e.subject(), e.purpose(), e.status(), e.occurredAt(), null, null, e.expiresAt());
         }
     }
 }
