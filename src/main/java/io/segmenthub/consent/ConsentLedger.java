@@ -5,6 +5,7 @@ import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.InLists;
 import io.segmenthub.system.SlicedBatch;
 import io.segmenthub.system.Timestamps;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -13,13 +14,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The consent ledger: every consent event is kept, never overwritten (GDPR Art. 7(1): the
@@ -42,6 +46,8 @@ public class ConsentLedger {
     private final BulkInsert bulk;
     private final Clock clock;
     private final boolean postgres;
+    /** What {@link #decidingBySubject} read last, and how far (null before its first read). */
+    private final AtomicReference<Decided> decided = new AtomicReference<>();
 
     public ConsentLedger(JdbcClient jdbc, NamedParameterJdbcTemplate named, AuditLog audit, BulkInsert bulk, Clock clock) {
         this.jdbc = jdbc;
@@ -168,17 +174,48 @@ public class ConsentLedger {
      * Each subject's deciding event for each of {@code purposes} (by the ledger's rule; null where
      * the subject has none), at the purpose's position: for judging all profiles in one pass, without
      * keeping every event of a ledger that grows with every run. The events are read without their
-     * source system and evidence (both null), which decide nothing and were a third of what the
-     * read carried: the whole ledger is read for every push.
+     * source system and evidence (both null), which decide nothing.
+     *
+     * <p>Every push asks this of the whole ledger, and a re-run adds few events to it. So the answer
+     * is kept, with how far it read (the highest id, and how many events up to it), and the next
+     * call reads only the events after that, folding them into a copy: the latest-wins rule is a
+     * maximum, so folding new events into the deciding ones decides as reading them all does. The
+     * ledger is only ever appended to. The whole ledger is read again when the kept answer may not
+     * hold: another list of purposes, another store (one migrated afresh since, as tests do), or
+     * more events up to the highest id read than were read (an event that another writer had been
+     * given a lower id for committed after the read: ids are handed out before commit).
      */
     public Map<String, ConsentEvent[]> decidingBySubject(List<String> purposes) {
+        Decided last = decided.get();
+        Optional<String> store = storeMigratedAt();
+        boolean holds = last != null && store.isPresent() && last.store().equals(store.get()) && last.purposes().equals(purposes)
+                && jdbc.sql("SELECT COUNT(*) FROM consent_event WHERE id <= :mark").param("mark", last.mark())
+                .query(Long.class).single() == last.readUpToMark();
+        Decided now = readAfter(holds ? last : new Decided(List.copyOf(purposes), store.orElse(""), 0, 0, Map.of()));
+        decided.set(store.isPresent() ? now : null);
+        return Collections.unmodifiableMap(now.bySubject());
+    }
+
+    /** The deciding events as a read left them, and how far it read: every event with an id up to {@code mark}, {@code readUpToMark} of them. */
+    private record Decided(List<String> purposes, String store, long mark, long readUpToMark, Map<String, ConsentEvent[]> bySubject) {
+    }
+
+    /** {@code from}'s deciding events with the ledger's events after its mark folded in; {@code from}'s own map and arrays are left as they are. */
+    private Decided readAfter(Decided from) {
+        List<String> purposes = from.purposes();
         Map<String, Integer> position = new HashMap<>();
         for (int p = 0; p < purposes.size(); p++) {
             position.put(purposes.get(p), p);
         }
-        Map<String, ConsentEvent[]> bySubject = new HashMap<>();
-        jdbc.sql("SELECT subject, purpose, status, occurred_at, expires_at FROM consent_event")
+        Map<String, ConsentEvent[]> bySubject = new HashMap<>(from.bySubject());
+        Set<ConsentEvent[]> own = Collections.newSetFromMap(new IdentityHashMap<>());
+        long[] mark = {from.mark()};
+        long[] read = {from.readUpToMark()};
+        jdbc.sql("SELECT id, subject, purpose, status, occurred_at, expires_at FROM consent_event WHERE id > :mark")
+                .param("mark", from.mark())
                 .query(rs -> {
+                    read[0]++;
+                    mark[0] = Math.max(mark[0], rs.getLong("id"));
                     String purpose = rs.getString("purpose");
                     Integer p = position.get(purpose);
                     if (p == null) {
@@ -186,10 +223,27 @@ public class ConsentLedger {
                     }
                     ConsentEvent e = new ConsentEvent(rs.getString("subject"), purpose, ConsentStatus.valueOf(rs.getString("status")),
                             Timestamps.read(rs, "occurred_at"), null, null, Optional.ofNullable(Timestamps.read(rs, "expires_at")));
-                    ConsentEvent[] deciding = bySubject.computeIfAbsent(e.subject(), k -> new ConsentEvent[purposes.size()]);
+                    ConsentEvent[] deciding = bySubject.get(e.subject());
+                    if (deciding == null || !own.contains(deciding)) {
+                        deciding = deciding == null ? new ConsentEvent[purposes.size()] : deciding.clone();
+                        own.add(deciding);
+                        bySubject.put(e.subject(), deciding);
+                    }
                     deciding[p] = deciding(deciding[p], e);
                 });
-        return bySubject;
+        return new Decided(purposes, from.store(), mark[0], read[0], bySubject);
+    }
+
+    /**
+     * When the store was first migrated, as its migration history says: another value means another
+     * store, whose ledger was never read here. Empty where the store has no such history.
+     */
+    private Optional<String> storeMigratedAt() {
+        try {
+            return Optional.ofNullable(jdbc.sql("SELECT MIN(\"installed_on\") FROM \"flyway_schema_history\"").query(String.class).single());
+        } catch (DataAccessException e) {
+            return Optional.empty();
+        }
     }
 
     public List<ConsentEvent> history(String subject) {

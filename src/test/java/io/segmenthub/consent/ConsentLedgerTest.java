@@ -308,4 +308,127 @@ class ConsentLedgerTest {
             return new ConsentEvent(e.subject(), e.purpose(), e.status(), e.occurredAt(), null, null, e.expiresAt());
         }
     }
+
+    /**
+     * The deciding events are kept between reads, and a later read takes only the events after the
+     * last one read: what it decides is what reading the whole ledger decides, also when an event
+     * commits below what was read, or the store is another one.
+     */
+    @Nested
+    class KeptBetweenReads {
+
+        static final List<String> PURPOSES = List.of("marketing_email", "analytics");
+        DataSource ds;
+        JdbcClient jdbc;
+        ConsentLedger ledger;
+
+        @BeforeEach
+        void migrate() {
+            on(MemoryStore.migrated("consent-kept"));
+        }
+
+        ConsentLedger ledgerOn(DataSource store) {
+            Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+            JdbcClient client = JdbcClient.create(store);
+            NamedParameterJdbcTemplate named = new NamedParameterJdbcTemplate(store);
+            return new ConsentLedger(client, named, new AuditLog(client, new BulkInsert(store, named), clock), new BulkInsert(store, named), clock);
+        }
+
+        /** What a ledger that has never read decides: the whole ledger, read now. */
+        Map<String, List<ConsentEvent>> wholeRead() {
+            return asLists(ledgerOn(ds).decidingBySubject(PURPOSES));
+        }
+
+        static Map<String, List<ConsentEvent>> asLists(Map<String, ConsentEvent[]> deciding) {
+            Map<String, List<ConsentEvent>> lists = new java.util.TreeMap<>();
+            deciding.forEach((subject, events) -> lists.put(subject, java.util.Arrays.asList(events.clone())));
+            return lists;
+        }
+
+        @Test
+        void aLaterReadFoldsInOnlyTheNewEventsAndDecidesAsTheWholeLedgerDoes() {
+            aLaterReadFoldsInOnlyTheNewEvents();
+        }
+
+        @Test
+        void anEventCommittedBelowTheLastOneReadIsNotMissed() {
+            anEventCommittedBelowTheLastOneReadIsFound();
+        }
+
+        /** The same two on the PostgreSQL CI runs the suite against (skipped when absent). */
+        @Test
+        void onPostgresTooALaterReadDecidesAsTheWholeLedgerDoes() throws Exception {
+            TestPostgres.inMigratedSchema("ledger_kept", (pool, schema) -> {
+                on(pool);
+                aLaterReadFoldsInOnlyTheNewEvents();
+            });
+            TestPostgres.inMigratedSchema("ledger_kept_below", (pool, schema) -> {
+                on(pool);
+                anEventCommittedBelowTheLastOneReadIsFound();
+            });
+        }
+
+        void on(DataSource store) {
+            ds = store;
+            jdbc = JdbcClient.create(store);
+            ledger = ledgerOn(store);
+        }
+
+        void aLaterReadFoldsInOnlyTheNewEvents() {
+            ledger.record(List.of(event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T1), event(EMAIL_BOB, "analytics", ConsentStatus.GRANTED, T1),
+                    event(PHONE_ANN, "marketing_email", ConsentStatus.GRANTED, T1)), "run-1");
+            Map<String, ConsentEvent[]> first = ledger.decidingBySubject(PURPOSES);
+            Map<String, List<ConsentEvent>> firstAsRead = asLists(first);
+
+            ledger.record(List.of(event(EMAIL_ANN, "analytics", ConsentStatus.WITHDRAWN, T2), event(EMAIL_ANN, "marketing_email", ConsentStatus.DENIED, T2),
+                    event("email-idx-cy", "analytics", ConsentStatus.GRANTED, T2), event(EMAIL_BOB, "analytics", ConsentStatus.DENIED, T1.minusSeconds(60))), "run-2");
+            Map<String, ConsentEvent[]> second = ledger.decidingBySubject(PURPOSES);
+
+            assertThat(asLists(second)).isEqualTo(wholeRead()).containsKey("email-idx-cy");
+            assertThat(second.get(EMAIL_ANN)[1].status()).isEqualTo(ConsentStatus.WITHDRAWN);
+            // Bob's earlier denial decides nothing; nor is Ann's phone read again: its events are those kept
+            assertThat(second.get(EMAIL_BOB)[1].status()).isEqualTo(ConsentStatus.GRANTED);
+            assertThat(second.get(PHONE_ANN)).isSameAs(first.get(PHONE_ANN));
+            // the first answer, still in its caller's hands, is as it was read
+            assertThat(asLists(first)).isEqualTo(firstAsRead);
+            assertThat(asLists(ledger.decidingBySubject(List.of("analytics")))).isEqualTo(asLists(ledgerOn(ds).decidingBySubject(List.of("analytics"))));
+        }
+
+        /** Ids are handed out before commit: an event given a lower id by another writer may commit after a read of higher ones. */
+        void anEventCommittedBelowTheLastOneReadIsFound() {
+            ledger.record(List.of(event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T1)), "run-1");
+            insertWithId(1_000, EMAIL_BOB, ConsentStatus.GRANTED, T1);
+            ledger.decidingBySubject(PURPOSES);
+
+            insertWithId(500, EMAIL_ANN, ConsentStatus.WITHDRAWN, T2);
+            Map<String, ConsentEvent[]> later = ledger.decidingBySubject(PURPOSES);
+
+            assertThat(later.get(EMAIL_ANN)[1].status()).isEqualTo(ConsentStatus.WITHDRAWN);
+            assertThat(asLists(later)).isEqualTo(wholeRead());
+        }
+
+        /** A store migrated afresh (tests clean theirs between cases) holds another ledger, even where its ids and counts match. */
+        @Test
+        void anotherStoreIsReadWhole() throws InterruptedException {
+            ledger.record(List.of(event(EMAIL_ANN, "analytics", ConsentStatus.GRANTED, T1)), "run-1");
+            ledger.decidingBySubject(PURPOSES);
+
+            Thread.sleep(5); // a migration a few milliseconds later: another time in the migration history
+            var flyway = org.flywaydb.core.Flyway.configure().dataSource(ds).cleanDisabled(false).load();
+            flyway.clean();
+            flyway.migrate();
+            ledger.record(List.of(event(EMAIL_BOB, "analytics", ConsentStatus.DENIED, T1)), "run-1");
+            Map<String, ConsentEvent[]> after = ledger.decidingBySubject(PURPOSES);
+
+            assertThat(after).containsOnlyKeys(EMAIL_BOB);
+            assertThat(asLists(after)).isEqualTo(wholeRead());
+        }
+
+        void insertWithId(long id, String subject, ConsentStatus status, Instant at) {
+            jdbc.sql("INSERT INTO consent_event (id, subject, purpose, status, occurred_at, recorded_at, source_system, evidence)"
+                            + " VALUES (:id, :subject, 'analytics', :status, :at, :at, 'consent-platform', 'web-form')")
+                    .param("id", id).param("subject", subject).param("status", status.name())
+                    .param("at", java.sql.Timestamp.from(at)).update();
+        }
+    }
 }
