@@ -2,8 +2,10 @@ package io.segmenthub.pipeline;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
@@ -64,20 +66,31 @@ public record SourceBatch(
             return this;
         }
         Set<RecognisedLine> parsing = new HashSet<>(lines);
+        Map<RecognisedLine, SourceBatch> parsed = new HashMap<>();
+        recognised.stream().filter(parsing::contains).forEach(line -> parsed.put(line, line.parse().get()));
+        // the lines left recognised keep their places: after the records they followed, and those of the lines parsed before them
+        List<RecognisedLine> still = new ArrayList<>();
+        int recordsBefore = 0;
+        for (RecognisedLine line : recognised) {
+            if (parsed.containsKey(line)) {
+                recordsBefore += parsed.get(line).records().size();
+            } else {
+                still.add(new RecognisedLine(line.ref(), line.recordId(), line.hash(), line.before() + recordsBefore, line.parse()));
+            }
+        }
+        List<RecognisedLine> inOrder = recognised.stream().filter(parsed::containsKey).toList();
         List<SourceRecord> allRecords = new ArrayList<>();
         List<String> allHashes = new ArrayList<>();
         List<ConsentRow> allConsents = new ArrayList<>(consentRows);
         List<Quarantined> allQuarantined = new ArrayList<>(quarantined);
-        List<RecognisedLine> still = recognised.stream().filter(r -> !parsing.contains(r)).toList();
-        List<RecognisedLine> inOrder = recognised.stream().filter(parsing::contains).toList();
         int next = 0;
         for (int i = 0; i <= records.size(); i++) {
             while (next < inOrder.size() && inOrder.get(next).before() == i) {
-                SourceBatch parsed = inOrder.get(next++).parse().get();
-                allRecords.addAll(parsed.records());
-                IntStream.range(0, parsed.records().size()).forEach(r -> allHashes.add(parsed.lineHash(r).orElse(NO_LINE)));
-                allConsents.addAll(parsed.consentRows());
-                allQuarantined.addAll(parsed.quarantined());
+                SourceBatch line = parsed.get(inOrder.get(next++));
+                allRecords.addAll(line.records());
+                IntStream.range(0, line.records().size()).forEach(r -> allHashes.add(line.lineHash(r).orElse(NO_LINE)));
+                allConsents.addAll(line.consentRows());
+                allQuarantined.addAll(line.quarantined());
             }
             if (i < records.size()) {
                 allRecords.add(records.get(i));
