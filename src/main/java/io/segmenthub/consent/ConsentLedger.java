@@ -152,7 +152,7 @@ public class ConsentLedger {
             var query = postgres
                     ? jdbc.sql(SELECT_EVENTS_BY_INDEX).param("subjects", chunk.toArray(String[]::new))
                     : jdbc.sql(SELECT_EVENTS + " WHERE subject IN (:subjects)").param("subjects", chunk);
-            query.query((rs, n) -> map(rs)).list()
+            query.query((rs, n) -> map(rs, true)).list()
                     .forEach(e -> bySubject.computeIfAbsent(e.subject(), k -> new ArrayList<>()).add(e));
         }
         return bySubject;
@@ -216,13 +216,11 @@ public class ConsentLedger {
                 .query(rs -> {
                     read[0]++;
                     mark[0] = Math.max(mark[0], rs.getLong("id"));
-                    String purpose = rs.getString("purpose");
-                    Integer p = position.get(purpose);
+                    Integer p = position.get(rs.getString("purpose"));
                     if (p == null) {
                         return; // a purpose no longer configured decides nothing
                     }
-                    ConsentEvent e = new ConsentEvent(rs.getString("subject"), purpose, ConsentStatus.valueOf(rs.getString("status")),
-                            Timestamps.read(rs, "occurred_at"), null, null, Optional.ofNullable(Timestamps.read(rs, "expires_at")));
+                    ConsentEvent e = map(rs, false);
                     ConsentEvent[] deciding = bySubject.get(e.subject());
                     if (deciding == null || !own.contains(deciding)) {
                         deciding = deciding == null ? new ConsentEvent[purposes.size()] : deciding.clone();
@@ -249,7 +247,7 @@ public class ConsentLedger {
     public List<ConsentEvent> history(String subject) {
         return jdbc.sql(SELECT_EVENTS + " WHERE subject = :subject ORDER BY occurred_at, id")
                 .param("subject", subject)
-                .query((rs, n) -> map(rs))
+                .query((rs, n) -> map(rs, true))
                 .list();
     }
 
@@ -267,10 +265,11 @@ public class ConsentLedger {
         return held == null || (candidate != null && candidate.supersedes(held)) ? candidate : held;
     }
 
-    private static ConsentEvent map(java.sql.ResultSet rs) throws java.sql.SQLException {
+    /** An event as read; without its source system and evidence (null) where {@code attributed} is false and they were not read. */
+    private static ConsentEvent map(java.sql.ResultSet rs, boolean attributed) throws java.sql.SQLException {
         return new ConsentEvent(rs.getString("subject"), rs.getString("purpose"),
                 ConsentStatus.valueOf(rs.getString("status")), Timestamps.read(rs, "occurred_at"),
-                rs.getString("source_system"), rs.getString("evidence"),
+                attributed ? rs.getString("source_system") : null, attributed ? rs.getString("evidence") : null,
                 Optional.ofNullable(Timestamps.read(rs, "expires_at")));
     }
 }
