@@ -176,7 +176,7 @@ public class IngestStage {
         String processing = processing(connector);
         Prepared people = whole.prepared().filter(p -> p.processing().equals(processing))
                 .orElseGet(() -> prepare(whole, new AtomicBoolean(false), run.startedAt()));
-        ingestPeople(people, whole.recognised().size(), connector, run, counts);
+        ingestPeople(people, whole.recognised().size(), known, connector, run, counts);
         batch.watermark().ifPresent(w -> run.advanceWatermark(connector.id(), w));
         statistics.written(written(counts) - writtenBefore);
         run.report().stageTook("ingest", Duration.ofNanos(System.nanoTime() - started).toMillis());
@@ -194,7 +194,9 @@ public class IngestStage {
     Prepared prepare(SourceBatch batch, AtomicBoolean admitAhead, Instant fallbackTime) {
         ConnectorConfig connector = config.connector(batch.connectorId());
         List<SourceRecord> people = connector.mapping().pseudonymiseId()
-                ? batch.records().stream().map(r -> pseudonymise(r, connector)).toList() : batch.records();
+                ? batch.records().stream().map(r -> new SourceRecord(r.system(), storedId(r, connector), r.updatedAt(), r.identity(),
+                        r.metrics(), r.consents(), r.transactions(), r.events())).toList()
+                : batch.records();
         String processing = processing(connector);
         String system = connector.systemName();
         String region = region(connector);
@@ -223,8 +225,7 @@ public class IngestStage {
         }
         ConnectorConfig connector = config.connector(batch.connectorId());
         Map<String, Integer> rowsOf = new HashMap<>();
-        batch.records().forEach(r -> rowsOf.merge(connector.mapping().pseudonymiseId() ? pseudonymise(r, connector).recordId()
-                : r.recordId(), 1, Integer::sum));
+        batch.records().forEach(r -> rowsOf.merge(storedId(r, connector), 1, Integer::sum));
         batch.recognised().forEach(line -> rowsOf.merge(line.recordId(), 1, Integer::sum));
         return batch.withParsed(batch.recognised().stream().filter(line -> rowsOf.get(line.recordId()) > 1).toList());
     }
@@ -268,7 +269,8 @@ public class IngestStage {
     }
 
     /** A batch's people, as prepared, beside {@code recognised} lines of it taken as before. */
-    private void ingestPeople(Prepared prepared, int recognised, ConnectorConfig connector, SyncRun run, RunReport.ConnectorCounts counts) {
+    private void ingestPeople(Prepared prepared, int recognised, PulledBefore known, ConnectorConfig connector, SyncRun run,
+                              RunReport.ConnectorCounts counts) {
         List<Pulled> batch = prepared.people();
         if (batch.isEmpty()) {
             return;
@@ -278,7 +280,6 @@ public class IngestStage {
         Instant now = clock.instant();
         String system = connector.systemName();
         // a record pulled just as the hub last took it in would change nothing: not cleaned, gated or written again
-        PulledBefore known = run.pulledBefore(system, pulledHashesHeldAfter);
         List<String> lookedUp = batch.stream().filter(p -> !known.asBefore(p.rows().record().recordId(), p.hash()))
                 .map(p -> p.rows().record().recordId()).toList();
         Map<String, SourceRecordStore.Existing> existing = records.existing(system, lookedUp);
@@ -511,17 +512,12 @@ public class IngestStage {
      * keyed hash of that line.
      */
     record Coalesced(SourceRecord record, int rows, Optional<String> line) {
-        Coalesced(SourceRecord record, int rows) {
-            this(record, rows, Optional.empty());
-        }
     }
 
-    /** Rows of one record in one batch (a visitor's many events) become one record: later non-empty values win. */
-    static List<Coalesced> coalesce(List<SourceRecord> rows) {
-        return coalesce(rows, i -> Optional.empty());
-    }
-
-    /** As {@link #coalesce(List)}, with the keyed hash of the line each row was parsed from, if any, by its index. */
+    /**
+     * Rows of one record in one batch (a visitor's many events) become one record: later non-empty
+     * values win. {@code lineOf} gives the keyed hash of the line each row was parsed from, if any, by its index.
+     */
     static List<Coalesced> coalesce(List<SourceRecord> rows, java.util.function.IntFunction<Optional<String>> lineOf) {
         Map<String, SourceRecord> byId = new LinkedHashMap<>();
         Map<String, Integer> counts = new java.util.HashMap<>();
@@ -547,10 +543,9 @@ public class IngestStage {
         }).toList();
     }
 
-    /** Replaces an id that is itself personal data (a social handle) with a keyed pseudonym. */
-    private SourceRecord pseudonymise(SourceRecord r, ConnectorConfig connector) {
-        String pseudonym = "~" + blindIndex.of("record-id", connector.systemName() + "/" + r.recordId());
-        return new SourceRecord(r.system(), pseudonym, r.updatedAt(), r.identity(), r.metrics(), r.consents(), r.transactions(), r.events());
+    /** The id a record is stored under: its own, or where that is itself personal data (a social handle) a keyed pseudonym of it. */
+    private String storedId(SourceRecord r, ConnectorConfig connector) {
+        return connector.mapping().pseudonymiseId() ? "~" + blindIndex.of("record-id", connector.systemName() + "/" + r.recordId()) : r.recordId();
     }
 
     private ConsentEvent event(String subject, ConsentSignal signal, String source) {

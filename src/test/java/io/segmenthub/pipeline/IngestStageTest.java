@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -33,7 +34,7 @@ class IngestStageTest {
         var other = new SourceRecord("web", "U2", T1, Map.of(), Map.of(), List.of(), List.of(),
                 List.of(new EngagementEvent("E3", "page_view", T1)));
 
-        List<IngestStage.Coalesced> coalesced = IngestStage.coalesce(List.of(first, other, second));
+        List<IngestStage.Coalesced> coalesced = IngestStage.coalesce(List.of(first, other, second), i -> Optional.empty());
 
         assertThat(coalesced).extracting(c -> c.record().recordId(), IngestStage.Coalesced::rows)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("U1", 2), org.assertj.core.groups.Tuple.tuple("U2", 1));
@@ -50,7 +51,7 @@ class IngestStageTest {
         var withEmail = new SourceRecord("web", "U1", T1, Map.of(Attribute.EMAIL, "ada@example.org"), Map.of(), List.of(), List.of(), List.of());
         var withoutEmail = new SourceRecord("web", "U1", T2, Map.of(), Map.of(), List.of(), List.of(), List.of());
 
-        SourceRecord merged = IngestStage.coalesce(List.of(withEmail, withoutEmail)).get(0).record();
+        SourceRecord merged = IngestStage.coalesce(List.of(withEmail, withoutEmail), i -> Optional.empty()).get(0).record();
 
         assertThat(merged.identity()).containsEntry(Attribute.EMAIL, "ada@example.org");
     }

@@ -44,7 +44,7 @@ class SourceBatchTest {
         assertThat(twice.recognised()).isEmpty();
         assertThat(twice.size()).isEqualTo(batch.size());
         // the later of X's rows wins when they are coalesced
-        assertThat(IngestStage.coalesce(twice.records()).get(1).record().identity()).containsEntry(Attribute.GIVEN_NAME, "Xena");
+        assertThat(IngestStage.coalesce(twice.records(), i -> Optional.empty()).get(1).record().identity()).containsEntry(Attribute.GIVEN_NAME, "Xena");
     }
 
     /** A line parsed after all that maps to no person (a row the mapping now refuses) moves nothing after it. */
