@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -87,6 +88,13 @@ public class ProfileScoring {
     /** Above this share of the profiles changed, the scores are cleared and written whole, which is faster than row by row. */
     static final double REWRITE_ALL_ABOVE = 0.25;
 
+    /** The score rows as the scoring of {@code runId} left them in the store, by golden id: never changed once written here. */
+    private record Written(String runId, Map<String, Object[]> rows) {
+    }
+
+    /** The rows this instance's last committed scoring left, kept between runs (see {@link #stored}). */
+    private final AtomicReference<Written> written = new AtomicReference<>();
+
     private static final class Totals {
         LocalDate first;
         LocalDate last;
@@ -135,11 +143,11 @@ public class ProfileScoring {
         var scoring = config.hub().scoring();
         LocalDate asOf = scoring.fixedAsOf().orElse(LocalDate.now(clock));
         String settings = ScoreBasis.fingerprint(scoring);
-        Map<String, Object[]> stored = stored();
+        Optional<ScoreBasis.Basis> last = basis.last();
+        Map<String, Object[]> stored = stored(last, run);
         List<String> active = jdbc.sql("SELECT golden_id FROM golden_profile WHERE merged_into IS NULL AND erased_at IS NULL").query(String.class).list();
         Set<String> activeSet = new HashSet<>(active);
         ScoreBasis.Activity activity = basis.activityNow();
-        Optional<ScoreBasis.Basis> last = basis.last();
 
         Scored scored = changedSince(run, asOf, settings, last, activity, activeSet, stored)
                 .flatMap(changed -> scoreChanged(changed, activeSet, stored, last.get(), asOf, run))
@@ -171,8 +179,10 @@ public class ProfileScoring {
         List<Object[]> rows = active.stream()
                 .filter(golden -> scored.reread().contains(golden) || !sameRfm(rfm.get(golden), stored.get(golden)))
                 .map(rowOf).toList();
-        write(rows, activeSet, stored, () -> active.stream().map(rowOf).toList(), run);
+        Map<String, Object[]> now = write(rows, activeSet, stored, () -> active.stream().map(rowOf).toList(), run);
         basis.save(new ScoreBasis.Basis(run.id(), asOf, settings, valued.fitRunId(), activity, histories.unconverted));
+        // kept at once: should the run roll back, the store keeps the basis of the scoring before, which these rows are not
+        written.set(new Written(run.id(), now));
         if (!bought.isEmpty()) {
             run.report().note("rfm", bought.size() + " profiles with purchases scored as of " + asOf
                     + "; cut points " + cuts);
@@ -339,8 +349,22 @@ public class ProfileScoring {
         }
     }
 
-    /** The stored scores by golden id, in {@link #COLUMNS}' order, run id and all, as {@link #sameScores} compares them. */
-    private Map<String, Object[]> stored() {
+    /**
+     * The stored scores by golden id, in {@link #COLUMNS}' order, run id and all, as {@link #sameScores}
+     * compares them: a map of the caller's own. Every run needs them all (the cut points are taken over
+     * every buyer) and a re-run changes few, so the rows as this instance's last scoring left them are
+     * kept between runs and used again while they are what the store holds: the last scoring is still
+     * that one (a scoring since, here or on another instance, saves a basis of its own) and no row has
+     * been taken away since (an erasure deletes its profile's row; nothing but scoring writes one).
+     * Read whole otherwise.
+     */
+    private Map<String, Object[]> stored(Optional<ScoreBasis.Basis> last, SyncRun run) {
+        Written was = written.get();
+        if (was != null && last.isPresent() && last.get().runId().equals(was.runId())
+                && jdbc.sql("SELECT COUNT(*) FROM profile_score").query(Long.class).single() == was.rows().size()) {
+            run.report().note("stored scores", was.rows().size() + " as scored by run " + was.runId() + ", kept since");
+            return new HashMap<>(was.rows());
+        }
         Map<String, Object[]> stored = new HashMap<>();
         jdbc.sql("SELECT " + String.join(", ", COLUMNS) + " FROM profile_score").query(rs -> {
             double alive = rs.getDouble(13);
@@ -398,8 +422,10 @@ public class ProfileScoring {
      * profiles no longer active. When most profiles changed (a first run, a new as-of day, a new
      * fit) the table is cleared and written whole, by COPY on PostgreSQL. Either way no profile
      * keeps a behaviour cluster: the cluster stage, when on, gives every clustered profile its own.
+     * Returns the rows the store then holds, by golden id ({@code stored} is left as it was).
      */
-    private void write(List<Object[]> rows, Set<String> active, Map<String, Object[]> stored, Supplier<List<Object[]>> all, SyncRun run) {
+    private Map<String, Object[]> write(List<Object[]> rows, Set<String> active, Map<String, Object[]> stored, Supplier<List<Object[]>> all,
+                                        SyncRun run) {
         List<Object[]> changed = new ArrayList<>();
         for (Object[] row : rows) {
             Object[] was = stored.get((String) row[0]);
@@ -414,7 +440,7 @@ public class ProfileScoring {
             // a million source rows make some 370,000 profiles: COPY on PostgreSQL, positional rows in slices on H2
             bulk.insert("profile_score", COLUMNS, every);
             run.report().note("scores written", every.size() + " (all)");
-            return;
+            return byGolden(every);
         }
         List<String> replaced = new ArrayList<>(gone);
         changed.stream().map(row -> (String) row[0]).filter(stored::containsKey).forEach(replaced::add);
@@ -424,7 +450,18 @@ public class ProfileScoring {
         jdbc.sql("UPDATE profile_score SET cluster_id = NULL WHERE cluster_id IS NOT NULL").update();
         bulk.insert("profile_score", COLUMNS, changed);
         run.report().note("scores written", changed.size() + " changed of " + active.size() + ", " + gone.size() + " removed");
+        Map<String, Object[]> now = new HashMap<>(stored);
+        gone.forEach(now::remove);
+        now.putAll(byGolden(changed));
+        return now;
     }
+
+    private static Map<String, Object[]> byGolden(List<Object[]> rows) {
+        Map<String, Object[]> byGolden = new HashMap<>(rows.size() * 4 / 3 + 1);
+        rows.forEach(row -> byGolden.put((String) row[0], row));
+        return byGolden;
+    }
+
 
     /** Whether two score rows hold the same scores, whatever run wrote them. */
     static boolean sameScores(Object[] row, Object[] stored) {

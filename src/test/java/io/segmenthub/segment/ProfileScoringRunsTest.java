@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Runs of the score stage one after another over one store: the scores come out the same as if
@@ -197,6 +199,54 @@ class ProfileScoringRunsTest {
     @Test
     void onPostgresTheProfilesThatMayHaveChangedAreLookedUpByIndexWithTheSameResult() throws Exception {
         onPostgres("profile_scoring_scoped", this::aRunResolvedAroundItsChangeReadsOnlyTheProfilesThatMayHaveChangedAndScoresAsAFreshScoringWould);
+    }
+
+    @Test
+    void theRowsOfTheLastScoringAreKeptBetweenRunsOnlyWhileTheStoreHoldsThem() {
+        ProfileScoring here = scoring(jdbc, ds, 0.05, AS_OF);
+        here.score(run("run-1", Set.of()));
+        buy(5, AS_OF.minusDays(3), new BigDecimal("80.00"));
+        event(7);
+
+        SyncRun second = here.score(run("run-2", Set.of()));
+
+        assertThat(second.report().notes().get("stored scores")).isEqualTo(PROFILES + " as scored by run run-1, kept since");
+        assertThat(second.report().notes().get("scores written")).doesNotStartWith("0 changed");
+        assertThat(scores()).isEqualTo(scoresOfAFreshStoreCopy("run-1"));
+
+        // an erasure took a row away: the rows kept are not the store's, so they are read again
+        jdbc.sql("UPDATE golden_profile SET erased_at = :at WHERE golden_id = :g").param("at", Timestamp.from(NOW)).param("g", golden(9)).update();
+        jdbc.sql("DELETE FROM profile_score WHERE golden_id = :g").param("g", golden(9)).update();
+        SyncRun third = here.score(run("run-3", Set.of()));
+        assertThat(third.report().notes()).doesNotContainKey("stored scores");
+        assertThat(third.report().notes().get("scores written")).endsWith(" of " + (PROFILES - 1) + ", 0 removed");
+        assertThat(scores()).isEqualTo(scoresOfAFreshStoreCopy("run-1"));
+
+        // a run that rolled back after scoring: the store holds run 3's rows and basis, not what run 4 wrote
+        buy(20, AS_OF.minusDays(2), new BigDecimal("45.00"));
+        TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(ds));
+        transaction.executeWithoutResult(status -> {
+            here.score(run("run-4", Set.of()));
+            status.setRollbackOnly();
+        });
+        SyncRun fifth = here.score(run("run-5", Set.of()));
+        assertThat(fifth.report().notes()).doesNotContainKey("stored scores");
+        assertThat(scores()).isEqualTo(scoresOfAFreshStoreCopy("run-1"));
+
+        // another instance scored since: its rows are read, not this one's
+        buy(30, AS_OF.minusDays(2), new BigDecimal("60.00"));
+        scoring(jdbc, ds, 0.05, AS_OF).score(run("run-6", Set.of()));
+        buy(31, AS_OF.minusDays(2), new BigDecimal("70.00"));
+        SyncRun seventh = here.score(run("run-7", Set.of()));
+        assertThat(seventh.report().notes()).doesNotContainKey("stored scores");
+        assertThat(scores()).isEqualTo(scoresOfAFreshStoreCopy("run-1"));
+        assertThat(here.score(run("run-8", Set.of())).report().notes().get("stored scores"))
+                .isEqualTo((PROFILES - 1) + " as scored by run run-7, kept since");
+    }
+
+    @Test
+    void onPostgresTheRowsKeptAreThoseTheStoreGivesBack() throws Exception {
+        onPostgres("profile_scoring_kept", this::theRowsOfTheLastScoringAreKeptBetweenRunsOnlyWhileTheStoreHoldsThem);
     }
 
     @Test
