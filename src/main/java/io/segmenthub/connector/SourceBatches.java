@@ -42,6 +42,8 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
 
     /** Below this many rows a batch is mapped on the reader thread alone. */
     private static final int MAPPED_TOGETHER = 256;
+    /** A batch reads at most this many times its size in rows, recognised lines included: what it holds stays bounded. */
+    static final int RECOGNISED_PER_BATCH = 32;
 
     private final String connectorId;
     private final Iterator<SourceRow> rows;
@@ -196,39 +198,50 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
      */
     private record Parsed(SourceRow row, RecordMapper.Mapped mapped, String hash, String recognisedAs) { }
 
-    /** The next batch of rows; called when at least one row follows. */
+    /**
+     * The next batch of rows; called when at least one row follows. A batch holds {@code batchSize}
+     * rows to parse and store; lines recognised as before are carried along beside them rather than
+     * counted (up to {@link #RECOGNISED_PER_BATCH} times the batch size in all), so that a re-run of a
+     * rewritten export file, almost all of it recognised, is stored in a few batches rather than in
+     * as many as the first run's, each with its look-ups, statements and commit.
+     */
     private SourceBatch readBatch() {
-        List<SourceRow> read = new ArrayList<>(Math.min(batchSize, 10_000));
-        while (read.size() < batchSize && rows.hasNext()) {
-            read.add(rows.next());
-        }
         Lines known = textRows ? lines : null;
-        // hashing, parsing and mapping a row need nothing but the row: on both cores, in the order read (most
-        // of a re-run's rewritten export file is then recognised unchanged, and reading and hashing are what is left)
-        Function<SourceRow, Parsed> work = row -> {
-            String hash = known == null || row.unreadable().isPresent() ? null : known.hash(row.raw());
-            Optional<String> recognised = hash == null ? Optional.empty() : known.recordPulledAs(hash);
-            if (recognised.isPresent()) {
-                return new Parsed(row, null, hash, recognised.get());
-            }
-            SourceRow parsed = parse.apply(row);
-            return new Parsed(parsed, mapper.map(parsed), hash, null);
-        };
-        List<Parsed> done = read.size() < MAPPED_TOGETHER ? read.stream().map(work).toList() : read.parallelStream().map(work).toList();
         Rows batch = new Rows();
-        for (Parsed parsed : done) {
-            if (parsed.recognisedAs() != null) {
-                SourceRow row = parsed.row();
-                batch.recognised.add(new RecognisedLine(row.ref(), parsed.recognisedAs(), parsed.hash(), batch.records.size(), () -> {
-                    SourceRow again = parse.apply(row);
-                    Rows alone = new Rows();
-                    alone.add(new Parsed(again, mapper.map(again), parsed.hash(), null));
-                    return alone.batch();
-                }));
-            } else {
-                batch.add(parsed);
+        long read = 0;
+        do {
+            int wanted = batchSize - batch.parsed;
+            List<SourceRow> chunk = new ArrayList<>(Math.min(wanted, 10_000));
+            while (chunk.size() < wanted && rows.hasNext()) {
+                chunk.add(rows.next());
             }
-        }
+            read += chunk.size();
+            // hashing, parsing and mapping a row need nothing but the row: on both cores, in the order read (most
+            // of a re-run's rewritten export file is then recognised unchanged, and reading and hashing are what is left)
+            Function<SourceRow, Parsed> work = row -> {
+                String hash = known == null || row.unreadable().isPresent() ? null : known.hash(row.raw());
+                Optional<String> recognised = hash == null ? Optional.empty() : known.recordPulledAs(hash);
+                if (recognised.isPresent()) {
+                    return new Parsed(row, null, hash, recognised.get());
+                }
+                SourceRow parsed = parse.apply(row);
+                return new Parsed(parsed, mapper.map(parsed), hash, null);
+            };
+            List<Parsed> done = chunk.size() < MAPPED_TOGETHER ? chunk.stream().map(work).toList() : chunk.parallelStream().map(work).toList();
+            for (Parsed parsed : done) {
+                if (parsed.recognisedAs() != null) {
+                    SourceRow row = parsed.row();
+                    batch.recognised.add(new RecognisedLine(row.ref(), parsed.recognisedAs(), parsed.hash(), batch.records.size(), () -> {
+                        SourceRow again = parse.apply(row);
+                        Rows alone = new Rows();
+                        alone.add(new Parsed(again, mapper.map(again), parsed.hash(), null));
+                        return alone.batch();
+                    }));
+                } else {
+                    batch.add(parsed);
+                }
+            }
+        } while (!batch.recognised.isEmpty() && batch.parsed < batchSize && read < (long) batchSize * RECOGNISED_PER_BATCH && rows.hasNext());
         return prepare.apply(batch.batch());
     }
 
@@ -241,8 +254,11 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
         final List<Quarantined> quarantined = new ArrayList<>();
         Optional<String> watermark = Optional.empty();
         boolean hashed;
+        /** Rows parsed and mapped: those a batch is sized by. */
+        int parsed;
 
         void add(Parsed parsed) {
+            this.parsed++;
             RecordMapper.Mapped mapped = parsed.mapped();
             if (mapped instanceof RecordMapper.Person p) {
                 records.add(p.record());

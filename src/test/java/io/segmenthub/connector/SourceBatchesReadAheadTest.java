@@ -204,6 +204,49 @@ class SourceBatchesReadAheadTest {
         assertThat(batches.hasNext()).isFalse();
     }
 
+    /**
+     * Lines recognised as before ride along beside the rows a batch is sized by: a re-run of a file
+     * that is mostly as before comes in few batches, each still holding at most its size in rows to
+     * store, and at most {@link SourceBatches#RECOGNISED_PER_BATCH} times it in lines.
+     */
+    @Test
+    void recognisedLinesAreCarriedBesideTheRowsABatchIsSizedBy() {
+        List<SourceRow> read = new ArrayList<>();
+        for (int n = 1; n <= 80; n++) {
+            read.add(new SourceRow("line " + n, Map.of(), "{\"contact_id\": \"C-" + n + "\"}"));
+        }
+        var connector = new ConnectorConfig("crm", ConnectorType.FILE, "crm", null, "customer_account", null, null, null, null,
+                new RecordMapping("contact_id", null, null, Map.of(), Map.of(), Map.of(), null, null, null));
+        List<String> changed = List.of("C-3", "C-8", "C-9");
+        SourceBatches batches = new SourceBatches("crm", read.iterator(), RecordMapperTest.mapper(connector), 2, row -> Optional.empty(), () -> { })
+                .parsing(row -> new SourceRow(row.ref(), Map.of("contact_id", row.raw().replaceAll(".*\"(C-[0-9]+)\".*", "$1")), row.raw()))
+                .recognising(new SourceBatches.Lines() {
+                    @Override
+                    public String hash(String line) {
+                        return line.replaceAll(".*\"(C-[0-9]+)\".*", "$1");
+                    }
+
+                    @Override
+                    public Optional<String> recordPulledAs(String hash) {
+                        return changed.contains(hash) ? Optional.empty() : Optional.of(hash);
+                    }
+                });
+
+        List<SourceBatch> pulled = new ArrayList<>();
+        batches.forEachRemaining(pulled::add);
+
+        // C-1, C-2 recognised, C-3 parsed, C-4 … C-7 recognised, C-8 parsed: two rows to store
+        assertThat(ids(pulled.get(0))).containsExactly("C-3", "C-8");
+        assertThat(pulled.get(0).recognised()).extracting(line -> line.recordId()).containsExactly("C-1", "C-2", "C-4", "C-5", "C-6", "C-7");
+        assertThat(pulled.get(0).recognised()).extracting(line -> line.before()).containsExactly(0, 0, 1, 1, 1, 1);
+        // C-9 parsed, then recognised lines up to 32 times the batch size of two in all
+        assertThat(ids(pulled.get(1))).containsExactly("C-9");
+        assertThat(pulled.get(1).recognised()).hasSize(2 * SourceBatches.RECOGNISED_PER_BATCH - 1);
+        assertThat(pulled).hasSize(3);
+        assertThat(ids(pulled.get(2))).isEmpty();
+        assertThat(pulled.get(2).recognised()).hasSize(80 - 8 - 64);
+    }
+
     private static List<String> ids(SourceBatch batch) {
         return batch.records().stream().map(r -> r.recordId()).toList();
     }
