@@ -53,7 +53,7 @@ class EndToEndTest {
         StoreUnderTest.register(registry, fixture);
         // the fixture's handful of people stand in for the 50,000 past which H2 is advised against
         registry.add("segmenthub.h2-advised-profiles", () -> "3");
-        // and their two-row batches for the 10,000 rows a pull looks up before it holds a system's pulled hashes
+        // and their two-row batches for the 2,000 rows a pull looks up before it holds a system's pulled hashes
         registry.add("segmenthub.pulled-hashes-held-after", () -> "2");
     }
 
@@ -408,6 +408,23 @@ class EndToEndTest {
                 .isNotEqualTo(pulledBefore);
         assertThat(store.sql("SELECT run_id FROM source_record WHERE system = 'crm' AND record_id = 'C-1'").query(String.class).single())
                 .isEqualTo(second.id());
+    }
+
+    /**
+     * A pull from a cursor reads what changed since its watermark (here the last customer again, the
+     * watermark being inclusive, and one changed since): however many of its rows come back as
+     * before, it never reads its system's pulled hashes whole.
+     */
+    @Test
+    void aPullFromACursorNeverReadsItsSystemsPulledHashesWhole() {
+        runner.run("nightly", "test");
+        new org.springframework.jdbc.core.JdbcTemplate(connections.get(fixture.erpUrl, "sa", null))
+                .update("UPDATE customers SET updated_at = TIMESTAMP '2026-01-13 09:00:00' WHERE customer_no = 'K3'");
+
+        SyncRun second = runner.run("nightly", "test");
+
+        assertThat(second.report().connector("erp-customers").pulled()).isEqualTo(2);
+        assertThat(second.report().notes()).doesNotContainKey("pulled hashes of erp");
     }
 
     /**

@@ -176,7 +176,7 @@ public class IngestStage {
         String processing = processing(connector);
         Prepared people = whole.prepared().filter(p -> p.processing().equals(processing))
                 .orElseGet(() -> prepare(whole, new AtomicBoolean(false), run.startedAt()));
-        ingestPeople(people, whole.recognised().size(), known, connector, run, counts);
+        ingestPeople(people, whole.recognised().size(), known, batch.watermark().isEmpty(), connector, run, counts);
         batch.watermark().ifPresent(w -> run.advanceWatermark(connector.id(), w));
         statistics.written(written(counts) - writtenBefore);
         run.report().stageTook("ingest", Duration.ofNanos(System.nanoTime() - started).toMillis());
@@ -268,9 +268,14 @@ public class IngestStage {
         counts.consentEvents(ledger.record(events, run.id()));
     }
 
-    /** A batch's people, as prepared, beside {@code recognised} lines of it taken as before. */
-    private void ingestPeople(Prepared prepared, int recognised, PulledBefore known, ConnectorConfig connector, SyncRun run,
-                              RunReport.ConnectorCounts counts) {
+    /**
+     * A batch's people, as prepared, beside {@code recognised} lines of it taken as before. The
+     * system's pulled hashes may be read whole for the rest of the pull ({@code mayHold}) unless the
+     * batch came from a cursor (it carries a watermark): such a pull reads what changed since, few
+     * rows beside the system's, never worth a scan of them all.
+     */
+    private void ingestPeople(Prepared prepared, int recognised, PulledBefore known, boolean mayHold, ConnectorConfig connector,
+                              SyncRun run, RunReport.ConnectorCounts counts) {
         List<Pulled> batch = prepared.people();
         if (batch.isEmpty()) {
             return;
@@ -295,13 +300,15 @@ public class IngestStage {
                 examined.add(pulled);
             }
         }
-        known.lookedUp(lookedUp.size(), lookedUp.size() - examined.size(), rowsSoFar -> {
-            Optional<Map<String, String>> hashes = records.pulledHashes(system, pulledHashesHeldAtMost);
-            run.report().note("pulled hashes of " + system, hashes.map(h -> h.size() + " records' read in one scan after " + rowsSoFar
-                    + " rows were looked up batch by batch").orElse("not held: more than " + pulledHashesHeldAtMost
-                    + " records (segmenthub.pulled-hashes-held-at-most), looked up batch by batch"));
-            return hashes;
-        });
+        if (mayHold) {
+            known.lookedUp(lookedUp.size(), lookedUp.size() - examined.size(), rowsSoFar -> {
+                Optional<Map<String, String>> hashes = records.pulledHashes(system, pulledHashesHeldAtMost);
+                run.report().note("pulled hashes of " + system, hashes.map(h -> h.size() + " records' read in one scan after " + rowsSoFar
+                        + " rows were looked up batch by batch").orElse("not held: more than " + pulledHashesHeldAtMost
+                        + " records (segmenthub.pulled-hashes-held-at-most), looked up batch by batch"));
+                return hashes;
+            });
+        }
         known.forget(examined.stream().map(p -> p.rows().record().recordId()).toList());
         // the next batches are admitted ahead while most of the pull needs it (a first run), not for a re-run's few changes
         prepared.admitAhead().set(examined.size() * 2 > batch.size() + recognised);
