@@ -254,7 +254,14 @@ public class MatchStateStore {
                     });
         }
         List<StoredKey> gone = held.stream().filter(k -> !wanted.contains(k)).toList();
-        if (!gone.isEmpty()) {
+        if (!gone.isEmpty() && SlicedBatch.postgres(named.getJdbcTemplate())) {
+            // one statement over the gone keys as arrays, each found by the primary key, rather than a statement per key
+            jdbc.sql("DELETE FROM match_key m USING unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS BYTEA[])) AS g(id, kind, hashed)"
+                            + " WHERE m.source_record_id = g.id AND m.kind = g.kind AND m.hashed = g.hashed")
+                    .params(gone.stream().map(StoredKey::recordId).toArray(Long[]::new), gone.stream().map(StoredKey::kind).toArray(String[]::new),
+                            gone.stream().map(k -> stored(k.hashed())).toArray(byte[][]::new))
+                    .update();
+        } else if (!gone.isEmpty()) {
             named.getJdbcTemplate().batchUpdate("DELETE FROM match_key WHERE source_record_id = ? AND kind = ? AND hashed = ?",
                     gone.stream().map(StoredKey::row).toList());
         }
