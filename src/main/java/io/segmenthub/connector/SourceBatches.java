@@ -207,6 +207,17 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
      */
     private SourceBatch readBatch() {
         Lines known = textRows ? lines : null;
+        // hashing, parsing and mapping a row need nothing but the row: on both cores, in the order read (most
+        // of a re-run's rewritten export file is then recognised unchanged, and reading and hashing are what is left)
+        Function<SourceRow, Parsed> work = row -> {
+            String hash = known == null || row.unreadable().isPresent() ? null : known.hash(row.raw());
+            Optional<String> recognised = hash == null ? Optional.empty() : known.recordPulledAs(hash);
+            if (recognised.isPresent()) {
+                return new Parsed(row, null, hash, recognised.get());
+            }
+            SourceRow parsed = parse.apply(row);
+            return new Parsed(parsed, mapper.map(parsed), hash, null);
+        };
         Rows batch = new Rows();
         long read = 0;
         do {
@@ -216,17 +227,6 @@ public final class SourceBatches implements Iterator<SourceBatch>, Closeable {
                 chunk.add(rows.next());
             }
             read += chunk.size();
-            // hashing, parsing and mapping a row need nothing but the row: on both cores, in the order read (most
-            // of a re-run's rewritten export file is then recognised unchanged, and reading and hashing are what is left)
-            Function<SourceRow, Parsed> work = row -> {
-                String hash = known == null || row.unreadable().isPresent() ? null : known.hash(row.raw());
-                Optional<String> recognised = hash == null ? Optional.empty() : known.recordPulledAs(hash);
-                if (recognised.isPresent()) {
-                    return new Parsed(row, null, hash, recognised.get());
-                }
-                SourceRow parsed = parse.apply(row);
-                return new Parsed(parsed, mapper.map(parsed), hash, null);
-            };
             List<Parsed> done = chunk.size() < MAPPED_TOGETHER ? chunk.stream().map(work).toList() : chunk.parallelStream().map(work).toList();
             for (Parsed parsed : done) {
                 if (parsed.recognisedAs() != null) {

@@ -76,12 +76,14 @@ public class MatchStateStore {
     private final NamedParameterJdbcTemplate named;
     private final BulkInsert bulk;
     private final PlatformTransactionManager transactions;
+    private final boolean postgres;
 
     public MatchStateStore(JdbcClient jdbc, NamedParameterJdbcTemplate named, BulkInsert bulk, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.named = named;
         this.bulk = bulk;
         this.transactions = transactions;
+        this.postgres = SlicedBatch.postgres(named.getJdbcTemplate());
     }
 
     // ------------------------------------------------------------------ links
@@ -178,7 +180,7 @@ public class MatchStateStore {
      * rather than resolving incrementally over a partial set of keys.
      */
     public <R> void replaceAllKeys(Iterable<R> records, Function<R, List<Key>> keysOf) {
-        if (SlicedBatch.postgres(named.getJdbcTemplate())) {
+        if (postgres) {
             jdbc.sql("TRUNCATE match_key").update();
             jdbc.sql("ALTER TABLE match_key DROP CONSTRAINT match_key_pkey").update();
             jdbc.sql("DROP INDEX match_key_hashed").update();
@@ -254,7 +256,7 @@ public class MatchStateStore {
                     });
         }
         List<StoredKey> gone = held.stream().filter(k -> !wanted.contains(k)).toList();
-        if (!gone.isEmpty() && SlicedBatch.postgres(named.getJdbcTemplate())) {
+        if (!gone.isEmpty() && postgres) {
             // one statement over the gone keys as arrays, each found by the primary key, rather than a statement per key
             jdbc.sql("DELETE FROM match_key m USING unnest(CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS BYTEA[])) AS g(id, kind, hashed)"
                             + " WHERE m.source_record_id = g.id AND m.kind = g.kind AND m.hashed = g.hashed")

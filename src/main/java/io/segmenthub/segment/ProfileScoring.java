@@ -92,7 +92,7 @@ public class ProfileScoring {
     private record Written(String runId, Map<String, Object[]> rows) {
     }
 
-    /** The rows this instance's last committed scoring left, kept between runs (see {@link #stored}). */
+    /** The rows this instance's last scoring wrote, kept between runs and used while the store still holds them (see {@link #stored}). */
     private final AtomicReference<Written> written = new AtomicReference<>();
 
     private static final class Totals {
@@ -461,7 +461,6 @@ public class ProfileScoring {
         rows.forEach(row -> byGolden.put((String) row[0], row));
         return byGolden;
     }
-
 
     /** Whether two score rows hold the same scores, whatever run wrote them. */
     static boolean sameScores(Object[] row, Object[] stored) {

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.segmenthub.system.BulkInsert;
 import io.segmenthub.system.MemoryStore;
 import io.segmenthub.system.TestPostgres;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -35,7 +38,7 @@ class SourceRecordStoreTest {
         var named = new NamedParameterJdbcTemplate(ds);
         SourceRecordStore store = new SourceRecordStore(jdbc, named, new BulkInsert(ds, named));
         jdbc.sql("INSERT INTO data_key (master_key_id, wrapped, created_at) VALUES ('m1', :w, :at)")
-                .param("w", new byte[]{1}).param("at", java.sql.Timestamp.from(FIRST)).update();
+                .param("w", new byte[]{1}).param("at", Timestamp.from(FIRST)).update();
         long dataKey = jdbc.sql("SELECT MAX(id) FROM data_key").query(Long.class).single();
         List<SourceRecordStore.Protected> first = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
@@ -59,10 +62,10 @@ class SourceRecordStoreTest {
                         SELECT record_id, connector_id, source_updated_at, ingested_at, run_id, data_key_id, pii, attributes, present, invalid,
                                content_hash, pulled_hash FROM source_record ORDER BY record_id""")
                 .query((rs, n) -> String.join("|", rs.getString(1), rs.getString(2),
-                        rs.getObject(3, java.time.OffsetDateTime.class).toInstant().toString(),
-                        rs.getObject(4, java.time.OffsetDateTime.class).toInstant().toString(), rs.getString(5),
+                        rs.getObject(3, OffsetDateTime.class).toInstant().toString(),
+                        rs.getObject(4, OffsetDateTime.class).toInstant().toString(), rs.getString(5),
                         String.valueOf(rs.getObject(6) == null ? null : rs.getLong(6) == dataKey ? "key" : "other key"),
-                        java.util.Arrays.toString(rs.getBytes(7)), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
+                        Arrays.toString(rs.getBytes(7)), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11),
                         rs.getString(12))).list();
         assertThat(rows).containsExactly(
                 "C-1|crm-2|2026-12-07T22:30:00.123456Z|2026-12-07T22:30:00.123456Z|run-2|null|null|{}|email|phone|content-1b|pulled-1b",
